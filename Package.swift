@@ -1,0 +1,128 @@
+// swift-tools-version:6.0
+// The manifest is the architecture diagram: data flows Intake -> Transforms -> Spool -> Sinks,
+// `Pipeline` wires them, `AdminServer` serves HTTP, `admin` is the only executable.
+// Only `Clients` imports the C modules (CCurl, CMongoC, CLibPQ).
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "datamp-admin",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "admin", targets: ["admin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+    ],
+    targets: [
+        // Thin system-library targets over Debian's -dev packages: a module map and a shim header.
+        .systemLibrary(name: "CCurl", path: "Sources/CWrappers/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMongoC", path: "Sources/CWrappers/CMongoC", pkgConfig: "libmongoc-1.0",
+                       providers: [.apt(["libmongoc-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CWrappers/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+
+        // The log event model: JSON values, levels, ids, the spooled event. No dependencies.
+        .target(name: "LogModel", swiftSettings: swiftSettings),
+        // Lenient field mapping, levels, tracebacks, redaction, enrichment, ids.
+        .target(name: "Transforms", dependencies: ["LogModel"], swiftSettings: swiftSettings),
+        // Body decoding (NDJSON, JSON, gzip) with limits and per-event errors.
+        .target(name: "Intake", dependencies: [
+            "LogModel", "Transforms",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ], swiftSettings: swiftSettings),
+        // Durable, segmented, checksummed local buffer with group commit and per-sink cursors.
+        .target(name: "Spool", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        // Thin async wrappers over the C libraries; blocking calls run on threads of their own.
+        .target(name: "ClientHTTP", dependencies: [
+            "CCurl", .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Clients/HTTP", swiftSettings: swiftSettings),
+        .target(name: "ClientMongo", dependencies: [
+            "CMongoC", "LogModel",
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Clients/Mongo", swiftSettings: swiftSettings),
+        .target(name: "ClientPostgres", dependencies: [
+            "CLibPQ",
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Clients/Postgres", swiftSettings: swiftSettings),
+        // What every sink promises: deliver a batch, report each item's outcome.
+        .target(name: "Sinks", dependencies: ["LogModel"], path: "Sources/Sinks/Core", swiftSettings: swiftSettings),
+        .target(name: "SinkElasticsearch", dependencies: [
+            "Sinks", "ClientHTTP", "LogModel", .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Sinks/Elasticsearch", swiftSettings: swiftSettings),
+        .target(name: "SinkMongoDB", dependencies: [
+            "Sinks", "ClientMongo", "LogModel", .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Sinks/MongoDB", swiftSettings: swiftSettings),
+        // Ingest tokens now; staff users, roles and sessions next.
+        .target(name: "Identity", dependencies: [
+            "ClientPostgres",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        // Wiring: intake -> spool, spool readers -> sink workers (batching, retry, dead letters).
+        .target(name: "Pipeline", dependencies: [
+            "LogModel", "Transforms", "Intake", "Spool", "Sinks", "ClientPostgres",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
+        // The Hummingbird application: routes, middleware, configuration.
+        .target(name: "AdminServer", dependencies: [
+            "Pipeline", "Identity", "Sinks", "SinkElasticsearch", "SinkMongoDB", "ClientHTTP", "ClientMongo",
+            "ClientPostgres", "Spool", "Intake", "LogModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: swiftSettings),
+        // The one executable: CLI commands and wiring only.
+        .executableTarget(name: "admin", dependencies: [
+            "AdminServer", "Identity", "ClientPostgres",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: swiftSettings),
+
+        // Shared by the test targets: temporary directories, stand-in addresses, a recording HTTP server.
+        .target(name: "TestSupport", dependencies: [
+            "ClientHTTP", "LogModel",
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+
+        .testTarget(name: "LogModelTests", dependencies: ["LogModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TransformsTests", dependencies: ["Transforms", "LogModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntakeTests", dependencies: ["Intake", "LogModel", "Transforms"], swiftSettings: swiftSettings),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "ClientHTTPTests", dependencies: ["ClientHTTP", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ClientMongoTests", dependencies: ["ClientMongo", "TestSupport", "LogModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "ClientPostgresTests", dependencies: ["ClientPostgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SinkElasticsearchTests", dependencies: ["SinkElasticsearch", "Sinks", "ClientHTTP", "TestSupport", "LogModel"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "SinkMongoDBTests", dependencies: ["SinkMongoDB", "Sinks", "ClientMongo", "TestSupport", "LogModel"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel",
+        ], swiftSettings: swiftSettings),
+    ]
+)

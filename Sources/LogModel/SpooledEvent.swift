@@ -1,0 +1,62 @@
+/// One normalised event as it travels from the spool to the sinks: the stored document already
+/// serialised as JSON (the same bytes go into every store), plus the two facts every sink needs
+/// without parsing it again: the id (`_id` in both stores) and `@timestamp` (the daily ES index).
+///
+/// Binary layout of `encoded()` (one spool record's payload), little-endian:
+/// `u8 version(=1) | i64 timestampMillis | u8 idLength | id bytes | u8 targetLength | target bytes | json`
+/// `target` is empty for "every sink"; a dead-letter replay names the one sink it is meant for.
+public struct SpooledEvent: Sendable, Equatable {
+    public var id: String
+    public var timestampMillis: Int64
+    /// Empty: every sink. Otherwise the name of the only sink that should deliver this record.
+    public var target: String
+    public var json: [UInt8]
+
+    public init(id: String, timestampMillis: Int64, target: String = "", json: [UInt8]) {
+        self.id = id
+        self.timestampMillis = timestampMillis
+        self.target = target
+        self.json = json
+    }
+
+    public static let formatVersion: UInt8 = 1
+
+    public func encoded() -> [UInt8] {
+        let idBytes = Array(id.utf8.prefix(255))
+        let targetBytes = Array(target.utf8.prefix(255))
+        var out = [UInt8]()
+        out.reserveCapacity(1 + 8 + 2 + idBytes.count + targetBytes.count + json.count)
+        out.append(Self.formatVersion)
+        withUnsafeBytes(of: timestampMillis.littleEndian) { out.append(contentsOf: $0) }
+        out.append(UInt8(idBytes.count))
+        out.append(contentsOf: idBytes)
+        out.append(UInt8(targetBytes.count))
+        out.append(contentsOf: targetBytes)
+        out.append(contentsOf: json)
+        return out
+    }
+
+    public enum DecodingError: Error, Equatable {
+        case truncated
+        case unknownVersion(UInt8)
+    }
+
+    public init(decoding bytes: some Collection<UInt8>) throws(DecodingError) {
+        let b = Array(bytes)
+        guard b.count >= 11 else { throw .truncated }
+        guard b[0] == Self.formatVersion else { throw .unknownVersion(b[0]) }
+        var ts: Int64 = 0
+        for i in 0..<8 { ts |= Int64(b[1 + i]) << (8 * i) }
+        var p = 9
+        let idLength = Int(b[p]); p += 1
+        guard b.count >= p + idLength + 1 else { throw .truncated }
+        let id = String(decoding: b[p..<(p + idLength)], as: UTF8.self); p += idLength
+        let targetLength = Int(b[p]); p += 1
+        guard b.count >= p + targetLength else { throw .truncated }
+        let target = String(decoding: b[p..<(p + targetLength)], as: UTF8.self); p += targetLength
+        self.init(id: id, timestampMillis: ts, target: target, json: Array(b[p...]))
+    }
+
+    /// Whether the sink named `sink` should deliver this event.
+    public func isMeant(for sink: String) -> Bool { target.isEmpty || target == sink }
+}
