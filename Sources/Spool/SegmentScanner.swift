@@ -1,0 +1,87 @@
+/// Reads the records of one segment file in order through one buffer, so that many small records
+/// cost one `pread` per chunk rather than one each. Used by recovery (to find a torn tail) and by
+/// readers (to deliver records).
+struct SegmentScanner {
+    let fd: Int32
+    let path: String
+    let base: UInt64
+    /// File offset where the data to scan ends: the durable size for readers, the file size for recovery.
+    let fileEnd: Int64
+    let chunkBytes: Int
+    /// File offset of the next record.
+    private(set) var fileOffset: Int64
+    private var buffer: [UInt8] = []
+    private var bufferStart: Int64 = 0
+    private var bufferCount = 0
+
+    enum Step: Equatable {
+        /// A verified record; read its payload with `payload(offset:length:)` before the next step.
+        case record(payloadOffset: Int, payloadLength: Int)
+        case end
+        /// The bytes at `fileOffset` are not a whole, valid record.
+        case torn(reason: String)
+    }
+
+    init(fd: Int32, path: String, base: UInt64, fileEnd: Int64, startOffset: UInt64, chunkBytes: Int) {
+        self.fd = fd
+        self.path = path
+        self.base = base
+        self.fileEnd = fileEnd
+        self.chunkBytes = chunkBytes
+        self.fileOffset = Int64(SegmentFormat.headerSize) + Int64(startOffset - base)
+    }
+
+    /// The global offset of the next record.
+    var globalOffset: UInt64 { base + UInt64(fileOffset - Int64(SegmentFormat.headerSize)) }
+
+    mutating func next() throws(SpoolError) -> Step {
+        let remaining = fileEnd - fileOffset
+        if remaining <= 0 { return .end }
+        if remaining < Int64(RecordFormat.headerSize) {
+            return .torn(reason: "\(remaining) bytes left, less than a record header")
+        }
+        try ensureBuffered(RecordFormat.headerSize)
+        var parsed = parseAtCursor()
+        if case let .incomplete(needed) = parsed {
+            if Int64(needed) > remaining {
+                return .torn(reason: "record of \(needed) bytes runs past the end (\(remaining) bytes left)")
+            }
+            try ensureBuffered(needed)
+            parsed = parseAtCursor()
+        }
+        switch parsed {
+        case let .record(payloadOffset, payloadLength):
+            fileOffset += Int64(RecordFormat.headerSize + payloadLength)
+            return .record(payloadOffset: payloadOffset, payloadLength: payloadLength)
+        case let .checksumMismatch(length):
+            return .torn(reason: "checksum mismatch in a record of \(length) payload bytes")
+        case let .incomplete(needed):
+            return .torn(reason: "record of \(needed) bytes could not be read whole")
+        }
+    }
+
+    /// A copy of a payload returned by the last `next()`.
+    func payload(offset: Int, length: Int) -> [UInt8] {
+        Array(buffer[offset..<(offset + length)])
+    }
+
+    private func parseAtCursor() -> RecordFormat.Parsed {
+        let at = Int(fileOffset - bufferStart)
+        return buffer.withUnsafeBytes { raw in
+            RecordFormat.parse(UnsafeRawBufferPointer(rebasing: raw[0..<bufferCount]), at: at)
+        }
+    }
+
+    /// Makes sure `count` bytes from `fileOffset` are in the buffer, reading a whole chunk if they are not.
+    private mutating func ensureBuffered(_ count: Int) throws(SpoolError) {
+        if fileOffset >= bufferStart, fileOffset + Int64(count) <= bufferStart + Int64(bufferCount) { return }
+        let size = Int(min(Int64(max(chunkBytes, count)), fileEnd - fileOffset))
+        if buffer.count < size { buffer = [UInt8](repeating: 0, count: size) }
+        let got = try SystemIO.read(fd, into: &buffer, range: 0..<size, at: fileOffset, path: path)
+        bufferStart = fileOffset
+        bufferCount = got
+        if got < count {
+            throw .corruptSegment(path: path, offset: globalOffset, reason: "file ends \(count - got) bytes early")
+        }
+    }
+}

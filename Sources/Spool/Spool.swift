@@ -1,0 +1,118 @@
+// Design note: the spool
+// ======================
+// The durable buffer between intake and sinks ("accepted means durable": an event is answered 202
+// only after `append` returns). Constraints, in the spirit of Vector's disk buffer:
+//
+// * Append-only, segmented files. `<directory>/segments/<base>.seg`, where <base> is the 20-digit
+//   zero-padded global offset of the segment's first record. A global offset counts record bytes
+//   only (segment headers excluded), so segment N ends exactly where segment N+1 begins and a
+//   position in the spool, and so a sink's cursor, is one UInt64.
+// * Segment layout: a 16-byte header `"DMSP" | u32 version=1 | u64 base offset`, then records.
+//   Record layout: `u32 payload length | u32 CRC-32C(length bytes ‖ payload) | payload`, all
+//   little-endian, no padding. The checksum covers the length so zeros left by a crash never parse
+//   as a record. A segment rolls over before an append would take it past `segmentBytes`; one
+//   append call never spans two segments.
+// * One writer. `append` frames and checksums its records into one buffer on the caller's task,
+//   takes its offsets and queues it (or refuses it, whole, with `.full` when retained plus queued
+//   bytes would pass `maxBytes`). A dedicated thread takes everything queued, copies it into one
+//   buffer and writes it with one pwrite per 4 MiB, calls fdatasync once (once per segment if the
+//   group rolls over), then resumes every caller of the group: group commit. While it syncs, new
+//   appends gather for the next group. A failed write or sync is cut back off the file and fails
+//   that group and everything queued behind it; if even that fails, the spool refuses all appends.
+// * Readers, one per sink, read records below the committed end (the end of the last fsynced
+//   group) with pread. Each sink's cursor is persisted in `<directory>/cursors/<sink>.cursor` by
+//   write-temp, fsync, rename, fsync-directory; after a restart reading resumes there, so delivery
+//   is at-least-once. A segment is deleted once every registered sink's cursor is past its end;
+//   the active segment never is. Nothing retained is ever dropped to make room. The cursor file of
+//   a sink no longer configured is left alone and holds nothing back.
+// * Recovery. Segments are fsynced whole before the next is created, so only the last one can have
+//   a torn tail: it is verified record by record and cut at the first record whose length or
+//   checksum is wrong (those bytes were never acknowledged). Earlier segments get a header and
+//   size check, and must be contiguous. Cursors past the end are clamped to it.
+// * A `lock` file (flock) keeps a second process off the same directory.
+//
+// Invariants: every byte below the committed end is fsynced and verified on read; offsets handed
+// out by `append` are contiguous and in the order the calls were queued; the on-disk bytes never exceed `maxBytes`.
+
+import Logging
+
+/// The durable local buffer between intake and sinks: an append-only, segmented, checksummed log
+/// with group commit and one persisted cursor per sink.
+public final class Spool: Sendable {
+    private let core: SpoolCore
+    private let readers: [String: SpoolReader]
+
+    /// Opens (creating if needed) the spool in `configuration.directory`, recovering from a crash:
+    /// a torn tail of the last segment is cut off and logged. `sinks` are the sinks whose cursors
+    /// hold segments back from deletion; each gets one reader.
+    public init(configuration: SpoolConfiguration, sinks: [String], logger: Logger) throws(SpoolError) {
+        let core = try SpoolCore(configuration: configuration, sinks: sinks, logger: logger)
+        let cursors = core.state.withLock { $0.cursors }
+        var readers = [String: SpoolReader]()
+        for sink in sinks {
+            readers[sink] = SpoolReader(sink: sink, core: core, cursor: cursors[sink] ?? 0)
+        }
+        self.core = core
+        self.readers = readers
+    }
+
+    deinit {
+        core.close()
+    }
+
+    /// Appends `payloads` as consecutive records and returns their global offsets. Returns only once
+    /// all of them are fsynced: an answer means durable. Concurrent calls are grouped into one fsync.
+    ///
+    /// All or nothing: throws `.full` (backpressure: answer 503 with Retry-After) when the spool's
+    /// bound would be passed, `.recordTooLarge` for a payload over `maxRecordBytes`, `.closed` after
+    /// `close()`, `.io` when the disk failed; in every case none of the call's records is kept.
+    public func append(_ payloads: [[UInt8]]) async throws(SpoolError) -> Range<UInt64> {
+        let limit = core.configuration.maxRecordBytes
+        var total = 0
+        for payload in payloads {
+            if payload.count > limit { throw .recordTooLarge(bytes: payload.count, limit: limit) }
+            total += payload.count
+        }
+        if payloads.isEmpty {
+            let (closed, end) = core.state.withLock { ($0.closed, $0.committedEnd) }
+            if closed { throw .closed }
+            return end..<end
+        }
+        let frames = RecordFormat.frame(payloads, totalPayloadBytes: total)
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Range<UInt64>, SpoolError>, Never>) in
+            core.enqueue(frames: frames, recordCount: payloads.count, continuation: continuation)
+        }
+        return try result.get()
+    }
+
+    /// The reader of a sink named when the spool was opened (the same object on every call).
+    public func reader(for sink: String) throws(SpoolError) -> SpoolReader {
+        guard let reader = readers[sink] else { throw .unknownSink(sink) }
+        return reader
+    }
+
+    /// The registered sink names, sorted.
+    public var sinks: [String] { readers.keys.sorted() }
+
+    /// A consistent snapshot of sizes, offsets, counters and per-sink lag.
+    public func stats() -> SpoolStats {
+        let maxBytes = core.configuration.maxBytes
+        return core.state.withLock { s in
+            SpoolStats(
+                retainedBytes: s.retainedBytes, queuedBytes: s.pendingBytes, maxBytes: maxBytes,
+                segmentCount: s.segments.count, oldestOffset: s.segments.first?.base ?? s.committedEnd,
+                committedEndOffset: s.committedEnd, syncCount: s.syncCount, appendCalls: s.appendCalls,
+                appendedRecords: s.appendedRecords, appendedBytes: s.appendedBytes,
+                sinks: s.cursors.sorted { $0.key < $1.key }.map { name, cursor in
+                    SpoolSinkStats(name: name, committedOffset: cursor, lagBytes: s.committedEnd &- min(cursor, s.committedEnd))
+                },
+                acceptsAppends: !s.closed && s.failure == nil)
+        }
+    }
+
+    /// Finishes the appends already queued, stops the writer thread and releases the directory.
+    /// Later appends and reads throw `.closed`; waiting reads return. Safe to call more than once.
+    public func close() {
+        core.close()
+    }
+}

@@ -1,0 +1,233 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// The state shared by the `Spool` facade, its readers and the writer thread. The writer thread
+/// holds this object, not the `Spool`, so dropping the last `Spool` reference can still close it.
+final class SpoolCore: Sendable {
+    let configuration: SpoolConfiguration
+    let paths: SpoolPaths
+    let logger: Logger
+    let cursorStore: CursorStore
+    let state: Mutex<SpoolState>
+    /// Signalled once each time `writerIdle` is flipped from true to false.
+    private let writerWakeup = DispatchSemaphore(value: 0)
+    private let writerRunning = DispatchGroup()
+    /// Serialises segment deletion (commits of different sinks may trigger it at once).
+    let deletion = Mutex<Void>(())
+    /// The descriptor holding the directory lock; nil once closed.
+    private let lockFD: Mutex<Int32?>
+
+    init(configuration: SpoolConfiguration, sinks: [String], logger: Logger) throws(SpoolError) {
+        try configuration.validate()
+        var seen = Set<String>()
+        for sink in sinks {
+            guard CursorStore.isValidSinkName(sink) else { throw .invalidSinkName(sink) }
+            guard seen.insert(sink).inserted else {
+                throw .invalidConfiguration(key: "sinks", reason: "sink '\(sink)' is listed twice")
+            }
+        }
+        let paths = SpoolPaths(root: configuration.directory)
+        try Self.makeDirectories(paths.root)
+        let lockFD = try SystemIO.lockFile(paths.lock)
+        let recovered: SegmentRecovery.Recovered
+        var cursors = [String: UInt64]()
+        let store = CursorStore(paths: paths)
+        do throws(SpoolError) {
+            var created = try SystemIO.makeDirectory(paths.segments)
+            created = try SystemIO.makeDirectory(paths.cursors) || created
+            if created { try SystemIO.syncDirectory(paths.root) }
+            try store.removeLeftovers(logger: logger)
+            recovered = try SegmentRecovery.recover(paths: paths, logger: logger)
+            do throws(SpoolError) {
+                let oldest = recovered.segments[0].base
+                let end = recovered.segments[recovered.segments.count - 1].end
+                for sink in sinks {
+                    cursors[sink] = try Self.loadCursor(sink: sink, store: store, oldest: oldest, end: end, logger: logger)
+                }
+            } catch {
+                SystemIO.closeFile(recovered.activeFD)
+                throw error
+            }
+        } catch {
+            SystemIO.closeFile(lockFD)
+            throw error
+        }
+        self.configuration = configuration
+        self.paths = paths
+        self.logger = logger
+        self.cursorStore = store
+        self.lockFD = Mutex(lockFD)
+        self.state = Mutex(SpoolState(segments: recovered.segments, cursors: cursors))
+
+        let active = recovered.segments[recovered.segments.count - 1]
+        let activeFD = recovered.activeFD
+        writerRunning.enter()
+        let thread = Thread { [self] in
+            let writer = GroupCommitWriter(core: self, fd: activeFD, active: active)
+            writer.run()
+            self.writerRunning.leave()
+        }
+        thread.name = "spool-writer"
+        thread.start()
+        deleteConsumedSegments()
+        logger.info(
+            "spool opened",
+            metadata: [
+                "spool.directory": "\(paths.root)", "spool.segments": "\(recovered.segments.count)",
+                "spool.oldest_offset": "\(recovered.segments[0].base)", "spool.end_offset": "\(active.end)",
+            ])
+    }
+
+    private static func loadCursor(sink: String, store: CursorStore, oldest: UInt64, end: UInt64, logger: Logger) throws(SpoolError) -> UInt64 {
+        guard let stored = try store.load(sink: sink, logger: logger) else {
+            logger.info("spool sink has no cursor yet; it starts at the oldest retained record",
+                        metadata: ["sink.name": "\(sink)", "spool.offset": "\(oldest)"])
+            return oldest
+        }
+        if stored > end {
+            logger.warning("spool cursor lies beyond the end of the spool; clamped to the end",
+                           metadata: ["sink.name": "\(sink)", "spool.cursor": "\(stored)", "spool.end_offset": "\(end)"])
+            return end
+        }
+        // Segments are deleted only once every sink is past them, so a cursor before the oldest one
+        // can only point at records that were already delivered.
+        return max(stored, oldest)
+    }
+
+    /// `mkdir -p`, fsyncing each parent whose entries changed.
+    private static func makeDirectories(_ path: String) throws(SpoolError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            let parent = prefix.isEmpty ? "/" : prefix
+            prefix += "/" + component
+            if try SystemIO.makeDirectory(prefix) { try SystemIO.syncDirectory(parent) }
+        }
+    }
+
+    // MARK: Appending
+
+    /// Queues framed records for the writer thread, or answers at once when they cannot be taken.
+    func enqueue(frames: [UInt8], recordCount: Int, continuation: CheckedContinuation<Result<Range<UInt64>, SpoolError>, Never>) {
+        let segmentBytes = Int64(configuration.segmentBytes)
+        let maxBytes = configuration.maxBytes
+        let retryAfter = configuration.retryAfterSeconds
+        let outcome: Result<Bool, SpoolError> = state.withLock { s in
+            if let failure = s.failure { return .failure(failure) }
+            if s.closed { return .failure(.closed) }
+            let size = Int64(frames.count)
+            let header = Int64(SegmentFormat.headerSize)
+            let rollsOver = s.projectedActiveFileBytes > header && s.projectedActiveFileBytes + size > segmentBytes
+            let needed = size + (rollsOver ? header : 0)
+            let used = s.retainedBytes + s.pendingBytes
+            if used + needed > maxBytes {
+                return .failure(.full(usedBytes: used, limit: maxBytes, retryAfterSeconds: retryAfter))
+            }
+            let range = s.projectedEnd..<(s.projectedEnd + UInt64(size))
+            s.projectedEnd = range.upperBound
+            s.projectedActiveFileBytes = (rollsOver ? header : s.projectedActiveFileBytes) + size
+            s.pendingBytes += needed
+            s.pending.append(PendingAppend(
+                frames: frames, range: range, recordCount: recordCount, startsNewSegment: rollsOver, continuation: continuation))
+            let wake = s.writerIdle
+            s.writerIdle = false
+            return .success(wake)
+        }
+        switch outcome {
+        case let .success(wake): if wake { writerWakeup.signal() }
+        case let .failure(error): continuation.resume(returning: .failure(error))
+        }
+    }
+
+    /// Blocks the writer thread until there is work; nil once the spool is closed and drained.
+    func nextBatch() -> [PendingAppend]? {
+        enum Next { case work([PendingAppend]), sleep, exit }
+        while true {
+            let next: Next = state.withLock { s in
+                if !s.pending.isEmpty {
+                    let batch = s.pending
+                    s.pending.removeAll(keepingCapacity: true)
+                    return .work(batch)
+                }
+                if s.closed { return .exit }
+                s.writerIdle = true
+                return .sleep
+            }
+            switch next {
+            case let .work(batch): return batch
+            case .exit: return nil
+            case .sleep: writerWakeup.wait()
+            }
+        }
+    }
+
+    /// Makes a fsynced run of appends visible: resumes their callers and any waiting readers.
+    func publish(run: ArraySlice<PendingAppend>, activeFileBytes: Int64) {
+        let bytes = run.reduce(Int64(0)) { $0 + Int64($1.frames.count) }
+        let records = run.reduce(0) { $0 + $1.recordCount }
+        let waiters = state.withLock { s in
+            s.segments[s.segments.count - 1].fileBytes = activeFileBytes
+            s.committedEnd = run[run.endIndex - 1].range.upperBound
+            s.retainedBytes += bytes
+            s.pendingBytes -= bytes
+            s.syncCount += 1
+            s.appendCalls += UInt64(run.count)
+            s.appendedRecords += UInt64(records)
+            s.appendedBytes += UInt64(bytes)
+            return s.takeWaiters()
+        }
+        for item in run { item.continuation.resume(returning: .success(item.range)) }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Records a new, durable, empty active segment.
+    func publishNewSegment(_ entry: SegmentEntry) {
+        state.withLock { s in
+            s.segments.append(entry)
+            s.retainedBytes += entry.fileBytes
+            s.pendingBytes -= entry.fileBytes
+        }
+    }
+
+    /// After a failed write: fails `inFlight` and everything queued behind it (their offsets assumed
+    /// the failed write would land), and poisons the spool if the files could not be restored.
+    func failAppends(_ inFlight: ArraySlice<PendingAppend>, error: SpoolError, poison: SpoolError?) {
+        let queued = state.withLock { s in
+            if let poison { s.failure = poison }
+            return s.resetProjection()
+        }
+        logger.error(
+            "spool append failed; \(inFlight.count + queued.count) append calls were refused and nothing of them acknowledged",
+            metadata: ["spool.error": "\(error)", "spool.poisoned": "\(poison.map { "\($0)" } ?? "no")"])
+        for item in inFlight { item.continuation.resume(returning: .failure(error)) }
+        for item in queued { item.continuation.resume(returning: .failure(error)) }
+    }
+
+    // MARK: Closing
+
+    /// Lets the writer finish what is queued, stops it and releases the directory lock.
+    func close() {
+        let (wake, waiters) = state.withLock { s in
+            s.closed = true
+            let wake = s.writerIdle
+            s.writerIdle = false
+            return (wake, s.takeWaiters())
+        }
+        if wake { writerWakeup.signal() }
+        for waiter in waiters { waiter.resume() }
+        writerRunning.wait()
+        lockFD.withLock { fd in
+            if let open = fd {
+                SystemIO.closeFile(open)
+                fd = nil
+                logger.info("spool closed", metadata: ["spool.directory": "\(paths.root)"])
+            }
+        }
+    }
+}

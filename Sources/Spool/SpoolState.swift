@@ -1,0 +1,92 @@
+/// One segment file as the spool tracks it. `fileBytes` counts only durable bytes (header included).
+struct SegmentEntry: Sendable, Equatable {
+    let base: UInt64
+    var fileBytes: Int64
+    let path: String
+
+    /// Global offset just past the segment's last durable record (= the next segment's base).
+    var end: UInt64 { base + UInt64(fileBytes - Int64(SegmentFormat.headerSize)) }
+}
+
+/// One `append` call waiting for the writer thread: its records framed into one buffer.
+struct PendingAppend: Sendable {
+    let frames: [UInt8]
+    let range: Range<UInt64>
+    let recordCount: Int
+    /// Whether the writer must roll over to a new segment (based at `range.lowerBound`) first.
+    let startsNewSegment: Bool
+    let continuation: CheckedContinuation<Result<Range<UInt64>, SpoolError>, Never>
+}
+
+/// Everything shared between appenders, the writer thread, readers and stats, guarded by one mutex
+/// in `SpoolCore`. Critical sections only move values; no I/O happens while it is held.
+struct SpoolState {
+    /// Oldest first; the last one is the active segment the writer appends to. Never empty once open.
+    var segments: [SegmentEntry]
+    /// Global offset just past the last fsynced record: readers see records below it only.
+    var committedEnd: UInt64
+    /// Sum of `fileBytes` over `segments`.
+    var retainedBytes: Int64
+
+    // The queue, and what the tail will look like once all of it is durable. `append` decides
+    // offsets and rollovers here so that it can answer `.full` before anything is written.
+    var pending: [PendingAppend] = []
+    var projectedEnd: UInt64
+    var projectedActiveFileBytes: Int64
+    var pendingBytes: Int64 = 0
+
+    /// True while the writer thread sleeps on its semaphore; whoever flips it to false signals it once.
+    var writerIdle = false
+    var closed = false
+    /// Set when the writer could not restore a consistent file after a failed write: every later append fails with it.
+    var failure: SpoolError?
+
+    /// Persisted cursor of every registered sink.
+    var cursors: [String: UInt64]
+
+    /// Readers waiting in `read` for records past their position.
+    var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    var cancelledWaiters: Set<Int> = []
+    var nextWaiterID = 0
+
+    var syncCount: UInt64 = 0
+    var appendCalls: UInt64 = 0
+    var appendedRecords: UInt64 = 0
+    var appendedBytes: UInt64 = 0
+
+    init(segments: [SegmentEntry], cursors: [String: UInt64]) {
+        self.segments = segments
+        let last = segments[segments.count - 1]
+        self.committedEnd = last.end
+        self.retainedBytes = segments.reduce(0) { $0 + $1.fileBytes }
+        self.projectedEnd = last.end
+        self.projectedActiveFileBytes = last.fileBytes
+        self.cursors = cursors
+    }
+
+    /// The segment holding the record at `offset`, if it is committed and retained.
+    func segment(containing offset: UInt64) -> SegmentEntry? {
+        guard offset < committedEnd else { return nil }
+        // Few segments (maxBytes / segmentBytes, 16 by default): a backwards linear scan is enough.
+        for entry in segments.reversed() where entry.base <= offset {
+            return offset < entry.end ? entry : nil
+        }
+        return nil
+    }
+
+    /// Forgets everything queued (after a failed write) so the projection matches the durable files again.
+    mutating func resetProjection() -> [PendingAppend] {
+        let dropped = pending
+        pending = []
+        pendingBytes = 0
+        projectedEnd = committedEnd
+        projectedActiveFileBytes = segments[segments.count - 1].fileBytes
+        return dropped
+    }
+
+    mutating func takeWaiters() -> [CheckedContinuation<Void, Never>] {
+        let list = Array(waiters.values)
+        waiters.removeAll()
+        return list
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Spool
+import XCTest
+
+final class SpoolReaderTests: XCTestCase {
+    func testReaderSeesEveryRecordAcrossSegmentsInOrder() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory, segmentBytes: 4096, maxBytes: 1 << 22), sinks: ["es"],
+                              logger: quietLogger)
+        defer { spool.close() }
+        var expected = [[UInt8]]()
+        for call in 0..<30 {
+            let batch = (0..<5).map { payload(call: call, index: $0, size: 200 + call) }
+            expected += batch
+            _ = try await spool.append(batch)
+        }
+        XCTAssertGreaterThan(spool.stats().segmentCount, 5)
+        let records = try await readAll(spool.reader(for: "es"), batch: 13)
+        XCTAssertEqual(records.map(\.payload), expected)
+    }
+
+    func testReadHonoursRecordAndByteLimitsButAlwaysReturnsOneRecord() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory), sinks: ["es"], logger: quietLogger)
+        defer { spool.close() }
+        _ = try await spool.append((0..<10).map { payload(call: 0, index: $0, size: 100) })
+        let reader = try spool.reader(for: "es")
+        let three = try await reader.read(maxRecords: 3, maxBytes: 1 << 20, wait: .zero)
+        XCTAssertEqual(three.count, 3)
+        let byBytes = try await reader.read(maxRecords: 100, maxBytes: 250, wait: .zero)
+        XCTAssertEqual(byBytes.count, 2, "two 100-byte payloads fit in 250 bytes, a third does not")
+        let oversized = try await reader.read(maxRecords: 100, maxBytes: 10, wait: .zero)
+        XCTAssertEqual(oversized.count, 1, "a record larger than maxBytes still comes, alone")
+        XCTAssertEqual(oversized.first?.payload, payload(call: 0, index: 5, size: 100))
+    }
+
+    func testWaitingReaderWakesPromptlyOnAppend() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory), sinks: ["es"], logger: quietLogger)
+        defer { spool.close() }
+        let reader = try spool.reader(for: "es")
+        let clock = ContinuousClock()
+        let start = clock.now
+        let waiting = Task { try await reader.read(maxRecords: 10, maxBytes: 1 << 20, wait: .seconds(20)) }
+        try await Task.sleep(for: .milliseconds(100))
+        _ = try await spool.append([Array("wake up".utf8)])
+        let records = try await waiting.value
+        XCTAssertEqual(records.map(\.payload), [Array("wake up".utf8)])
+        XCTAssertLessThan(clock.now - start, .seconds(5), "woken by the append, not by the timeout")
+    }
+
+    func testReadWithNothingNewReturnsEmptyAfterTheWait() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory), sinks: ["es"], logger: quietLogger)
+        defer { spool.close() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let records = try await spool.reader(for: "es").read(maxRecords: 10, maxBytes: 1 << 20, wait: .milliseconds(200))
+        XCTAssertEqual(records, [])
+        XCTAssertGreaterThanOrEqual(clock.now - start, .milliseconds(190))
+    }
+
+    func testCloseEndsAWaitingRead() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory), sinks: ["es"], logger: quietLogger)
+        let reader = try spool.reader(for: "es")
+        let waiting = Task { try await reader.read(maxRecords: 10, maxBytes: 1 << 20, wait: .seconds(30)) }
+        try await Task.sleep(for: .milliseconds(50))
+        spool.close()
+        do {
+            _ = try await waiting.value
+            XCTFail("expected .closed")
+        } catch let error as SpoolError {
+            XCTAssertEqual(error, .closed)
+        }
+    }
+
+    func testCommittedCursorSurvivesReopenAndUncommittedRecordsAreReadAgain() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let payloads = (0..<10).map { payload(call: 0, index: $0) }
+        var spool: Spool? = try Spool(configuration: .init(directory: directory), sinks: ["es", "mongo"], logger: quietLogger)
+        _ = try await spool!.append(payloads)
+        let reader = try spool!.reader(for: "es")
+        let all = try await readAll(reader)
+        XCTAssertEqual(all.count, 10)
+        try reader.commit(through: all[3].nextOffset)
+        XCTAssertEqual(reader.committedOffset, all[3].nextOffset)
+        spool?.close()
+        spool = nil
+
+        let reopened = try Spool(configuration: .init(directory: directory), sinks: ["es", "mongo"], logger: quietLogger)
+        defer { reopened.close() }
+        let again = try reopened.reader(for: "es")
+        XCTAssertEqual(again.committedOffset, all[3].nextOffset)
+        let esAgain = try await readAll(again).map(\.payload)
+        XCTAssertEqual(esAgain, Array(payloads[4...]), "read but uncommitted: delivered again")
+        let mongoAll = try await readAll(reopened.reader(for: "mongo")).map(\.payload)
+        XCTAssertEqual(mongoAll, payloads, "a sink that committed nothing")
+        XCTAssertEqual(reopened.stats().sinks, [
+            SpoolSinkStats(name: "es", committedOffset: all[3].nextOffset, lagBytes: all[9].nextOffset - all[3].nextOffset),
+            SpoolSinkStats(name: "mongo", committedOffset: 0, lagBytes: all[9].nextOffset),
+        ])
+    }
+
+    func testCommitOutsideWhatWasReadIsRefused() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory), sinks: ["es"], logger: quietLogger)
+        defer { spool.close() }
+        let range = try await spool.append([[1], [2]])
+        let reader = try spool.reader(for: "es")
+        XCTAssertThrowsError(try reader.commit(through: range.upperBound)) { error in
+            XCTAssertEqual(error as? SpoolError, .cursorOutOfRange(sink: "es", offset: range.upperBound, validRange: 0...0))
+        }
+        let records = try await readAll(reader)
+        try reader.commit(through: records[1].nextOffset)
+        XCTAssertThrowsError(try reader.commit(through: records[0].nextOffset), "cursors do not move backwards")
+    }
+
+    func testRewindReadsUncommittedRecordsAgain() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory), sinks: ["es"], logger: quietLogger)
+        defer { spool.close() }
+        _ = try await spool.append([[1], [2], [3]])
+        let reader = try spool.reader(for: "es")
+        let first = try await readAll(reader)
+        try reader.commit(through: first[0].nextOffset)
+        reader.rewind()
+        let reread = try await readAll(reader).map(\.payload)
+        XCTAssertEqual(reread, [[2], [3]])
+    }
+
+    func testSegmentIsDeletedOnlyWhenEverySinkHasPassedIt() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory, segmentBytes: 4096, maxBytes: 1 << 22),
+                              sinks: ["es", "mongo"], logger: quietLogger)
+        defer { spool.close() }
+        for call in 0..<20 { _ = try await spool.append((0..<4).map { payload(call: call, index: $0, size: 300) }) }
+        let segments = try segmentFiles(directory)
+        XCTAssertGreaterThan(segments.count, 4)
+
+        let es = try spool.reader(for: "es")
+        let esRecords = try await readAll(es)
+        try es.commit(through: esRecords.last!.nextOffset)
+        XCTAssertEqual(try segmentFiles(directory), segments, "mongo has not passed any segment yet")
+
+        let mongo = try spool.reader(for: "mongo")
+        let mongoRecords = try await mongo.read(maxRecords: 20, maxBytes: 1 << 20, wait: .zero)
+        try mongo.commit(through: mongoRecords.last!.nextOffset)
+        let passed = mongoRecords.last!.nextOffset
+        let remaining = try segmentFiles(directory)
+        XCTAssertLessThan(remaining.count, segments.count)
+        XCTAssertEqual(remaining, Array(segments.suffix(remaining.count)), "oldest first")
+        let oldestBase = UInt64(remaining[0].dropLast(4))!
+        XCTAssertLessThanOrEqual(oldestBase, passed, "the segment mongo is inside is kept")
+        XCTAssertEqual(spool.stats().oldestOffset, oldestBase)
+
+        let rest = try await readAll(mongo)
+        try mongo.commit(through: rest.last!.nextOffset)
+        XCTAssertEqual(try segmentFiles(directory).count, 1, "only the active segment is left")
+        XCTAssertEqual(spool.stats().retainedBytes, Int64(try bytesOnDisk(directory)))
+    }
+
+    func testWithoutSinksDataIsRetained() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory, segmentBytes: 4096, maxBytes: 1 << 22), sinks: [],
+                              logger: quietLogger)
+        for call in 0..<20 { _ = try await spool.append((0..<4).map { payload(call: call, index: $0, size: 300) }) }
+        let count = try segmentFiles(directory).count
+        spool.close()
+        let reopened = try Spool(configuration: .init(directory: directory, segmentBytes: 4096, maxBytes: 1 << 22), sinks: [],
+                                 logger: quietLogger)
+        defer { reopened.close() }
+        XCTAssertEqual(try segmentFiles(directory).count, count)
+        XCTAssertEqual(reopened.stats().oldestOffset, 0)
+    }
+
+    func testNewSinkStartsAtTheOldestRetainedRecord() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let configuration = SpoolConfiguration(directory: directory, segmentBytes: 4096, maxBytes: 1 << 22)
+        let spool = try Spool(configuration: configuration, sinks: ["es"], logger: quietLogger)
+        for call in 0..<20 { _ = try await spool.append((0..<4).map { payload(call: call, index: $0, size: 300) }) }
+        let es = try spool.reader(for: "es")
+        let records = try await es.read(maxRecords: 50, maxBytes: 1 << 20, wait: .zero)
+        try es.commit(through: records.last!.nextOffset)
+        let oldest = spool.stats().oldestOffset
+        XCTAssertGreaterThan(oldest, 0)
+        spool.close()
+
+        let reopened = try Spool(configuration: configuration, sinks: ["es", "alerts"], logger: quietLogger)
+        defer { reopened.close() }
+        let alerts = try reopened.reader(for: "alerts")
+        XCTAssertEqual(alerts.committedOffset, oldest)
+        let first = try await alerts.read(maxRecords: 1, maxBytes: 1 << 20, wait: .zero)
+        XCTAssertEqual(first.first?.offset, oldest)
+    }
+}
