@@ -1,0 +1,36 @@
+/// One HTTP request for `HTTPClient.execute`.
+public struct HTTPRequest: Sendable {
+    public var method: HTTPMethod
+    /// Absolute `http://` or `https://` URL. May carry `user:password@` (curl then sends Basic auth),
+    /// but prefer an `Authorization` header.
+    public var url: String
+    public var headers: HTTPHeaders
+    /// Sent as is (no form encoding). Empty with POST/PUT/PATCH sends `Content-Length: 0`.
+    public var body: [UInt8]
+    /// Whole transfer, connecting included. On expiry `execute` throws an error whose `kind` is `.timeout`.
+    public var timeout: Duration
+    /// What errors and logs show instead of `url`. Defaults to `url` without `user:password@`; set it
+    /// when a secret sits in the path or query (a Telegram bot token, a Sentry key).
+    public var displayURL: String
+
+    public init(
+        method: HTTPMethod = .get,
+        url: String,
+        headers: HTTPHeaders = HTTPHeaders(),
+        body: [UInt8] = [],
+        timeout: Duration = .seconds(30),
+        displayURL: String? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.displayURL = displayURL ?? Self.withoutCredentials(url)
+    }
+
+    /// `url` without `user:password@`, safe to log (other secrets in path or query are not detected).
+    public static func withoutCredentials(_ url: String) -> String {
+        URLRedaction.withoutCredentials(url)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// The composable index template for the daily indices, with explicit mappings for the stored document
+/// (ingest-contract.md, "The stored document").
+///
+/// Why explicit: dynamic mapping would guess from the first event of each day (a numeric-looking
+/// `http.request.id` becoming `long`, then rejecting the next one). Strings outside the known fields map
+/// to `keyword` (a `labels.*` value is always a string), and `attributes` is one field per object so its
+/// free-form contents cannot conflict. Plain `text` is used on both distributions (no `match_only_text`/
+/// `wildcard`, which OpenSearch lacks), so the search code sees the same field types everywhere.
+enum IndexTemplate {
+    /// Bumped whenever the mapping changes; stored in the template's `_meta`.
+    static let version = 1
+    /// Above Elasticsearch's built-in `logs-*-*` (100) and the 200 the docs advise staying clear of.
+    static let priority = 500
+
+    static func body(prefix: String, distribution: ElasticsearchDistribution, shards: Int, replicas: Int?) -> [UInt8] {
+        var indexSettings: [String: Any] = ["number_of_shards": shards]
+        if let replicas { indexSettings["number_of_replicas"] = replicas }
+        let template: [String: Any] = [
+            "index_patterns": ["\(prefix)-*"],
+            "priority": priority,
+            "_meta": ["managed_by": "datamp-admin", "template_version": version],
+            "template": [
+                "settings": ["index": indexSettings],
+                "mappings": mappings(distribution),
+            ] as [String: Any],
+        ]
+        // Only literals above: serialisation cannot fail.
+        let data = (try? JSONSerialization.data(withJSONObject: template, options: [.sortedKeys])) ?? Data()
+        return Array(data)
+    }
+
+    static func mappings(_ distribution: ElasticsearchDistribution) -> [String: Any] {
+        let keyword: [String: Any] = ["type": "keyword", "ignore_above": 1024]
+        let date: [String: Any] = ["type": "date"]
+        let textWithKeyword: [String: Any] = [
+            "type": "text",
+            "fields": ["keyword": ["type": "keyword", "ignore_above": 256]],
+        ]
+        func object(_ properties: [String: Any]) -> [String: Any] { ["properties": properties] }
+
+        return [
+            "dynamic_templates": [
+                ["labels_as_keyword": ["path_match": "labels.*", "mapping": keyword]],
+                ["strings_as_keyword": ["match_mapping_type": "string", "mapping": keyword]],
+            ],
+            "properties": [
+                "@timestamp": date,
+                "message": textWithKeyword,
+                "event": object([
+                    "id": keyword, "dataset": keyword, "ingested": date,
+                    "original_timestamp": keyword, "truncated": ["type": "boolean"],
+                ]),
+                "log": object(["level": keyword, "logger": keyword, "original_level": keyword]),
+                "service": object(["name": keyword, "environment": keyword]),
+                "host": object(["name": keyword]),
+                "trace": object(["id": keyword]),
+                "span": object(["id": keyword]),
+                "http": object(["request": object(["id": keyword])]),
+                "user": object(["id": keyword]),
+                "error": object(["type": keyword, "message": textWithKeyword, "stack_trace": ["type": "text"]]),
+                "labels": ["type": "object", "dynamic": true],
+                "attributes": distribution.attributesMapping,
+            ] as [String: Any],
+        ]
+    }
+}
