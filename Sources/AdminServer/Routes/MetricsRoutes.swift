@@ -1,0 +1,15 @@
+import Hummingbird
+import NIOCore
+
+/// `GET /metrics` in the Prometheus text format.
+struct MetricsRoutes {
+    let metrics: HubMetrics
+
+    func register(on router: Router<HubRequestContext>) {
+        router.get("/metrics") { _, _ in
+            let text = await self.metrics.render()
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        }
+    }
+}

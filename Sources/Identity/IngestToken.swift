@@ -1,0 +1,34 @@
+import Foundation
+
+/// An ingest token as stored: never the secret itself, only its SHA-256 digest and a short prefix
+/// that lets a person recognise which token a log line or a list entry talks about.
+public struct IngestToken: Sendable, Equatable {
+    public var id: Int64
+    /// The service the token belongs to; the default `service.name` of events sent with it.
+    public var service: String
+    public var scopes: [String]
+    public var description: String
+    /// The first characters of the secret (`dmp_ab12…`), safe to show.
+    public var prefix: String
+    public var createdAt: String
+    public var revokedAt: String?
+
+    public var isRevoked: Bool { revokedAt != nil }
+
+    public func allows(_ scope: TokenScope) -> Bool { scopes.contains(scope.rawValue) }
+}
+
+/// What a token may be used for. `ingest` ships logs; `admin` reaches the operator API (dead
+/// letters) until staff accounts and personal tokens replace it.
+public enum TokenScope: String, Sendable, CaseIterable {
+    case ingest
+    case admin
+}
+
+/// The result of checking a presented bearer token.
+public enum TokenVerdict: Sendable, Equatable {
+    case valid(IngestToken)
+    /// Known but revoked: the contract answers 403, not 401.
+    case revoked(IngestToken)
+    case unknown
+}
