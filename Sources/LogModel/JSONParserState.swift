@@ -1,0 +1,539 @@
+/// The recursive-descent machinery behind ``JSONParser``: one value per call, a cursor over a
+/// borrowed byte buffer, and two scratch stacks reused across the whole document (unescaped string
+/// bytes, and the key hashes used to find repeated keys without comparing strings).
+struct JSONParserState {
+    private let base: UnsafePointer<UInt8>
+    private let end: Int
+    private let maxDepth: Int
+    private var pos = 0
+    private var depth = 0
+    private var scratch: [UInt8] = []
+    private var keyHashes: [UInt64] = []
+
+    /// Objects with more members than this find repeated keys through a dictionary instead of a
+    /// linear scan of key hashes, so a hostile event with 20,000 keys stays linear.
+    private static let linearDuplicateScanLimit = 32
+
+    init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
+        self.base = base
+        self.end = count
+        self.maxDepth = maxDepth
+    }
+
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue()
+        skipWhitespace()
+        if pos != end {
+            throw syntaxError("unexpected \(describe(base[pos])) after the JSON value at byte \(pos) (one value per input)")
+        }
+        return value
+    }
+
+    // MARK: - Values
+
+    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        guard pos < end else { throw unexpectedEnd("a value") }
+        switch base[pos] {
+        case UInt8(ascii: "{"): return .object(try parseObject())
+        case UInt8(ascii: "["): return .array(try parseArray())
+        case UInt8(ascii: "\""):
+            var ignored: UInt64 = 0
+            return .string(try parseString(hash: &ignored, wantsHash: false))
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw unexpectedByte(expecting: "a value")
+        }
+    }
+
+    private mutating func enterContainer() throws(JSONParseError) {
+        depth += 1
+        if depth > maxDepth {
+            throw JSONParseError(
+                offset: pos, code: JSONParseError.tooDeep,
+                message: "arrays/objects nested deeper than \(maxDepth) levels at byte \(pos)")
+        }
+    }
+
+    private mutating func parseObject() throws(JSONParseError) -> JSONObject {
+        try enterContainer()
+        pos += 1  // '{'
+        skipWhitespace()
+        var members: [JSONObject.Member] = []
+        if pos < end, base[pos] == UInt8(ascii: "}") {
+            pos += 1
+            depth -= 1
+            return JSONObject(members)
+        }
+        members.reserveCapacity(8)
+        let hashBase = keyHashes.count
+        var index: [String: Int]? = nil
+        while true {
+            guard pos < end else { throw unexpectedEnd("'\"' starting an object key") }
+            guard base[pos] == UInt8(ascii: "\"") else { throw unexpectedByte(expecting: "'\"' starting an object key") }
+            var hash: UInt64 = 0
+            let key = try parseString(hash: &hash, wantsHash: true)
+            skipWhitespace()
+            guard pos < end else { throw unexpectedEnd("':' after an object key") }
+            guard base[pos] == UInt8(ascii: ":") else { throw unexpectedByte(expecting: "':' after an object key") }
+            pos += 1
+            skipWhitespace()
+            let value = try parseValue()
+
+            if let duplicate = duplicateIndex(of: key, hash: hash, hashBase: hashBase, index: index, members: members) {
+                members[duplicate].value = value
+            } else {
+                members.append((key, value))
+                if index != nil {
+                    index![key] = members.count - 1
+                } else if members.count > Self.linearDuplicateScanLimit {
+                    var built = [String: Int](minimumCapacity: members.count * 2)
+                    for (i, member) in members.enumerated() { built[member.key] = i }
+                    index = built
+                } else {
+                    keyHashes.append(hash)
+                }
+            }
+
+            skipWhitespace()
+            guard pos < end else { throw unexpectedEnd("',' or '}' in an object") }
+            let c = base[pos]
+            pos += 1
+            if c == UInt8(ascii: ",") {
+                skipWhitespace()
+                continue
+            }
+            if c == UInt8(ascii: "}") { break }
+            pos -= 1
+            throw unexpectedByte(expecting: "',' or '}' in an object")
+        }
+        keyHashes.removeSubrange(hashBase...)
+        depth -= 1
+        return JSONObject(members)
+    }
+
+    @inline(__always)
+    private func duplicateIndex(
+        of key: String, hash: UInt64, hashBase: Int, index: [String: Int]?, members: [JSONObject.Member]
+    ) -> Int? {
+        if let index { return index[key] }
+        var i = hashBase
+        let n = keyHashes.count
+        while i < n {
+            if keyHashes[i] == hash, members[i - hashBase].key == key { return i - hashBase }
+            i += 1
+        }
+        return nil
+    }
+
+    private mutating func parseArray() throws(JSONParseError) -> [JSONValue] {
+        try enterContainer()
+        pos += 1  // '['
+        skipWhitespace()
+        var elements: [JSONValue] = []
+        if pos < end, base[pos] == UInt8(ascii: "]") {
+            pos += 1
+            depth -= 1
+            return elements
+        }
+        while true {
+            elements.append(try parseValue())
+            skipWhitespace()
+            guard pos < end else { throw unexpectedEnd("',' or ']' in an array") }
+            let c = base[pos]
+            pos += 1
+            if c == UInt8(ascii: ",") {
+                skipWhitespace()
+                continue
+            }
+            if c == UInt8(ascii: "]") { break }
+            pos -= 1
+            throw unexpectedByte(expecting: "',' or ']' in an array")
+        }
+        depth -= 1
+        return elements
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let length = literal.utf8CodeUnitCount
+        let text = literal.utf8Start
+        for i in 0..<length {
+            guard pos + i < end else {
+                pos += i
+                throw unexpectedEnd("the rest of '\(literal)'")
+            }
+            if base[pos + i] != text[i] {
+                pos += i
+                throw unexpectedByte(expecting: "the rest of '\(literal)'")
+            }
+        }
+        pos += length
+    }
+
+    // MARK: - Numbers
+
+    /// Powers of ten that a `Double` holds exactly: a decimal with at most 15 significant digits
+    /// times or over one of these is correctly rounded in one operation (Clinger's fast path).
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = pos
+        var negative = false
+        if base[pos] == UInt8(ascii: "-") {
+            negative = true
+            pos += 1
+        }
+        guard pos < end else { throw unexpectedEnd("a digit") }
+        guard isDigit(base[pos]) else { throw unexpectedByte(expecting: "a digit") }
+
+        var mantissa: UInt64 = 0
+        var significantDigits = 0  // digits held in `mantissa`; 19 always fit a UInt64
+        var truncated = false  // digits beyond 19 were dropped: only the C library can round this
+        var exponent = 0
+        if base[pos] == UInt8(ascii: "0") {
+            pos += 1
+            if pos < end, isDigit(base[pos]) {
+                throw syntaxError("leading zero in the number starting at byte \(start) (JSON numbers cannot start with 0 unless they are 0)")
+            }
+        } else {
+            while pos < end, isDigit(base[pos]) {
+                if significantDigits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(base[pos] &- 48)
+                    significantDigits += 1
+                } else {
+                    truncated = true
+                    exponent += 1
+                }
+                pos += 1
+            }
+        }
+
+        var isInteger = true
+        if pos < end, base[pos] == UInt8(ascii: ".") {
+            isInteger = false
+            pos += 1
+            guard pos < end else { throw unexpectedEnd("a digit after '.'") }
+            guard isDigit(base[pos]) else { throw unexpectedByte(expecting: "a digit after '.'") }
+            while pos < end, isDigit(base[pos]) {
+                let digit = UInt64(base[pos] &- 48)
+                if mantissa == 0, digit == 0 {
+                    exponent -= 1  // leading zeros of 0.000123 cost no precision
+                } else if significantDigits < 19 {
+                    mantissa = mantissa &* 10 &+ digit
+                    significantDigits += 1
+                    exponent -= 1
+                } else {
+                    truncated = true
+                }
+                pos += 1
+            }
+        }
+        if pos < end, base[pos] | 0x20 == UInt8(ascii: "e") {
+            isInteger = false
+            pos += 1
+            guard pos < end else { throw unexpectedEnd("an exponent") }
+            var exponentNegative = false
+            if base[pos] == UInt8(ascii: "+") || base[pos] == UInt8(ascii: "-") {
+                exponentNegative = base[pos] == UInt8(ascii: "-")
+                pos += 1
+            }
+            guard pos < end else { throw unexpectedEnd("exponent digits") }
+            guard isDigit(base[pos]) else { throw unexpectedByte(expecting: "exponent digits") }
+            var value = 0
+            while pos < end, isDigit(base[pos]) {
+                // Saturate: 1e999999 is as infinite as 1e9999999999999999999.
+                if value < 100_000 { value = value * 10 + Int(base[pos] &- 48) }
+                pos += 1
+            }
+            exponent += exponentNegative ? -value : value
+        }
+
+        if isInteger, !truncated {
+            if negative {
+                if mantissa <= UInt64(Int64.max) { return .int(-Int64(mantissa)) }
+                if mantissa == UInt64(Int64.max) + 1 { return .int(Int64.min) }
+            } else if mantissa <= UInt64(Int64.max) {
+                return .int(Int64(mantissa))
+            }
+        }
+        if !truncated, mantissa < (1 << 53), exponent >= -22, exponent <= 22 {
+            let m = Double(mantissa)
+            let d = exponent >= 0 ? m * Self.exactPowersOfTen[exponent] : m / Self.exactPowersOfTen[-exponent]
+            return .double(negative ? -d : d)
+        }
+        // Rare (long mantissas, large exponents): let the C library round correctly.
+        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else {
+            // JSON has no infinity; a number no double can hold would not survive a round trip.
+            throw JSONParseError(
+                offset: start, code: JSONParseError.invalidJSON,
+                message: "number at byte \(start) is out of range (beyond ±1.8e308, the range of a double)")
+        }
+        return .double(value)
+    }
+
+    @inline(__always)
+    private func isDigit(_ c: UInt8) -> Bool { c &- 48 < 10 }
+
+    // MARK: - Strings
+
+    /// Parses a string starting at the opening quote. When `wantsHash`, `hash` receives FNV-1a of
+    /// the decoded bytes (used for duplicate keys).
+    private mutating func parseString(hash: inout UInt64, wantsHash: Bool) throws(JSONParseError) -> String {
+        pos += 1  // opening quote
+        let start = pos
+        while true {
+            skipPlainASCII()
+            guard pos < end else { throw unexpectedEnd("the closing '\"' of a string starting at byte \(start - 1)") }
+            let c = base[pos]
+            if c == UInt8(ascii: "\"") {
+                let bytes = UnsafeBufferPointer(start: base + start, count: pos - start)
+                pos += 1
+                if wantsHash { hash = Self.fnv1a(bytes) }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            if c == UInt8(ascii: "\\") {
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: UnsafeBufferPointer(start: base + start, count: pos - start))
+                return try parseEscapedString(start: start, hash: &hash, wantsHash: wantsHash)
+            }
+            if c < 0x20 { throw controlCharacter(c) }
+            if c >= 0x80 {
+                try skipMultibyteSequence()
+            } else {
+                pos += 1
+            }
+        }
+    }
+
+    /// Continues a string once a backslash was seen; decoded bytes accumulate in `scratch`.
+    private mutating func parseEscapedString(start: Int, hash: inout UInt64, wantsHash: Bool) throws(JSONParseError) -> String {
+        while true {
+            let runStart = pos
+            skipPlainASCII()
+            guard pos < end else { throw unexpectedEnd("the closing '\"' of a string starting at byte \(start - 1)") }
+            var c = base[pos]
+            while c >= 0x80 {
+                try skipMultibyteSequence()
+                skipPlainASCII()
+                guard pos < end else { throw unexpectedEnd("the closing '\"' of a string starting at byte \(start - 1)") }
+                c = base[pos]
+            }
+            if pos > runStart { scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: pos - runStart)) }
+            if c == UInt8(ascii: "\"") {
+                pos += 1
+                if wantsHash { hash = scratch.withUnsafeBufferPointer { Self.fnv1a($0) } }
+                return String(decoding: scratch, as: UTF8.self)
+            }
+            if c < 0x20 { throw controlCharacter(c) }
+            // c is a backslash
+            let escapeStart = pos
+            pos += 1
+            guard pos < end else { throw unexpectedEnd("an escape character after '\\'") }
+            switch base[pos] {
+            case UInt8(ascii: "\""): scratch.append(0x22)
+            case UInt8(ascii: "\\"): scratch.append(0x5C)
+            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "u"):
+                pos += 1
+                var scalar = try readHex4()
+                if scalar >= 0xD800, scalar <= 0xDBFF {
+                    guard pos + 1 < end, base[pos] == UInt8(ascii: "\\"), base[pos + 1] == UInt8(ascii: "u") else {
+                        throw loneSurrogate(scalar, at: escapeStart)
+                    }
+                    pos += 2
+                    let low = try readHex4()
+                    guard low >= 0xDC00, low <= 0xDFFF else { throw loneSurrogate(scalar, at: escapeStart) }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if scalar >= 0xDC00, scalar <= 0xDFFF {
+                    throw loneSurrogate(scalar, at: escapeStart)
+                }
+                appendUTF8(scalar)
+                continue  // readHex4 already advanced past the digits
+            default:
+                throw syntaxError(
+                    "invalid escape '\\\(printable(base[pos]))' at byte \(escapeStart) "
+                        + "(valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")
+            }
+            pos += 1
+        }
+    }
+
+    private mutating func readHex4() throws(JSONParseError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard pos < end else { throw unexpectedEnd("4 hex digits after '\\u'") }
+            let c = base[pos]
+            let digit: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c - 48
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c - 87
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c - 55
+            default: throw unexpectedByte(expecting: "4 hex digits after '\\u'")
+            }
+            value = value << 4 | UInt32(digit)
+            pos += 1
+        }
+        return value
+    }
+
+    private mutating func appendUTF8(_ scalar: UInt32) {
+        switch scalar {
+        case 0..<0x80:
+            scratch.append(UInt8(scalar))
+        case 0x80..<0x800:
+            scratch.append(UInt8(0xC0 | scalar >> 6))
+            scratch.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            scratch.append(UInt8(0xE0 | scalar >> 12))
+            scratch.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            scratch.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            scratch.append(UInt8(0xF0 | scalar >> 18))
+            scratch.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            scratch.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            scratch.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    /// Advances over ASCII bytes that need no attention inside a string, eight at a time: stops at
+    /// a quote, a backslash, a control character, a non-ASCII byte or the end.
+    @inline(__always)
+    private mutating func skipPlainASCII() {
+        while pos &+ 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
+            let special = Self.specialBytes(word)
+            if special != 0 {
+                // The lowest flagged byte is exact (borrows only travel upwards).
+                pos &+= special.trailingZeroBitCount >> 3
+                return
+            }
+            pos &+= 8
+        }
+        while pos < end {
+            let c = base[pos]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return }
+            pos &+= 1
+        }
+    }
+
+    /// High bit set in each byte of `word` that is '"', '\\', below 0x20 or at least 0x80
+    /// (bytes above the lowest flagged one may be flagged spuriously).
+    @inline(__always)
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote
+        let hasBackslash = (backslash &- ones) & ~backslash
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl | word) & highs
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at `pos` (RFC 3629 table) and advances past it.
+    private mutating func skipMultibyteSequence() throws(JSONParseError) {
+        let lead = base[pos]
+        var length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F  // would encode a surrogate
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F  // would exceed U+10FFFF
+        default: throw invalidUTF8(at: pos)
+        }
+        guard pos + length <= end else { throw invalidUTF8(at: pos) }
+        let second = base[pos + 1]
+        guard second >= low, second <= high else { throw invalidUTF8(at: pos) }
+        var i = 2
+        while i < length {
+            guard base[pos + i] & 0xC0 == 0x80 else { throw invalidUTF8(at: pos) }
+            i += 1
+        }
+        pos += length
+    }
+
+    @inline(__always)
+    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+        }
+        return h
+    }
+
+    // MARK: - Whitespace
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while pos < end {
+            let c = base[pos]
+            guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
+            pos += 1
+        }
+    }
+
+    // MARK: - Errors
+
+    private func syntaxError(_ message: String) -> JSONParseError {
+        JSONParseError(offset: pos, code: JSONParseError.invalidJSON, message: message)
+    }
+
+    private func unexpectedEnd(_ expecting: String) -> JSONParseError {
+        JSONParseError(
+            offset: pos, code: JSONParseError.invalidJSON,
+            message: "unexpected end of input at byte \(pos), expected \(expecting)")
+    }
+
+    private func unexpectedByte(expecting: String) -> JSONParseError {
+        JSONParseError(
+            offset: pos, code: JSONParseError.invalidJSON,
+            message: "unexpected \(describe(base[pos])) at byte \(pos), expected \(expecting)")
+    }
+
+    private func controlCharacter(_ c: UInt8) -> JSONParseError {
+        let hex = String(c, radix: 16, uppercase: true)
+        return JSONParseError(
+            offset: pos, code: JSONParseError.invalidJSON,
+            message: "unescaped control character U+\(hex.count == 1 ? "000" : "00")\(hex) in a string at byte \(pos) "
+                + "(escape it, e.g. \\n or \\u00XX)")
+    }
+
+    private func invalidUTF8(at offset: Int) -> JSONParseError {
+        JSONParseError(
+            offset: offset, code: JSONParseError.invalidUTF8,
+            message: "invalid UTF-8 (\(describe(base[offset]))) in a string at byte \(offset); send text encoded as UTF-8")
+    }
+
+    private func loneSurrogate(_ scalar: UInt32, at offset: Int) -> JSONParseError {
+        let hex = String(scalar, radix: 16, uppercase: true)
+        return JSONParseError(
+            offset: offset, code: JSONParseError.invalidJSON,
+            message: "lone surrogate \\u\(hex) at byte \(offset) (a \\uD800-\\uDBFF escape must be followed by a \\uDC00-\\uDFFF escape)")
+    }
+
+    private func describe(_ c: UInt8) -> String {
+        if c >= 0x20, c < 0x7F { return "'\(printable(c))'" }
+        let hex = String(c, radix: 16, uppercase: true)
+        return "byte 0x\(hex.count == 1 ? "0" : "")\(hex)"
+    }
+
+    private func printable(_ c: UInt8) -> String {
+        c >= 0x20 && c < 0x7F ? String(UnicodeScalar(c)) : "?"
+    }
+}

@@ -1,0 +1,76 @@
+import LogModel
+
+/// `error.type`, `error.message` and `error.stack_trace` gathered from the several ways services
+/// report an exception.
+struct ErrorFields {
+    var type: String?
+    var message: String?
+    var stackTrace: String?
+
+    /// Takes the winning stack value (a string, a list of lines, or an `exception` object) and
+    /// returns what an `exception` object held besides type, message and stack.
+    mutating func take(stack value: JSONValue) -> JSONValue? {
+        switch value {
+        case .string(let text):
+            stackTrace = text
+        case .array(let lines):
+            stackTrace = Self.join(lines)
+        case .object(let object):
+            var rest = JSONObject()
+            for member in object {
+                switch member.key {
+                case "type" where member.value.scalarText != nil:
+                    if type == nil { type = member.value.scalarText }
+                case "message" where member.value.scalarText != nil:
+                    if message == nil { message = member.value.scalarText }
+                case "stack_trace", "traceback":
+                    if stackTrace == nil, let text = member.value.stringValue ?? member.value.arrayValue.map(Self.join) {
+                        stackTrace = text
+                    } else {
+                        rest.append(member.key, member.value)
+                    }
+                default:
+                    rest.append(member.key, member.value)
+                }
+            }
+            return rest.isEmpty ? nil : .object(rest)
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Fills type and message from a Python traceback, then masks card numbers; returns the
+    /// number of card numbers masked.
+    mutating func complete() -> Int {
+        if let stackTrace, type == nil || message == nil, let parsed = PythonTraceback.exception(in: stackTrace) {
+            if type == nil { type = parsed.type }
+            if message == nil { message = parsed.message }
+        }
+        var masked = 0
+        if let text = message, let (result, count) = CardNumberMasker.mask(text) {
+            message = result
+            masked += count
+        }
+        if let text = stackTrace, let (result, count) = CardNumberMasker.mask(text) {
+            stackTrace = result
+            masked += count
+        }
+        return masked
+    }
+
+    var object: JSONObject? {
+        guard type != nil || message != nil || stackTrace != nil else { return nil }
+        var out = JSONObject(minimumCapacity: 3)
+        if let type { out.append("type", .string(type)) }
+        if let message { out.append("message", .string(message)) }
+        if let stackTrace { out.append("stack_trace", .string(stackTrace)) }
+        return out
+    }
+
+    /// Python's `format_exception` lines end in "\n" and are concatenated; other lists are lines.
+    private static func join(_ lines: [JSONValue]) -> String {
+        let strings = lines.compactMap(\.stringValue)
+        return strings.allSatisfy { $0.hasSuffix("\n") } ? strings.joined() : strings.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,212 @@
+import LogModel
+
+/// Turns one event as a service sent it into the stored document, following the contract's
+/// "Event fields accepted" table (lenient in, strict out).
+///
+/// Rules beyond the table, decided here and documented for senders:
+/// - "First found wins" is per row, in the table's order; a dotted key may arrive flat
+///   (`"log.level"`) or nested (`{"log": {"level": ...}}`) with the same rank. Only the winning
+///   member is consumed: other aliases present (say `levelname` next to `level`) stay in the event
+///   as labels, so nothing a service sent is lost.
+/// - A value of the wrong kind is not a match (an object under `service` is the ECS object; an
+///   object under `event` is not a structlog message). `null` and `""` count as absent except for
+///   the message.
+/// - Ids (`trace.id`, `user.id`, `shop_id` ...) and names are stored as strings; numbers become
+///   their JSON text.
+/// - A time that cannot be read, or lies more than `futureTolerance` ahead, is replaced by the
+///   receive time and kept as text in `event.original_timestamp`.
+/// - An event id (`event.id`, `id`, `uuid`) must be a string of 1–64 `[A-Za-z0-9_-]`; anything
+///   else rejects the event with `invalid_event_id` rather than being rewritten, because a
+///   rewritten id would silently break the sender's idempotency. A number is rejected too:
+///   `{"id": 42}` is usually a record id, and storing it as the event id would fold every event
+///   about record 42 into one.
+/// - Error fields: an explicit `error.type` / `error.message` wins; otherwise they come from the
+///   last exception of a Python traceback in the stack (`exc_info`, `exception`, ...). A list of
+///   lines (Python's `format_exception`) is joined. `exception` may be an object with `type`,
+///   `message` and `stack_trace` (or `traceback`); its other members are kept under
+///   `attributes.exception`.
+/// - Card numbers are masked in the message, `error.message` and `error.stack_trace`; values of
+///   secret-named keys among labels and attributes become `"[REDACTED]"` (see
+///   ``NormalizerConfiguration``).
+public struct EventNormalizer: Sendable {
+    public let configuration: NormalizerConfiguration
+    private let secrets: SecretKeyMatcher
+    private let futureToleranceMicros: Int64
+
+    public init(configuration: NormalizerConfiguration = NormalizerConfiguration()) {
+        self.configuration = configuration
+        secrets = SecretKeyMatcher(
+            substrings: configuration.redactKeys + configuration.extraRedactKeys,
+            words: configuration.redactKeyWords)
+        let (seconds, attoseconds) = configuration.futureTolerance.components
+        futureToleranceMicros = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+
+    /// The stored document for `raw`, or why the event cannot be stored.
+    public func normalize(_ raw: JSONObject, context: IngestContext) throws(EventError) -> NormalizedEvent {
+        let fields = FieldCandidates(collecting: raw)
+        func value(_ field: EventField) -> JSONValue? { fields.value(field, in: raw) }
+        func text(_ field: EventField) -> String? { fields.value(field, in: raw)?.scalarText }
+        var redactions = 0
+
+        let id: String
+        if let candidate = fields[.eventID], let given = value(.eventID) {
+            id = try Self.clientID(given, alias: candidate.alias)
+        } else {
+            id = EventID.uuidV7(nowMillis: Self.floorDivide(context.receivedAtMicros, 1000))
+        }
+
+        var timestamp = context.receivedAtMicros
+        var originalTimestamp: String?
+        if let given = value(.time) {
+            if let parsed = Timestamp.parse(given), parsed <= context.receivedAtMicros + futureToleranceMicros {
+                timestamp = parsed
+            } else {
+                originalTimestamp = given.scalarText
+            }
+        }
+
+        var level = Level.info
+        var originalLevel: String?
+        if let given = value(.level) {
+            if let parsed = Level(parsing: given) { level = parsed } else { originalLevel = given.scalarText }
+        }
+
+        var message: String?
+        var truncated = false
+        if let given = value(.message) {
+            var text = given.stringValue ?? given.jsonString
+            if let (masked, count) = CardNumberMasker.mask(text) {
+                text = masked
+                redactions += count
+            }
+            if let cut = MessageText.truncated(text, maxBytes: configuration.maxMessageBytes) {
+                text = cut
+                truncated = true
+            }
+            message = text
+        }
+
+        let service = text(.service) ?? context.serviceName
+        let environment = text(.environment) ?? configuration.environment
+        let dataset = text(.dataset) ?? service
+
+        var error = ErrorFields(type: text(.errorType), message: text(.errorMessage))
+        var exceptionRemainder: JSONValue?
+        if let stack = value(.errorStack) {
+            exceptionRemainder = error.take(stack: stack)
+        }
+        redactions += error.complete()
+
+        var extra = ExtraFields(configuration: configuration, secrets: secrets)
+        if let shop = text(.shopID) { extra.addLabel(key: "shop_id", value: .string(shop)) }
+        for (index, member) in raw.members.enumerated() {
+            let claim = fields.claim(ofMember: index)
+            if claim.whole { continue }
+            if claim.inside {
+                if let remainder = Self.remainder(of: member.value, without: fields.claimedPaths(inside: index)) {
+                    extra.add(key: member.key, value: remainder)
+                }
+                continue
+            }
+            extra.add(key: member.key, value: member.value)
+        }
+        if let exceptionRemainder { extra.add(key: "exception", value: exceptionRemainder) }
+        redactions += extra.redactions
+
+        // The stored document, in the contract's order.
+        var document = JSONObject(minimumCapacity: 16)
+        document.append("@timestamp", .string(Timestamp.format(micros: timestamp)))
+
+        var event = JSONObject(minimumCapacity: 4)
+        event.append("id", .string(id))
+        event.append("ingested", .string(context.ingested))
+        event.append("dataset", .string(dataset))
+        if let originalTimestamp { event.append("original_timestamp", .string(originalTimestamp)) }
+        if truncated { event.append("truncated", .bool(true)) }
+        if extra.dropped > 0 { event.append("dropped_keys", .int(Int64(extra.dropped))) }
+        if extra.flattened > 0 { event.append("flattened_values", .int(Int64(extra.flattened))) }
+        document.append("event", .object(event))
+
+        var log = JSONObject(minimumCapacity: 2)
+        log.append("level", .string(level.name))
+        if let logger = text(.logger) { log.append("logger", .string(logger)) }
+        if let originalLevel { log.append("original_level", .string(originalLevel)) }
+        document.append("log", .object(log))
+
+        document.append("service", Self.object(("name", .string(service)), ("environment", .string(environment))))
+        if let host = text(.host) { document.append("host", Self.object(("name", .string(host)))) }
+        if let message { document.append("message", .string(message)) }
+        if let trace = text(.traceID) { document.append("trace", Self.object(("id", .string(trace)))) }
+        if let span = text(.spanID) { document.append("span", Self.object(("id", .string(span)))) }
+        if let request = text(.requestID) {
+            document.append("http", Self.object(("request", Self.object(("id", .string(request))))))
+        }
+        if let user = text(.userID) { document.append("user", Self.object(("id", .string(user)))) }
+        if let errorObject = error.object { document.append("error", .object(errorObject)) }
+        if !extra.labels.isEmpty { document.append("labels", .object(extra.labels)) }
+        if !extra.attributes.isEmpty { document.append("attributes", .object(extra.attributes)) }
+        if let client = context.clientAddress { document.append("ingest", Self.object(("client_ip", .string(client)))) }
+
+        return NormalizedEvent(
+            id: id, timestampMicros: timestamp, document: document, redactions: redactions,
+            overflowKeys: extra.dropped + extra.flattened)
+    }
+
+    /// A small object in one allocation (a dictionary literal would build the array twice).
+    @inline(__always)
+    private static func object(_ members: JSONObject.Member...) -> JSONValue {
+        .object(JSONObject(members))
+    }
+
+    private static func clientID(_ value: JSONValue, alias: StaticString) throws(EventError) -> String {
+        let got: String
+        switch value {
+        case .string(let s) where EventID.isValidClientID(s):
+            return s
+        case .string(let s) where s.isEmpty:
+            got = "an empty string"
+        case .string(let s) where s.utf8.count > EventID.maximumClientIDLength:
+            got = "\(s.count) characters"
+        case .string:
+            got = "a string with other characters"
+        default:
+            got = value.kindDescription
+        }
+        throw EventError(
+            code: EventError.invalidEventID,
+            message: "`\(alias)` is the event id and must be a string of 1 to \(EventID.maximumClientIDLength) characters "
+                + "from [A-Za-z0-9_-] (a UUID or ULID), got \(got); send a valid id or leave it out and the hub assigns one")
+    }
+
+    /// An ECS object without the members the field table took (`log` minus `level`), or `nil`
+    /// when nothing is left. `claimed` are paths inside this member.
+    private static func remainder(of value: JSONValue, without claimed: [MemberPath]) -> JSONValue? {
+        guard case .object(let object) = value else { return value }
+        var out = JSONObject(minimumCapacity: object.count)
+        for (index, member) in object.members.enumerated() {
+            let second = Int32(index)
+            var whole = false
+            var nested = false
+            for path in claimed where path.second == second {
+                if path.third < 0 { whole = true } else { nested = true }
+            }
+            if whole { continue }
+            if nested, case .object(let inner) = member.value {
+                var innerOut = JSONObject(minimumCapacity: inner.count)
+                for (innerIndex, innerMember) in inner.members.enumerated()
+                where !claimed.contains(where: { $0.second == second && $0.third == Int32(innerIndex) }) {
+                    innerOut.append(innerMember.key, innerMember.value)
+                }
+                if !innerOut.isEmpty { out.append(member.key, .object(innerOut)) }
+                continue
+            }
+            out.append(member.key, member.value)
+        }
+        return out.isEmpty ? nil : .object(out)
+    }
+
+    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+        a >= 0 ? a / b : (a - b + 1) / b
+    }
+}

@@ -1,0 +1,80 @@
+import LogModel
+
+/// Collects, in one pass over the event's members, the best (lowest-priority, then first) member
+/// for every field of the contract's table. Values stay in the raw event and are read through
+/// their path, so collecting copies nothing.
+struct FieldCandidates {
+    private var found: [FieldCandidate?]
+    private static let fieldCount = EventField.allCases.count
+    /// Bit i: top-level member i (< 64) is claimed whole / has claimed members inside.
+    private(set) var claimedWhole: UInt64 = 0
+    private(set) var claimedInside: UInt64 = 0
+
+    init(collecting raw: JSONObject) {
+        found = Array(repeating: nil, count: Self.fieldCount)
+        let table = FieldTable.topLevel
+        for (index, member) in raw.members.enumerated() {
+            guard let role = table[member.key] else { continue }
+            visit(role, value: member.value, path: MemberPath(top: Int32(index)))
+        }
+        for candidate in found {
+            guard let candidate, candidate.path.top < 64 else { continue }
+            if candidate.path.second < 0 {
+                claimedWhole |= 1 << UInt64(candidate.path.top)
+            } else {
+                claimedInside |= 1 << UInt64(candidate.path.top)
+            }
+        }
+    }
+
+    private mutating func visit(_ role: KeyRole, value: JSONValue, path: MemberPath) {
+        if let members = role.members, case .object(let object) = value {
+            guard path.third < 0 else { return }
+            let table = FieldTable.objects[members.rawValue]
+            for (index, member) in object.members.enumerated() {
+                guard let memberRole = table[member.key] else { continue }
+                visit(memberRole, value: member.value, path: path.appending(index))
+            }
+            return
+        }
+        guard let field = role.field, role.acceptance.accepts(value) else { return }
+        if let existing = found[field.rawValue], existing.priority <= role.priority { return }
+        found[field.rawValue] = FieldCandidate(priority: role.priority, path: path, alias: role.alias)
+    }
+
+    subscript(field: EventField) -> FieldCandidate? { found[field.rawValue] }
+
+    /// The winning value of `field` in `raw` (the object these candidates were collected from).
+    func value(_ field: EventField, in raw: JSONObject) -> JSONValue? {
+        guard let path = found[field.rawValue]?.path else { return nil }
+        let value = raw.members[Int(path.top)].value
+        guard path.second >= 0 else { return value }
+        guard case .object(let object) = value else { return nil }
+        let inner = object.members[Int(path.second)].value
+        guard path.third >= 0 else { return inner }
+        guard case .object(let innerObject) = inner else { return nil }
+        return innerObject.members[Int(path.third)].value
+    }
+
+    /// Whether the top-level member at `index` was claimed whole, or has claimed members inside.
+    func claim(ofMember index: Int) -> (whole: Bool, inside: Bool) {
+        if index < 64 {
+            let bit: UInt64 = 1 << UInt64(index)
+            return (claimedWhole & bit != 0, claimedInside & bit != 0)
+        }
+        var whole = false
+        var inside = false
+        for case let candidate? in found where Int(candidate.path.top) == index {
+            if candidate.path.second < 0 { whole = true } else { inside = true }
+        }
+        return (whole, inside)
+    }
+
+    /// Paths of the winners inside the top-level member at `index`.
+    func claimedPaths(inside index: Int) -> [MemberPath] {
+        found.compactMap { candidate in
+            guard let candidate, Int(candidate.path.top) == index, candidate.path.second >= 0 else { return nil }
+            return candidate.path
+        }
+    }
+}

@@ -1,0 +1,63 @@
+@testable import LogModel
+import XCTest
+
+final class EventIDTests: XCTestCase {
+    func testUUIDv7HasCanonicalFormVersionAndVariant() {
+        let id = EventID.format(millis: 1_795_601_100_123, randA: 0xFFFF, randB: .max)
+        XCTAssertEqual(id, "01a2122a-6d5b-7fff-bfff-ffffffffffff")
+        let generated = EventID.uuidV7()
+        let chars = Array(generated)
+        XCTAssertEqual(chars.count, 36)
+        for dash in [8, 13, 18, 23] { XCTAssertEqual(chars[dash], "-") }
+        XCTAssertTrue(generated.allSatisfy { $0 == "-" || $0.isHexDigit && !$0.isUppercase })
+        XCTAssertEqual(chars[14], "7", "version nibble")
+        XCTAssertTrue("89ab".contains(chars[19]), "variant bits 10")
+    }
+
+    func testTheFirst48BitsAreTheMilliseconds() {
+        var generator = UUIDv7Generator()
+        let (millis, a, b) = generator.next(nowMillis: 1_795_601_100_123)
+        let id = EventID.format(millis: millis, randA: a, randB: b)
+        let hex = id.replacingOccurrences(of: "-", with: "")
+        XCTAssertEqual(UInt64(hex.prefix(12), radix: 16), 1_795_601_100_123)
+    }
+
+    func testManyIDsInOneMillisecondAreUniqueAndIncreasing() {
+        var generator = UUIDv7Generator()
+        let ids = (0..<10_000).map { _ in
+            let (millis, a, b) = generator.next(nowMillis: 1_795_601_100_000)
+            return EventID.format(millis: millis, randA: a, randB: b)
+        }
+        XCTAssertEqual(Set(ids).count, ids.count)
+        XCTAssertEqual(ids, ids.sorted())
+        XCTAssertTrue(ids.allSatisfy { $0.hasPrefix("01a2122a-6") })
+    }
+
+    func testIDsFromTheSharedGeneratorAreUniqueAndIncreasing() {
+        let ids = (0..<10_000).map { _ in EventID.uuidV7() }
+        XCTAssertEqual(Set(ids).count, ids.count)
+        XCTAssertEqual(ids, ids.sorted())
+    }
+
+    func testIDsStayIncreasingWhenTheClockStepsBack() {
+        var generator = UUIDv7Generator()
+        let first = generator.next(nowMillis: 1_900_000_000_000)
+        let second = generator.next(nowMillis: 1_899_999_999_000)
+        XCTAssertEqual(second.millis, 1_900_000_000_000, "keeps the last millisecond seen")
+        XCTAssertLessThan(EventID.format(millis: first.millis, randA: first.randA, randB: first.randB),
+                          EventID.format(millis: second.millis, randA: second.randA, randB: second.randB))
+    }
+
+    func testClientIDsAreUpTo64CharactersOfASafeAlphabet() {
+        XCTAssertTrue(EventID.isValidClientID("01936f3e-7c1a-7c3e-9b1e-2f4d5a6b7c8d"))
+        XCTAssertTrue(EventID.isValidClientID("01ARZ3NDEKTSV4RRFFQ69G5FAV"))
+        XCTAssertTrue(EventID.isValidClientID("a_b-C"))
+        XCTAssertTrue(EventID.isValidClientID(String(repeating: "a", count: 64)))
+        XCTAssertFalse(EventID.isValidClientID(String(repeating: "a", count: 65)))
+        XCTAssertFalse(EventID.isValidClientID(""))
+        XCTAssertFalse(EventID.isValidClientID("a b"))
+        XCTAssertFalse(EventID.isValidClientID("a/b"))
+        XCTAssertFalse(EventID.isValidClientID("é"))
+        XCTAssertFalse(EventID.isValidClientID("a.b"))
+    }
+}

@@ -1,0 +1,40 @@
+import LogModel
+import Transforms
+import XCTest
+
+/// 2026-11-25T10:05:00.201Z, the receive time of every test event.
+let receivedAt: Int64 = 1_795_601_100_201_000
+let testContext = IngestContext(serviceName: "core", clientAddress: "10.0.0.7", receivedAtMicros: receivedAt)
+
+func normalize(
+    _ json: String, configuration: NormalizerConfiguration = NormalizerConfiguration(),
+    context: IngestContext = testContext, file: StaticString = #filePath, line: UInt = #line
+) throws -> NormalizedEvent {
+    let value = try JSONParser.parse(json)
+    let object = try XCTUnwrap(value.objectValue, "test input must be an object", file: file, line: line)
+    return try EventNormalizer(configuration: configuration).normalize(object, context: context)
+}
+
+func normalizeError(_ json: String, file: StaticString = #filePath, line: UInt = #line) -> EventError? {
+    do {
+        let event = try normalize(json)
+        XCTFail("expected an error, got \(event.document.jsonString)", file: file, line: line)
+        return nil
+    } catch let error as EventError {
+        return error
+    } catch {
+        XCTFail("unexpected \(error)", file: file, line: line)
+        return nil
+    }
+}
+
+extension NormalizedEvent {
+    /// The value at a dotted path of the stored document (`log.level`).
+    subscript(path: String) -> JSONValue? {
+        var current: JSONValue? = .object(document)
+        for part in path.split(separator: ".") {
+            current = current?[String(part)]
+        }
+        return current
+    }
+}
