@@ -1,0 +1,159 @@
+public import ClientMongo
+public import Logging
+public import LogModel
+public import Sinks
+
+/// Stores events in one MongoDB collection, `_id` = event id, so a repeat is a duplicate-key error
+/// that counts as delivered (architecture.md invariant 2).
+///
+/// The stored document is the spooled JSON (ingest-contract.md "The stored document") with `_id`
+/// first and `@timestamp` / `event.ingested` as BSON dates, which the TTL index and date range
+/// queries need. Write concern and timeouts come from the URI.
+public final class MongoSink: Sink {
+    public let name = "mongodb"
+    public let configuration: MongoSinkConfiguration
+    /// The pool the sink writes through; search can share it.
+    public let client: MongoClientPool
+    private let ownsClient: Bool
+    private let logger: Logger
+
+    /// Fields written as BSON dates.
+    public static let datePaths: BSONDatePaths = ["@timestamp", "event.ingested"]
+
+    /// Opens a client pool for `configuration.uri` (connections are made on first use).
+    /// Throws a non-retriable `SinkError` when the URI is malformed.
+    public init(configuration: MongoSinkConfiguration, logger: Logger = Logger(label: "datamp.sink.mongodb")) throws(SinkError) {
+        self.configuration = configuration
+        self.logger = logger
+        do {
+            client = try MongoClientPool(uri: configuration.uri, appName: configuration.appName,
+                                         threads: configuration.threads, logger: logger)
+        } catch {
+            throw SinkError(sink: "mongodb", message: error.message, isRetriable: false)
+        }
+        ownsClient = true
+    }
+
+    /// Uses an existing pool (shared with search); `shutdown()` then leaves it open.
+    public init(configuration: MongoSinkConfiguration, client: MongoClientPool,
+                logger: Logger = Logger(label: "datamp.sink.mongodb")) {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+        ownsClient = false
+    }
+
+    /// Pings the server, creates the query indexes and brings the TTL index in line with
+    /// `retentionDays` (created, changed with `collMod`, or dropped).
+    public func prepare() async throws(SinkError) {
+        let database = configuration.database, collection = configuration.collection
+        do {
+            try await client.ping()
+            try await client.createIndexes(database: database, collection: collection, indexes: MongoSinkIndexes.query)
+            try await reconcileRetention()
+        } catch {
+            throw SinkError(sink: name, message: "MongoDB at \(client.redactedURI) (\(database).\(collection)): \(error.message)",
+                            isRetriable: error.isTransient)
+        }
+    }
+
+    /// Sends the events in one unordered `insert_many` and reports each one's outcome, in order.
+    /// An event whose JSON cannot be stored is rejected on its own; it never fails the batch.
+    /// Every event given is delivered: choosing events by `SpooledEvent.isMeant(for:)` is the worker's job.
+    public func deliver(_ events: [SpooledEvent]) async -> DeliveryReport {
+        guard !events.isEmpty else { return DeliveryReport(items: []) }
+        var outcomes = [ItemOutcome?](repeating: nil, count: events.count)
+        var documents: [BSONDocument] = []
+        var positions: [Int] = []
+        documents.reserveCapacity(events.count)
+        positions.reserveCapacity(events.count)
+        for (position, event) in events.enumerated() {
+            switch Self.document(for: event) {
+            case .document(let document):
+                documents.append(document)
+                positions.append(position)
+            case .rejected(let reason):
+                outcomes[position] = .reject(reason: reason)
+            }
+        }
+        if !documents.isEmpty {
+            let result = await client.insertMany(database: configuration.database, collection: configuration.collection,
+                                                 documents: documents, ordered: false)
+            if let error = result.batchError {
+                logger.warning("MongoDB insert failed as a whole; the batch will be retried", metadata: [
+                    "sink.name": "\(name)", "mongodb.error": "\(error)", "sink.batch_size": "\(documents.count)",
+                ])
+            }
+            for (sent, outcome) in MongoDeliveryClassifier.outcomes(for: result, count: documents.count).enumerated() {
+                outcomes[positions[sent]] = outcome
+            }
+        }
+        return DeliveryReport(items: outcomes.map { $0 ?? .retry(reason: "not attempted") })
+    }
+
+    /// Closes the pool if this sink opened it.
+    public func shutdown() async {
+        if ownsClient { await client.shutdown() }
+    }
+
+    // MARK: - Internals
+
+    enum PreparedDocument {
+        case document(BSONDocument)
+        case rejected(String)
+    }
+
+    /// The BSON document for one event, or why it cannot be stored.
+    static func document(for event: SpooledEvent) -> PreparedDocument {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(event.json)
+        } catch {
+            return .rejected("invalid_json: \(error)")
+        }
+        guard case .object(var object) = value else { return .rejected("invalid_json: the stored document is not a JSON object") }
+        // The TTL index only expires documents with a BSON date: never store one without it.
+        if object["@timestamp"] == nil {
+            object["@timestamp"] = .string(RFC3339.string(fromMilliseconds: event.timestampMillis))
+        }
+        do {
+            return .document(try BSONDocument(object: object, id: .string(event.id), datePaths: datePaths))
+        } catch {
+            return .rejected("invalid_document: \(error)")
+        }
+    }
+
+    private func reconcileRetention() async throws(MongoError) {
+        let database = configuration.database, collection = configuration.collection
+        let existing = try await client.listIndexes(database: database, collection: collection)
+            .first { $0["name"]?.stringValue == MongoSinkIndexes.ttlName }
+        let current: Int64? = existing.flatMap { index in
+            switch index["expireAfterSeconds"] {
+            case .int(let seconds)?: return seconds
+            case .double(let seconds)?: return Int64(seconds)
+            default: return nil
+            }
+        }
+        switch (configuration.expireAfterSeconds, existing) {
+        case (let wanted?, nil):
+            try await client.createIndexes(database: database, collection: collection,
+                                           indexes: [MongoSinkIndexes.ttl(expireAfterSeconds: wanted)])
+        case (let wanted?, _?) where current != wanted:
+            // createIndexes would fail with IndexOptionsConflict; collMod changes a TTL in place.
+            try await client.command(database: database, command: [
+                "collMod": .string(collection),
+                "index": ["name": .string(MongoSinkIndexes.ttlName), "expireAfterSeconds": .int(wanted)],
+            ])
+            logger.notice("MongoDB retention changed", metadata: [
+                "sink.name": "\(name)", "mongodb.ttl_seconds_before": "\(current.map(String.init) ?? "none")",
+                "mongodb.ttl_seconds": "\(wanted)",
+            ])
+        case (nil, _?):
+            try await client.dropIndex(database: database, collection: collection, name: MongoSinkIndexes.ttlName)
+            logger.warning("MongoDB retention disabled: TTL index dropped, events are now kept forever",
+                           metadata: ["sink.name": "\(name)"])
+        default:
+            break
+        }
+    }
+}
