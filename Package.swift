@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -75,6 +76,7 @@ let package = Package(
         .target(name: "Identity", dependencies: [
             "ClientPostgres",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // Wiring: intake -> spool, spool readers -> sink workers (batching, retry, dead letters).
@@ -98,7 +100,8 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The one executable: CLI commands and wiring only.
         .executableTarget(name: "admin", dependencies: [
-            "AdminServer", "Identity", "ClientPostgres",
+            "AdminServer", "Identity", "ClientPostgres", "LogModel",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
 
@@ -112,7 +115,11 @@ let package = Package(
 
         .testTarget(name: "LogModelTests", dependencies: ["LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "LogModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "IntakeTests", dependencies: ["Intake", "LogModel", "Transforms"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntakeTests", dependencies: [
+            "Intake", "LogModel", "Transforms",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "ClientHTTPTests", dependencies: ["ClientHTTP", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ClientMongoTests", dependencies: ["ClientMongo", "TestSupport", "LogModel"], swiftSettings: swiftSettings),
@@ -121,6 +128,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "SinkMongoDBTests", dependencies: ["SinkMongoDB", "Sinks", "ClientMongo", "TestSupport", "LogModel"],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "ClientPostgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: [
             "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel",
         ], swiftSettings: swiftSettings),
