@@ -16,8 +16,9 @@ public final class HubProcess: @unchecked Sendable {
         let port = freeLocalPort()
         self.port = port
         var env = ProcessInfo.processInfo.environment
-        env["ADMIN_LISTEN"] = "127.0.0.1:\(port)"
         for (key, value) in environment { env[key] = value }
+        // Last, so a restart built from an earlier hub's environment gets its own port.
+        env["ADMIN_LISTEN"] = "127.0.0.1:\(port)"
         self.environment = env
         self.logPath = logPath
     }

@@ -1,0 +1,49 @@
+-- wrk script for scripts/bench: POSTs one NDJSON body to /api/v1/logs with an ingest token and
+-- counts the answers that are not 202, so that only acknowledged (durable) events are reported.
+-- Environment: BENCH_BODY (path of the NDJSON body), BENCH_TOKEN (the ingest token).
+local path = assert(os.getenv("BENCH_BODY"), "BENCH_BODY is not set")
+local token = assert(os.getenv("BENCH_TOKEN"), "BENCH_TOKEN is not set")
+local file = assert(io.open(path, "rb"))
+local body = file:read("*a")
+file:close()
+
+wrk.method = "POST"
+wrk.body = body
+wrk.headers["Content-Type"] = "application/x-ndjson"
+wrk.headers["Authorization"] = "Bearer " .. token
+
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  non202 = 0
+  statuses = {}
+end
+
+function response(status, headers, body)
+  if status ~= 202 then
+    non202 = non202 + 1
+    statuses[status] = (statuses[status] or 0) + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local bad, by_status = 0, {}
+  for _, thread in ipairs(threads) do
+    bad = bad + thread:get("non202")
+    for status, n in pairs(thread:get("statuses")) do
+      by_status[status] = (by_status[status] or 0) + n
+    end
+  end
+  local parts = {}
+  for status, n in pairs(by_status) do table.insert(parts, status .. ":" .. n) end
+  local e = summary.errors
+  -- One machine-readable line for scripts/bench to parse.
+  io.write(string.format(
+    "BENCH requests=%d non202=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d connect_errors=%d read_errors=%d write_errors=%d timeouts=%d statuses=%s\n",
+    summary.requests, bad, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
+    e.connect, e.read, e.write, e.timeout, table.concat(parts, ",")))
+end
