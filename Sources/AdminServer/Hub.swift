@@ -97,7 +97,7 @@ public final class Hub: Sendable {
         if configuration.mongodb.isEnabled {
             let mongo = configuration.mongodb
             sinks.append(try MongoSink(
-                configuration: MongoSinkConfiguration(uri: mongo.uri, database: mongo.database, collection: mongo.collection,
+                configuration: MongoSinkConfiguration(uri: Self.withSocketTimeout(mongo.uri), database: mongo.database, collection: mongo.collection,
                                                       retentionDays: mongo.retentionDays > 0 ? mongo.retentionDays : nil),
                 logger: logger))
         }
@@ -111,6 +111,17 @@ public final class Hub: Sendable {
                 client: HTTPClient(logger: logger), logger: logger))
         }
         return sinks
+    }
+
+    /// libmongoc waits 5 minutes on a connection that went quiet (`socketTimeoutMS` 300000), which
+    /// would hold a sink worker that long after a server restart; unless the URI says otherwise the
+    /// hub gives up after 60 s and retries on a fresh connection.
+    static func withSocketTimeout(_ uri: String) -> String {
+        guard !uri.lowercased().contains("sockettimeoutms=") else { return uri }
+        if uri.contains("?") { return uri + "&socketTimeoutMS=60000" }
+        // mongodb://host[:port][,host...][/db] -> append "/?..." (a path slash is needed before options).
+        let afterScheme = uri.range(of: "://").map { uri[$0.upperBound...] } ?? Substring(uri)
+        return uri + (afterScheme.contains("/") ? "?" : "/?") + "socketTimeoutMS=60000"
     }
 
     /// PostgreSQL may still be starting next to us (compose, systemd): wait up to 30 s for it.

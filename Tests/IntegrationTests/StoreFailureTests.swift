@@ -10,7 +10,7 @@ final class StoreFailureTests: HubTestCase {
         let mongo = try MongoStandIn(storage: directory.path + "/mongo")
         try await mongo.start()
         defer { mongo.stop() }
-        let uri = "mongodb://127.0.0.1:\(mongo.port)/?serverSelectionTimeoutMS=1000&connectTimeoutMS=1000"
+        let uri = "mongodb://127.0.0.1:\(mongo.port)/?serverSelectionTimeoutMS=1000&connectTimeoutMS=1000&socketTimeoutMS=5000"
         mongoURI = uri
         let hub = try await startHub(extra: ["ADMIN_MONGODB_URI": uri])
         let token = try createToken()
