@@ -128,6 +128,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "SinkMongoDBTests", dependencies: ["SinkMongoDB", "Sinks", "ClientMongo", "TestSupport", "LogModel"],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "ClientPostgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: [
             "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel",
         ], swiftSettings: swiftSettings),
