@@ -97,7 +97,7 @@ public final class Hub: Sendable {
         if configuration.mongodb.isEnabled {
             let mongo = configuration.mongodb
             sinks.append(try MongoSink(
-                configuration: MongoSinkConfiguration(uri: Self.withSocketTimeout(mongo.uri), database: mongo.database, collection: mongo.collection,
+                configuration: MongoSinkConfiguration(uri: Self.withArchiveDefaults(mongo.uri), database: mongo.database, collection: mongo.collection,
                                                       retentionDays: mongo.retentionDays > 0 ? mongo.retentionDays : nil),
                 logger: logger))
         }
@@ -113,15 +113,25 @@ public final class Hub: Sendable {
         return sinks
     }
 
-    /// libmongoc waits 5 minutes on a connection that went quiet (`socketTimeoutMS` 300000), which
-    /// would hold a sink worker that long after a server restart; unless the URI says otherwise the
-    /// hub gives up after 60 s and retries on a fresh connection.
-    static func withSocketTimeout(_ uri: String) -> String {
-        guard !uri.lowercased().contains("sockettimeoutms=") else { return uri }
-        if uri.contains("?") { return uri + "&socketTimeoutMS=60000" }
-        // mongodb://host[:port][,host...][/db] -> append "/?..." (a path slash is needed before options).
+    /// Options the archive needs unless the operator's URI says otherwise:
+    /// - `journal=true`, `w=majority`: the hub advances its spool cursor once MongoDB acknowledged a
+    ///   write, so the acknowledgement must mean "on disk (on a majority)"; with the driver's
+    ///   defaults a MongoDB crash right after the acknowledgement loses the batch for good.
+    /// - `socketTimeoutMS=60000`: libmongoc waits 5 minutes on a connection that went quiet, which
+    ///   would hold the sink that long after a server restart.
+    static func withArchiveDefaults(_ uri: String) -> String {
+        let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
+        let given = Set(query.split(separator: "&").map { $0.split(separator: "=").first.map { $0.lowercased() } ?? "" })
+        var options: [String] = []
+        if !given.contains("journal") { options.append("journal=true") }
+        if !given.contains("w") { options.append("w=majority") }
+        if !given.contains("sockettimeoutms") { options.append("socketTimeoutMS=60000") }
+        guard !options.isEmpty else { return uri }
+        let joined = options.joined(separator: "&")
+        if uri.contains("?") { return uri + (uri.hasSuffix("?") || uri.hasSuffix("&") ? "" : "&") + joined }
+        // mongodb://host[:port][,host...][/db]: options need the path slash before "?".
         let afterScheme = uri.range(of: "://").map { uri[$0.upperBound...] } ?? Substring(uri)
-        return uri + (afterScheme.contains("/") ? "?" : "/?") + "socketTimeoutMS=60000"
+        return uri + (afterScheme.contains("/") ? "?" : "/?") + joined
     }
 
     /// PostgreSQL may still be starting next to us (compose, systemd): wait up to 30 s for it.
