@@ -22,17 +22,28 @@ public struct SpooledEvent: Sendable, Equatable {
     public static let formatVersion: UInt8 = 1
 
     public func encoded() -> [UInt8] {
-        let idBytes = Array(id.utf8.prefix(255))
-        let targetBytes = Array(target.utf8.prefix(255))
+        Self.encode(id: id, timestampMillis: timestampMillis, target: target, expectedJSONBytes: json.count) { out in
+            out.append(contentsOf: json)
+        }
+    }
+
+    /// Encodes a record whose JSON is written straight after the header by `writeJSON`, so the
+    /// intake serialises each document once, into the record, instead of into a temporary array.
+    public static func encode(
+        id: String, timestampMillis: Int64, target: String = "", expectedJSONBytes: Int,
+        writeJSON: (inout [UInt8]) -> Void
+    ) -> [UInt8] {
+        let idBytes = id.utf8.prefix(255)
+        let targetBytes = target.utf8.prefix(255)
         var out = [UInt8]()
-        out.reserveCapacity(1 + 8 + 2 + idBytes.count + targetBytes.count + json.count)
-        out.append(Self.formatVersion)
+        out.reserveCapacity(1 + 8 + 2 + idBytes.count + targetBytes.count + expectedJSONBytes)
+        out.append(formatVersion)
         withUnsafeBytes(of: timestampMillis.littleEndian) { out.append(contentsOf: $0) }
         out.append(UInt8(idBytes.count))
         out.append(contentsOf: idBytes)
         out.append(UInt8(targetBytes.count))
         out.append(contentsOf: targetBytes)
-        out.append(contentsOf: json)
+        writeJSON(&out)
         return out
     }
 

@@ -49,7 +49,7 @@ public final class IngestService: Sendable {
             count(rejectedReason: "rate_limited", by: batch.events.count)
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
-        let payloads = batch.events.map { $0.spooled().encoded() }
+        let payloads = batch.events.map { $0.spoolRecord() }
         do {
             _ = try await spool.append(payloads)
         } catch {

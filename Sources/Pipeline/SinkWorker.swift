@@ -99,7 +99,11 @@ public final class SinkWorker: Service, Sendable {
         var firstPartialFailure: ContinuousClock.Instant?
         while !pending.isEmpty, !Task.isCancelled {
             attempt += 1
+            let started = ContinuousClock.now
             let report = await sink.deliver(pending)
+            logger.debug("batch sent", metadata: [
+                "events": "\(pending.count)", "attempt": "\(attempt)", "elapsed": "\(ContinuousClock.now - started)",
+            ])
             var again: [SpooledEvent] = []
             var lastReason = ""
             var deliveredNow = 0

@@ -24,7 +24,17 @@ public struct NormalizedEvent: Sendable, Equatable {
 
     /// The spool record: the document serialised once, its id, and `@timestamp` in ms (floored).
     public func spooled() -> SpooledEvent {
-        let millis = timestampMicros >= 0 ? timestampMicros / 1000 : (timestampMicros - 999) / 1000
-        return SpooledEvent(id: id, timestampMillis: millis, json: document.serialized())
+        SpooledEvent(id: id, timestampMillis: timestampMillis, json: document.serialized())
+    }
+
+    /// The spool record of this event (`spooled().encoded()` without the intermediate copy).
+    public func spoolRecord() -> [UInt8] {
+        SpooledEvent.encode(id: id, timestampMillis: timestampMillis, expectedJSONBytes: 640) { out in
+            document.write(into: &out)
+        }
+    }
+
+    var timestampMillis: Int64 {
+        timestampMicros >= 0 ? timestampMicros / 1000 : (timestampMicros - 999) / 1000
     }
 }

@@ -62,7 +62,7 @@ public final class SelfIngest: Service, Sendable {
         payloads.reserveCapacity(lines.count)
         for line in lines {
             if let event = try? normalizer.normalize(line, context: context) {
-                payloads.append(event.spooled().encoded())
+                payloads.append(event.spoolRecord())
             }
         }
         // A full spool refuses our own lines like anyone else's; they remain on stderr.
