@@ -1,9 +1,9 @@
 /// Proleptic Gregorian calendar arithmetic (Howard Hinnant's `days_from_civil` /
 /// `civil_from_days`, valid far beyond years 1…9999), so times are read and written without
 /// Foundation's formatters on the hot path.
-enum CivilDate {
+public enum CivilDate {
     /// Days since 1970-01-01 for a calendar date.
-    static func toDays(year: Int64, month: Int64, day: Int64) -> Int64 {
+    public static func toDays(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -13,7 +13,7 @@ enum CivilDate {
     }
 
     /// The calendar date `days` after 1970-01-01.
-    static func fromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    public static func fromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

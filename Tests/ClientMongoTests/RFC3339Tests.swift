@@ -19,11 +19,13 @@ final class RFC3339Tests: XCTestCase {
     }
 
     func testMalformedOrOutOfRangeTimestampsAreRefused() {
-        for text in ["", "2026-11-25", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-25T24:00:00Z",
+        for text in ["", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-25T24:00:00Z",
                      "2026-11-25T10:05:00.Z", "2026-11-25T10:05:00Zjunk", "not a date", "2026-11-25T10:05:00+25:00"] {
             XCTAssertNil(RFC3339.milliseconds(from: text), text)
         }
         XCTAssertNotNil(RFC3339.milliseconds(from: "2028-02-29T00:00:00Z"), "leap day")
+        // The hub reads times one way everywhere (LogModel's Timestamp), which takes a bare date as midnight UTC.
+        XCTAssertEqual(RFC3339.milliseconds(from: "2026-11-25"), 1_795_564_800_000)
     }
 
     func testFormattingIsUTCWithThreeFractionDigitsAndRoundTrips() {

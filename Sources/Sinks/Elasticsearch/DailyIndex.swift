@@ -1,3 +1,5 @@
+import LogModel
+
 /// Daily index names `<prefix>-YYYY.MM.DD` (UTC), from an event's `@timestamp` and back.
 ///
 /// The index is a pure function of the timestamp so a retried event always lands in the same index,
@@ -10,7 +12,7 @@ enum DailyIndex {
     }
 
     static func name(prefix: String, day: Int64) -> String {
-        let (year, month, dayOfMonth) = civil(fromDays: day)
+        let (year, month, dayOfMonth) = CivilDate.fromDays(day)
         return "\(prefix)-\(pad(year, 4)).\(pad(month, 2)).\(pad(dayOfMonth, 2))"
     }
 
@@ -30,7 +32,7 @@ enum DailyIndex {
         }
         guard let year = number(0..<4), let month = number(5..<7), let dayOfMonth = number(8..<10),
               (1...12).contains(month), (1...31).contains(dayOfMonth) else { return nil }
-        let days = self.days(fromCivil: year, month, dayOfMonth)
+        let days = CivilDate.toDays(year: year, month: month, day: dayOfMonth)
         // Reject impossible dates such as 2026.02.30 (they would not round-trip).
         guard name(prefix: prefix, day: days) == index else { return nil }
         return days
@@ -41,27 +43,6 @@ enum DailyIndex {
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
-    // Howard Hinnant's civil-calendar algorithms (proleptic Gregorian, exact for any day count).
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = floorDiv(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    static func days(fromCivil y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = floorDiv(y, 400)
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
