@@ -1,4 +1,5 @@
 import ClientHTTP
+import Foundation
 import ClientMongo
 import ClientPostgres
 import Hummingbird
@@ -23,6 +24,7 @@ public final class Hub: Sendable {
     public let database: PostgresClient
     public let tokens: IngestTokenStore
     public let workers: [SinkWorker]
+    public let identity: IdentityServices
     public let application: Application<RouterResponder<HubRequestContext>>
 
     public init(configuration: HubConfiguration, logger: Logger, selfIngest: SelfIngest? = nil) async throws {
@@ -62,16 +64,16 @@ public final class Hub: Sendable {
         let ingest = IngestService(spool: spool, normalizer: normalizer, limits: limits, logger: logger)
         selfIngest?.attach(spool: spool)
 
-        let router = Router(context: HubRequestContext.self)
-        IngestRoutes(ingest: ingest, tokens: tokens,
-                     rateLimiter: TokenRateLimiter(eventsPerSecond: configuration.intake.rateLimitEventsPerSecond)).register(on: router)
-        HealthRoutes(spool: spool, database: database, workers: workers).register(on: router)
-        MetricsRoutes(metrics: HubMetrics.shared).register(on: router)
-        DeadLetterRoutes(deadLetters: deadLetters, spool: spool, tokens: tokens).register(on: router)
+        let identity = try IdentityServices(database: database, configuration: configuration.identity, logger: logger)
+        self.identity = identity
+        let router = HubRouter.make(HubRouter.Parts(
+            configuration: configuration, ingest: ingest, tokens: tokens, spool: spool, database: database, workers: workers,
+            deadLetters: deadLetters, identity: identity, logger: logger))
         Self.registerGauges(spool: spool, workers: workers)
 
         var services: [any Service] = workers
         services.append(TaskService(name: "token-cache") { await tokens.run() })
+        services.append(TaskService(name: "identity-purge") { await Self.purgeIdentity(identity, logger: logger) })
         if let selfIngest { services.append(selfIngest) }
         for sink in sinks {
             if let elasticsearch = sink as? ElasticsearchSink {
@@ -161,6 +163,39 @@ public final class Hub: Sendable {
             spoolSegments.record(stats.segmentCount)
             for (name, gauge) in lags { gauge.record(stats.lagBytes(for: name)) }
         }
+    }
+
+    /// Expired sessions and stale throttle counts, every five minutes (idempotent on every node).
+    static func purgeIdentity(_ identity: IdentityServices, logger: Logger) async {
+        while !Task.isCancelled {
+            do { try await identity.purgeExpired() } catch {
+                logger.warning("could not purge expired sessions", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(300))
+        }
+    }
+
+    /// `METHOD /path` of every route the hub registers, built by the same `HubRouter.make` as a
+    /// running hub, without connecting to anything (PostgreSQL connects lazily; the spool lives in
+    /// a temporary directory that is removed again). For `admin routes` and the authorisation test.
+    public static func registeredRoutes(configuration: HubConfiguration, logger: Logger) throws -> [String] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("admin-routes-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let url = configuration.databaseURL.isEmpty ? "postgresql://127.0.0.1:1/unused" : configuration.databaseURL
+        let database = try PostgresClient(url: url, poolSize: 1, logger: logger)
+        let spool = try Spool(configuration: SpoolConfiguration(directory: directory, segmentBytes: 1 << 20, maxBytes: 1 << 24, retryAfterSeconds: 1),
+                              sinks: [], logger: logger)
+        defer { spool.close() }
+        let tokens = IngestTokenStore(database: database, logger: logger)
+        var identityConfiguration = configuration.identity
+        identityConfiguration.bcryptCost = PasswordHasher.allowedCosts.lowerBound
+        let identity = try IdentityServices(database: database, configuration: identityConfiguration, logger: logger)
+        let ingest = IngestService(spool: spool, normalizer: EventNormalizer(configuration: NormalizerConfiguration(environment: "routes")),
+                                   limits: IngestLimits(maxBodyBytes: 1024, maxEventBytes: 256), logger: logger)
+        let router = HubRouter.make(HubRouter.Parts(
+            configuration: configuration, ingest: ingest, tokens: tokens, spool: spool, database: database, workers: [],
+            deadLetters: DeadLetterStore(database: database, logger: logger), identity: identity, logger: logger))
+        return router.routes.map { "\($0.method.rawValue) \($0.path.description)" }.sorted()
     }
 
     static func runRetention(_ sink: ElasticsearchSink, logger: Logger) async {

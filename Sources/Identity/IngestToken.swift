@@ -18,11 +18,11 @@ public struct IngestToken: Sendable, Equatable {
     public func allows(_ scope: TokenScope) -> Bool { scopes.contains(scope.rawValue) }
 }
 
-/// What a token may be used for. `ingest` ships logs; `admin` reaches the operator API (dead
-/// letters) until staff accounts and personal tokens replace it.
+/// What an ingest token may be used for: shipping logs, nothing else. Operators use staff
+/// accounts (a session or a personal token) for everything else. Rows written by older builds
+/// with an `admin` scope grant nothing beyond ingest.
 public enum TokenScope: String, Sendable, CaseIterable {
     case ingest
-    case admin
 }
 
 /// The result of checking a presented bearer token.

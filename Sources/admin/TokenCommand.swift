@@ -11,7 +11,7 @@ struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token; prints the secret alone on the last line (shown once).")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Service the token ships logs for (default service.name of its events).") var service: String
-        @Option(help: "Scope: ingest (default) or admin. Repeat for several.") var scope: [String] = []
+        @Option(help: "Scope: ingest (the default and only one; staff use personal tokens).") var scope: [String] = []
         @Option(help: "Free text, e.g. who asked for it.") var description: String = ""
 
         func run() async throws {
@@ -21,8 +21,9 @@ struct TokenCommand: AsyncParsableCommand {
                 }
                 return scope
             }
-            let store = try await tokenStore(options)
+            let (store, identity) = try await tokenStores(options)
             let (token, secret) = try await store.create(service: service, scopes: scopes, description: description)
+            try await identity.administration.recordIngestTokenCreated(token, by: .cli)
             print("created token \(token.id) for service '\(token.service)' (scopes: \(token.scopes.joined(separator: ",")))")
             print("store it now; it cannot be shown again:")
             print(secret)
@@ -48,9 +49,11 @@ struct TokenCommand: AsyncParsableCommand {
         @Argument(help: "Token id (see 'admin token list').") var id: Int64
 
         func run() async throws {
-            guard let token = try await tokenStore(options).revoke(id: id) else {
+            let (store, identity) = try await tokenStores(options)
+            guard let token = try await store.revoke(id: id) else {
                 throw ValidationError("no token with id \(id); see 'admin token list'")
             }
+            try await identity.administration.recordIngestTokenRevoked(token, by: .cli)
             print("revoked token \(token.id) of service '\(token.service)'")
         }
     }
@@ -61,4 +64,13 @@ func tokenStore(_ options: GlobalOptions) async throws -> IngestTokenStore {
     let database = try openDatabase(configuration)
     try await SchemaMigrator(database: database, logger: cliLogger()).migrate()
     return IngestTokenStore(database: database, logger: cliLogger())
+}
+
+/// The ingest token store and the identity area (for the audit rows of creations and revocations).
+func tokenStores(_ options: GlobalOptions) async throws -> (IngestTokenStore, IdentityServices) {
+    let configuration = try loadConfiguration(options)
+    let database = try openDatabase(configuration)
+    try await SchemaMigrator(database: database, logger: cliLogger()).migrate()
+    return (IngestTokenStore(database: database, logger: cliLogger()),
+            try IdentityServices(database: database, configuration: configuration.identity, logger: cliLogger()))
 }

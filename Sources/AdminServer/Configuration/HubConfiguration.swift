@@ -45,6 +45,15 @@ public struct HubConfiguration: Sendable {
         public var retryMaxMilliseconds: Int
     }
 
+    /// Staff sign-in: password hashing and session lifetimes.
+    public struct Auth: Sendable {
+        public var bcryptCost: Int
+        public var passwordMinimumLength: Int
+        public var sessionIdleTimeoutSeconds: Int
+        public var sessionAbsoluteTimeoutSeconds: Int
+        public var resetLinkLifetimeSeconds: Int
+    }
+
     public var server: Server
     public var environment: String
     public var dataDirectory: String
@@ -57,6 +66,7 @@ public struct HubConfiguration: Sendable {
     public var mongodb: MongoDB
     public var elasticsearch: Elasticsearch
     public var delivery: Delivery
+    public var auth: Auth
     /// Every key with its value and source, for `check-config`.
     public var entries: [ConfigurationReader.Entry]
 
@@ -128,6 +138,20 @@ public struct HubConfiguration: Sendable {
                                             help: "first retry backoff ceiling"),
             retryMaxMilliseconds: r.int("delivery.retry_max_ms", env: "ADMIN_DELIVERY_RETRY_MAX_MS", default: 30_000, range: 1...3_600_000,
                                         help: "backoff cap"))
+        let auth = Auth(
+            bcryptCost: r.int("auth.bcrypt_cost", env: "ADMIN_AUTH_BCRYPT_COST", default: 12, range: 10...16,
+                              help: "bcrypt cost of staff passwords; raising it re-hashes each at its next login"),
+            passwordMinimumLength: r.int("auth.password_min_length", env: "ADMIN_AUTH_PASSWORD_MIN_LENGTH", default: 12, range: 8...64,
+                                         help: "shortest staff password accepted"),
+            sessionIdleTimeoutSeconds: r.int("auth.session_idle_timeout_seconds", env: "ADMIN_AUTH_SESSION_IDLE_TIMEOUT_SECONDS",
+                                             default: 1800, range: 1...86_400, help: "a session unused this long ends"),
+            sessionAbsoluteTimeoutSeconds: r.int("auth.session_absolute_timeout_seconds", env: "ADMIN_AUTH_SESSION_ABSOLUTE_TIMEOUT_SECONDS",
+                                                 default: 43_200, range: 1...(30 * 86_400), help: "a session ends this long after sign-in"),
+            resetLinkLifetimeSeconds: r.int("auth.reset_link_lifetime_seconds", env: "ADMIN_AUTH_RESET_LINK_LIFETIME_SECONDS",
+                                            default: 86_400, range: 60...(30 * 86_400), help: "how long a set-password link works"))
+        if auth.sessionIdleTimeoutSeconds > auth.sessionAbsoluteTimeoutSeconds {
+            r.fail("auth.session_idle_timeout_seconds (\(auth.sessionIdleTimeoutSeconds)) must not exceed auth.session_absolute_timeout_seconds (\(auth.sessionAbsoluteTimeoutSeconds))")
+        }
         for url in elasticsearch.urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             r.fail("elasticsearch.urls (ADMIN_ELASTICSEARCH_URL): '\(url)' must start with http:// or https://")
         }
@@ -138,7 +162,7 @@ public struct HubConfiguration: Sendable {
         return HubConfiguration(
             server: Server(host: host, port: port, publicURL: publicURL), environment: environmentName,
             dataDirectory: dataDirectory, databaseURL: databaseURL, logLevel: logLevel, selfIngest: selfIngest,
-            intake: intake, spool: spool, mongodb: mongodb, elasticsearch: elasticsearch, delivery: delivery, entries: r.entries)
+            intake: intake, spool: spool, mongodb: mongodb, elasticsearch: elasticsearch, delivery: delivery, auth: auth, entries: r.entries)
     }
 
     /// `key = value  (source, ENV)` lines with secrets masked, for `admin check-config`.

@@ -1,7 +1,8 @@
 import ClientPostgres
+import Identity
 import Logging
 
-/// Applies `SchemaMigrations` in order, each in its own transaction, under a transaction-level
+/// Applies `SchemaMigrations` and then the identity area's `IdentitySchema.migrations` in order, each in its own transaction, under a transaction-level
 /// advisory lock so that several hub nodes starting at once apply each migration exactly once.
 public struct SchemaMigrator: Sendable {
     let database: PostgresClient
@@ -12,6 +13,11 @@ public struct SchemaMigrator: Sendable {
         self.logger = logger
     }
 
+    /// The hub's own migrations (1, 2, ...) followed by the identity area's (100, ...), in version order.
+    static var allMigrations: [SchemaMigrations.Migration] {
+        SchemaMigrations.all + IdentitySchema.migrations.map { SchemaMigrations.Migration(version: $0.version, name: $0.name, statements: $0.statements) }
+    }
+
     /// Returns the versions it applied (empty when the schema was current).
     @discardableResult
     public func migrate() async throws -> [Int] {
@@ -19,7 +25,7 @@ public struct SchemaMigrator: Sendable {
             "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
             [])
         var applied: [Int] = []
-        for migration in SchemaMigrations.all {
+        for migration in Self.allMigrations {
             let didApply = try await database.transaction { connection in
                 // Same key on every node: the second node waits here, then sees the version and skips it.
                 _ = try await connection.query("SELECT pg_advisory_xact_lock(7264930122)", [])

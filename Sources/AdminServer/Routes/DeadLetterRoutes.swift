@@ -4,79 +4,64 @@ import LogModel
 import Pipeline
 import Spool
 
-/// `GET /api/v1/dead-letters` and `POST /api/v1/dead-letters/replay`, for operators.
-///
-/// Until staff accounts land these take a bearer token with the `admin` scope
-/// (`admin token create --service ops --scope admin`).
+/// `GET /api/v1/dead-letters` and `POST /api/v1/dead-letters/replay`, for staff with
+/// `deadletters.manage` (admins), through a session (with its CSRF token for the replay) or a
+/// personal token (`admin user token create --email ... --scope deadletters.manage`).
 struct DeadLetterRoutes {
     let deadLetters: DeadLetterStore
     let spool: Spool
-    let tokens: IngestTokenStore
+    let gate: StaffGate
 
     func register(on router: Router<HubRequestContext>) {
-        router.get("/api/v1/dead-letters") { request, _ in
-            if let refusal = await self.authorize(request) { return refusal }
-            let query = request.uri.queryParameters
-            let limit = query["limit"].flatMap { Int(String($0)) } ?? 100
-            let before = query["before"].flatMap { Int64(String($0)) }
-            let sink = query["sink"].map(String.init)
-            let includeReplayed = query["include_replayed"].map { $0 == "true" || $0 == "1" } ?? false
-            do {
-                let letters = try await self.deadLetters.list(sink: sink, includeReplayed: includeReplayed, limit: limit, beforeID: before)
-                var body: JSONObject = ["dead_letters": .array(letters.map(\.json))]
-                if letters.count == min(max(limit, 1), 1000), let last = letters.last { body["next_before"] = .int(last.id) }
-                return JSONResponse.make(.ok, .object(body))
-            } catch {
-                return JSONResponse.error(.serviceUnavailable, code: "database_unavailable", message: "cannot read dead letters: \(error)")
+        router.get("/api/v1/dead-letters") { request, context in
+            await gate.run(request, context, permission: .deadLettersManage) { _ in
+                let query = request.uri.queryParameters
+                let limit = query["limit"].flatMap { Int(String($0)) } ?? 100
+                let before = query["before"].flatMap { Int64(String($0)) }
+                let sink = query["sink"].map(String.init)
+                let includeReplayed = query["include_replayed"].map { $0 == "true" || $0 == "1" } ?? false
+                do {
+                    let letters = try await self.deadLetters.list(sink: sink, includeReplayed: includeReplayed, limit: limit, beforeID: before)
+                    var body: JSONObject = ["dead_letters": .array(letters.map(\.json))]
+                    if letters.count == min(max(limit, 1), 1000), let last = letters.last { body["next_before"] = .int(last.id) }
+                    return JSONResponse.make(.ok, .object(body))
+                } catch {
+                    return JSONResponse.error(.serviceUnavailable, code: "database_unavailable", message: "cannot read dead letters: \(error)")
+                }
             }
         }
-        router.post("/api/v1/dead-letters/replay") { request, _ in
-            if let refusal = await self.authorize(request) { return refusal }
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let parsed: JSONValue
-            do { parsed = body.readableBytes == 0 ? .object([:]) : try JSONParser.parse(Array(buffer: body)) } catch {
-                return JSONResponse.error(.badRequest, code: "invalid_json", message: "the body must be JSON like {\"ids\": [1, 2]} or {\"sink\": \"elasticsearch\"}")
-            }
-            guard case .object(let object) = parsed else {
-                return JSONResponse.error(.badRequest, code: "invalid_body", message: "the body must be a JSON object")
-            }
-            var ids: [Int64]?
-            if let idValues = object["ids"] {
-                guard case .array(let list) = idValues else {
-                    return JSONResponse.error(.badRequest, code: "invalid_ids", message: "'ids' must be an array of dead-letter ids")
-                }
-                var collected: [Int64] = []
-                for value in list {
-                    guard case .int(let id) = value else {
-                        return JSONResponse.error(.badRequest, code: "invalid_ids", message: "'ids' must contain integers only")
-                    }
-                    collected.append(id)
-                }
-                ids = collected
-            }
-            let sink = object["sink"]?.stringValue
-            if ids == nil && sink == nil {
-                return JSONResponse.error(.badRequest, code: "missing_selection",
-                                          message: "name what to replay: {\"ids\": [...]} or {\"sink\": \"mongodb\"}")
-            }
-            do {
-                let count = try await self.deadLetters.replay(ids: ids, sink: sink, into: self.spool)
-                return JSONResponse.make(.ok, ["replayed": .int(Int64(count))])
-            } catch {
-                return JSONResponse.error(.serviceUnavailable, code: "replay_failed", message: "could not replay: \(error)")
+        router.post("/api/v1/dead-letters/replay") { request, context in
+            await gate.run(request, context, permission: .deadLettersManage) { call in
+                try await replay(call.input.object)
             }
         }
     }
 
-    private func authorize(_ request: Request) async -> Response? {
-        guard let secret = BearerToken.from(request) else {
-            return JSONResponse.error(.unauthorized, code: "missing_token", message: "send a token with the 'admin' scope as 'Authorization: Bearer <token>'")
+    func replay(_ object: JSONObject) async throws -> Response {
+        var ids: [Int64]?
+        if let idValues = object["ids"] {
+            guard case .array(let list) = idValues else {
+                return JSONResponse.error(.badRequest, code: "invalid_ids", message: "'ids' must be an array of dead-letter ids")
+            }
+            var collected: [Int64] = []
+            for value in list {
+                guard case .int(let id) = value else {
+                    return JSONResponse.error(.badRequest, code: "invalid_ids", message: "'ids' must contain integers only")
+                }
+                collected.append(id)
+            }
+            ids = collected
         }
-        switch await tokens.verify(secret: secret) {
-        case .unknown: return JSONResponse.error(.unauthorized, code: "invalid_token", message: "the token is not known to this hub")
-        case .revoked: return JSONResponse.error(.forbidden, code: "token_revoked", message: "the token was revoked")
-        case .valid(let token):
-            return token.allows(.admin) ? nil : JSONResponse.error(.forbidden, code: "missing_scope", message: "this needs a token with the 'admin' scope")
+        let sink = object["sink"]?.stringValue
+        if ids == nil && sink == nil {
+            return JSONResponse.error(.badRequest, code: "missing_selection",
+                                      message: "name what to replay: {\"ids\": [...]} or {\"sink\": \"mongodb\"}")
+        }
+        do {
+            let count = try await self.deadLetters.replay(ids: ids, sink: sink, into: self.spool)
+            return JSONResponse.make(.ok, ["replayed": .int(Int64(count))])
+        } catch {
+            return JSONResponse.error(.serviceUnavailable, code: "replay_failed", message: "could not replay: \(error)")
         }
     }
 }
