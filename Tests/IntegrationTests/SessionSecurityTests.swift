@@ -151,3 +151,28 @@ final class SessionSecurityTests: StaffTestCase {
         }
     }
 }
+
+extension SessionSecurityTests {
+    func testTheLoginFormSignsInAndRedirectsOnlyWithinTheHub() async throws {
+        let hub = try await startStaffHub()
+        try createUser("form@staff.test", roles: ["admin"])
+        let origin = [("Origin", hub.baseURL)]
+        let form = "email=form%40staff.test&password=\(Self.password)&next=%2Fusers"
+        let signedIn = try await send(hub, .post, "/api/v1/auth/login", as: .anonymous, form: form, headers: origin)
+        XCTAssertEqual(signedIn.status, 303, signedIn.bodyText)
+        XCTAssertEqual(signedIn.headers["Location"], "/users")
+        let cookie = try XCTUnwrap(Self.cookiePair(signedIn))
+        let users = try await send(hub, .get, "/users", as: StaffClient(cookie: cookie))
+        XCTAssertEqual(users.status, 200)
+
+        let offsite = try await send(hub, .post, "/api/v1/auth/login", as: .anonymous,
+                                     form: "email=form%40staff.test&password=\(Self.password)&next=%2F%2Fevil.example%2F", headers: origin)
+        XCTAssertEqual(offsite.headers["Location"], "/", "never a redirect to another site")
+        let wrong = try await send(hub, .post, "/api/v1/auth/login", as: .anonymous, form: "email=form%40staff.test&password=nope-nope-nope",
+                                   headers: origin)
+        XCTAssertEqual(wrong.status, 401)
+        XCTAssertTrue(wrong.bodyText.contains("<form"), "the login page again, with the error")
+        let foreign = try await send(hub, .post, "/api/v1/auth/login", as: .anonymous, form: form, headers: [("Origin", "https://evil.example")])
+        XCTAssertEqual(foreign.status, 403, "a foreign page cannot sign a browser in (login CSRF)")
+    }
+}
