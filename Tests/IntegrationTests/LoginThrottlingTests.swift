@@ -53,6 +53,34 @@ final class LoginThrottlingTests: StaffTestCase {
                       "unknown e-mail \(median(unknown)) ms vs wrong password \(median(wrong)) ms: both run one bcrypt check")
     }
 
+    func testALockedAccountStaysLockedUntilAnAdminUnlocksIt() async throws {
+        let hub = try await startStaffHub(extra: ["ADMIN_AUTH_THROTTLE_FREE_ACCOUNT_FAILURES": "10", "ADMIN_AUTH_THROTTLE_LOCKOUT_AFTER": "3"])
+        try createUser("locked@staff.test", roles: ["support"])
+        try createUser("unlocker@staff.test", roles: ["admin"])
+        let admin = try await signIn(hub, "unlocker@staff.test")
+        for attempt in 1...3 {
+            let (response, _) = try await login(hub, "locked@staff.test", password: "wrong-password-\(attempt)")
+            XCTAssertEqual(response.status, 401)
+        }
+        let (locked, _) = try await login(hub, "locked@staff.test")
+        XCTAssertEqual(locked.status, 429, "locked: even the right password is refused")
+        XCTAssertEqual(try json(locked)["error"], "account_locked")
+        let users = try await send(hub, .get, "/users", as: admin)
+        XCTAssertTrue(users.bodyText.contains("locked@staff.test</li>") || users.bodyText.contains("locked@staff.test <form"),
+                      "the Users page lists the locked account with an Unlock button")
+
+        let unlock = try await send(hub, .post, "/api/v1/users/unlock", as: admin, json: #"{"email":"Locked@staff.test"}"#)
+        XCTAssertEqual(unlock.status, 200, unlock.bodyText)
+        XCTAssertEqual(try json(unlock)["was_locked"], true)
+        let (allowed, _) = try await login(hub, "locked@staff.test")
+        XCTAssertEqual(allowed.status, 200, "an admin lifted the lock-out")
+
+        let token = try personalToken("unlocker@staff.test", scopes: ["audit.read"])
+        let rows = try await auditEntries(hub, token: token, query: "action=account_locked,lockout_lifted")
+        XCTAssertEqual(Set(rows.compactMap { $0["action"]?.stringValue }), ["account_locked", "lockout_lifted"])
+        XCTAssertEqual(rows.first { $0["action"] == "lockout_lifted" }?["actor"], "unlocker@staff.test")
+    }
+
     private func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return (sorted[sorted.count / 2] + sorted[(sorted.count - 1) / 2]) / 2

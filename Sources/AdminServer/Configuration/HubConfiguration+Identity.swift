@@ -11,6 +11,8 @@ extension HubConfiguration {
             bcryptCost: auth.bcryptCost, passwordMinimumLength: auth.passwordMinimumLength,
             sessions: SessionConfiguration(idleTimeout: .seconds(auth.sessionIdleTimeoutSeconds),
                                            absoluteTimeout: .seconds(auth.sessionAbsoluteTimeoutSeconds), touchInterval: .seconds(touch)),
+            throttle: LoginThrottlePolicy(freeAccountFailures: auth.freeAccountFailures, freeAddressFailures: auth.freeAddressFailures,
+                                          lockoutAfter: auth.lockoutAfter),
             resetLinkLifetime: .seconds(auth.resetLinkLifetimeSeconds))
     }
 

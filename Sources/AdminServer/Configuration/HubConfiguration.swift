@@ -52,6 +52,10 @@ public struct HubConfiguration: Sendable {
         public var sessionIdleTimeoutSeconds: Int
         public var sessionAbsoluteTimeoutSeconds: Int
         public var resetLinkLifetimeSeconds: Int
+        /// Failed logins per account / per client address before delays start; failures in a row that lock an account (0 = never).
+        public var freeAccountFailures: Int
+        public var freeAddressFailures: Int
+        public var lockoutAfter: Int
     }
 
     public var server: Server
@@ -148,7 +152,13 @@ public struct HubConfiguration: Sendable {
             sessionAbsoluteTimeoutSeconds: r.int("auth.session_absolute_timeout_seconds", env: "ADMIN_AUTH_SESSION_ABSOLUTE_TIMEOUT_SECONDS",
                                                  default: 43_200, range: 1...(30 * 86_400), help: "a session ends this long after sign-in"),
             resetLinkLifetimeSeconds: r.int("auth.reset_link_lifetime_seconds", env: "ADMIN_AUTH_RESET_LINK_LIFETIME_SECONDS",
-                                            default: 86_400, range: 60...(30 * 86_400), help: "how long a set-password link works"))
+                                            default: 86_400, range: 60...(30 * 86_400), help: "how long a set-password link works"),
+            freeAccountFailures: r.int("auth.throttle.free_account_failures", env: "ADMIN_AUTH_THROTTLE_FREE_ACCOUNT_FAILURES", default: 5,
+                                       range: 1...100, help: "failed logins per account before growing delays start"),
+            freeAddressFailures: r.int("auth.throttle.free_address_failures", env: "ADMIN_AUTH_THROTTLE_FREE_ADDRESS_FAILURES", default: 20,
+                                       range: 1...10_000, help: "failed logins per client address before growing delays start"),
+            lockoutAfter: r.int("auth.throttle.lockout_after", env: "ADMIN_AUTH_THROTTLE_LOCKOUT_AFTER", default: 20, range: 0...1000,
+                                help: "failed logins in a row that lock an account until an admin unlocks it; 0 = never"))
         if auth.sessionIdleTimeoutSeconds > auth.sessionAbsoluteTimeoutSeconds {
             r.fail("auth.session_idle_timeout_seconds (\(auth.sessionIdleTimeoutSeconds)) must not exceed auth.session_absolute_timeout_seconds (\(auth.sessionAbsoluteTimeoutSeconds))")
         }
