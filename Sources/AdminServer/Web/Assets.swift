@@ -14,7 +14,10 @@ enum Assets {
     form { margin: .2em 0; }
     form.inline { display: inline; }
     form.login, main > form { display: grid; gap: .6em; max-width: 28em; background: #fff; padding: 1em; border: 1px solid #e3e6ea; }
-    label.role { margin-right: .6em; white-space: nowrap; }
+    form.login label, main > form > label { display: grid; gap: .25em; font-weight: 600; }
+    form.login input, main > form > label > input, main > form > label > select { font: inherit; font-weight: 400; padding: .45em .5em; border: 1px solid #c5cad3; border-radius: 4px; }
+    form.login button, main > form > button { font: inherit; padding: .5em; border: 0; border-radius: 4px; background: #2f5bd3; color: #fff; }
+    label.role { margin-right: .6em; white-space: nowrap; font-weight: 400; }
     button { cursor: pointer; }
     .error { color: #a30000; font-weight: 600; }
     .warn { color: #8a5a00; }
