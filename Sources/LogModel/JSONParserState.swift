@@ -85,7 +85,7 @@ struct JSONParserState {
             if let duplicate = duplicateIndex(of: key, hash: hash, hashBase: hashBase, index: index, members: members) {
                 members[duplicate].value = value
             } else {
-                members.append((key, value))
+                members.append(JSONObject.Member(key, value))
                 if index != nil {
                     index![key] = members.count - 1
                 } else if members.count > Self.linearDuplicateScanLimit {

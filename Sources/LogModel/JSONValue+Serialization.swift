@@ -14,7 +14,10 @@ extension JSONValue {
 
     /// Appends the compact JSON text of this value to `out`.
     public func write(into out: inout [UInt8]) {
-        JSONWriter.write(self, into: &out)
+        JSONByteBuffer.withBuffer { buffer in
+            JSONWriter.write(self, into: &buffer)
+            out.append(contentsOf: buffer.bytes)
+        }
     }
 
     /// The compact JSON text as a `String`.
@@ -34,7 +37,10 @@ extension JSONObject {
 
     /// Appends the compact JSON text of this object to `out`.
     public func write(into out: inout [UInt8]) {
-        JSONWriter.writeObject(self, into: &out)
+        JSONByteBuffer.withBuffer { buffer in
+            JSONWriter.writeObject(self, into: &buffer)
+            out.append(contentsOf: buffer.bytes)
+        }
     }
 
     /// The compact JSON text as a `String`.

@@ -35,7 +35,23 @@ public enum JSONValue: Sendable, Equatable {
 /// A JSON object that keeps its members in insertion order. Lookups are linear: log events have
 /// a few dozen keys at most, where a scan beats hashing every key into a dictionary.
 public struct JSONObject: Sendable, Equatable, Sequence {
-    public typealias Member = (key: String, value: JSONValue)
+    /// One member. A struct rather than a `(key:value:)` tuple: arrays of tuples are copied and
+    /// destroyed through the runtime's generic tuple witnesses, measurably slower on the ingest path.
+    public struct Member: Sendable, Equatable {
+        public var key: String
+        public var value: JSONValue
+
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
+
+        public init(_ key: String, _ value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
     public private(set) var members: [Member]
 
     public init() { members = [] }
@@ -61,14 +77,14 @@ public struct JSONObject: Sendable, Equatable, Sequence {
             if let index = members.firstIndex(where: { $0.key == key }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
-                members.append((key, newValue))
+                members.append(Member(key, newValue))
             }
         }
     }
 
     /// Appends without checking for an existing key; for builders that know keys are unique.
     public mutating func append(_ key: String, _ value: JSONValue) {
-        members.append((key, value))
+        members.append(Member(key, value))
     }
 
     @discardableResult
@@ -88,7 +104,7 @@ public struct JSONObject: Sendable, Equatable, Sequence {
 
 extension JSONObject: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        members = elements.map { (key: $0.0, value: $0.1) }
+        members = elements.map { Member($0.0, $0.1) }
     }
 }
 
@@ -101,7 +117,7 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(floatLiteral value: Double) { self = .double(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(JSONObject(elements.map { (key: $0.0, value: $0.1) }))
+        self = .object(JSONObject(elements.map { JSONObject.Member($0.0, $0.1) }))
     }
     public init(nilLiteral: ()) { self = .null }
 }

@@ -1,7 +1,7 @@
-/// Writes ``JSONValue``s as compact JSON bytes. Strings are copied in runs between the bytes that
+/// Writes ``JSONValue``s as compact JSON bytes into a ``JSONByteBuffer``. Strings are copied in runs between the bytes that
 /// must be escaped (`"`, `\`, and controls below U+0020, which RFC 8259 forbids raw).
 enum JSONWriter {
-    static func write(_ value: JSONValue, into out: inout [UInt8]) {
+    static func write(_ value: JSONValue, into out: inout JSONByteBuffer) {
         switch value {
         case .null: appendLiteral("null", to: &out)
         case .bool(let b): appendLiteral(b ? "true" : "false", to: &out)
@@ -22,7 +22,7 @@ enum JSONWriter {
         }
     }
 
-    static func writeObject(_ object: JSONObject, into out: inout [UInt8]) {
+    static func writeObject(_ object: JSONObject, into out: inout JSONByteBuffer) {
         out.append(UInt8(ascii: "{"))
         var first = true
         for member in object.members {
@@ -36,11 +36,11 @@ enum JSONWriter {
     }
 
     @inline(__always)
-    private static func appendLiteral(_ literal: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    private static func appendLiteral(_ literal: StaticString, to out: inout JSONByteBuffer) {
+        out.append(literal)
     }
 
-    static func writeInt(_ value: Int64, into out: inout [UInt8]) {
+    static func writeInt(_ value: Int64, into out: inout JSONByteBuffer) {
         if value >= 0, value < 10 {
             out.append(UInt8(48 + value))
             return
@@ -58,37 +58,69 @@ enum JSONWriter {
                 i -= 1
                 buffer[i] = UInt8(ascii: "-")
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<20]))
+            out.append(buffer.baseAddress! + i, count: 20 - i)
         }
     }
 
-    static func writeDouble(_ value: Double, into out: inout [UInt8]) {
+    static func writeDouble(_ value: Double, into out: inout JSONByteBuffer) {
         guard value.isFinite else {
             appendLiteral("null", to: &out)
             return
         }
         // Swift's description is the shortest text that round-trips ("0.1", "1e-05", "1e+20",
         // "3.0") and every such form is also a valid JSON number.
-        out.append(contentsOf: value.description.utf8)
+        var text = value.description
+        text.withUTF8 { out.append($0.baseAddress!, count: $0.count) }
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    static func writeString(_ string: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
+    static func writeString(_ string: String, into out: inout JSONByteBuffer) {
         // Native strings expose their UTF-8 in place; others (bridged, rare here) are copied once.
         let done: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
-            writeEscaped(bytes, into: &out)
+            writeQuoted(bytes, into: &out)
         }
         if done == nil {
             var copy = string
-            copy.withUTF8 { writeEscaped($0, into: &out) }
+            copy.withUTF8 { writeQuoted($0, into: &out) }
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     @inline(__always)
-    private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    private static func writeQuoted(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout JSONByteBuffer) {
+        // Most strings need no escaping: check them first and copy them whole.
+        if !needsEscape(bytes) {
+            out.appendQuoted(bytes)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        writeEscaped(bytes, into: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte of `bytes` must be escaped: 8 bytes at a time, the tail as one more
+    /// (overlapping) word when the string is at least 8 bytes long.
+    @inline(__always)
+    private static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return false }
+        if count >= 8 {
+            var i = 0
+            while i + 8 <= count {
+                if wordNeedsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return true }
+                i += 8
+            }
+            return i < count && wordNeedsEscape(UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self))
+        }
+        for i in 0..<count {
+            let c = base[i]
+            if c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { return true }
+        }
+        return false
+    }
+
+    @inline(__always)
+    private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout JSONByteBuffer) {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return }
         var runStart = 0
@@ -104,12 +136,12 @@ enum JSONWriter {
                 i += 1
                 continue
             }
-            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+            if i > runStart { out.append(base + runStart, count: i - runStart) }
             appendEscape(c, to: &out)
             i += 1
             runStart = i
         }
-        if count > runStart { out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
+        if count > runStart { out.append(base + runStart, count: count - runStart) }
     }
 
     /// Whether any of the 8 bytes in `word` is a control byte (< 0x20), `"` or `\` (SWAR: the
@@ -126,7 +158,7 @@ enum JSONWriter {
         return (below20 | zeroQuote | zeroBackslash) & highs != 0
     }
 
-    private static func appendEscape(_ c: UInt8, to out: inout [UInt8]) {
+    private static func appendEscape(_ c: UInt8, to out: inout JSONByteBuffer) {
         out.append(UInt8(ascii: "\\"))
         switch c {
         case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))

@@ -33,18 +33,25 @@ public struct SpooledEvent: Sendable, Equatable {
         id: String, timestampMillis: Int64, target: String = "", expectedJSONBytes: Int,
         writeJSON: (inout [UInt8]) -> Void
     ) -> [UInt8] {
-        let idBytes = id.utf8.prefix(255)
-        let targetBytes = target.utf8.prefix(255)
         var out = [UInt8]()
-        out.reserveCapacity(1 + 8 + 2 + idBytes.count + targetBytes.count + expectedJSONBytes)
+        out.reserveCapacity(1 + 8 + 2 + min(id.utf8.count, 255) + min(target.utf8.count, 255) + expectedJSONBytes)
         out.append(formatVersion)
         withUnsafeBytes(of: timestampMillis.littleEndian) { out.append(contentsOf: $0) }
-        out.append(UInt8(idBytes.count))
-        out.append(contentsOf: idBytes)
-        out.append(UInt8(targetBytes.count))
-        out.append(contentsOf: targetBytes)
+        appendShortString(id, to: &out)
+        appendShortString(target, to: &out)
         writeJSON(&out)
         return out
+    }
+
+    /// A length byte and at most 255 bytes of `string`'s UTF-8, copied in one go (appending
+    /// `utf8.prefix(255)` went byte by byte through an iterator).
+    private static func appendShortString(_ string: String, to out: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { bytes in
+            let n = min(bytes.count, 255)
+            out.append(UInt8(n))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<n]))
+        }
     }
 
     public enum DecodingError: Error, Equatable {

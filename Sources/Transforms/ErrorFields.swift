@@ -59,15 +59,6 @@ struct ErrorFields {
         return masked
     }
 
-    var object: JSONObject? {
-        guard type != nil || message != nil || stackTrace != nil else { return nil }
-        var out = JSONObject(minimumCapacity: 3)
-        if let type { out.append("type", .string(type)) }
-        if let message { out.append("message", .string(message)) }
-        if let stackTrace { out.append("stack_trace", .string(stackTrace)) }
-        return out
-    }
-
     /// Python's `format_exception` lines end in "\n" and are concatenated; other lists are lines.
     private static func join(_ lines: [JSONValue]) -> String {
         let strings = lines.compactMap(\.stringValue)

@@ -114,49 +114,17 @@ public struct EventNormalizer: Sendable {
         if let exceptionRemainder { extra.add(key: "exception", value: exceptionRemainder) }
         redactions += extra.redactions
 
-        // The stored document, in the contract's order.
-        var document = JSONObject(minimumCapacity: 16)
-        document.append("@timestamp", .string(Timestamp.format(micros: timestamp)))
-
-        var event = JSONObject(minimumCapacity: 4)
-        event.append("id", .string(id))
-        event.append("ingested", .string(context.ingested))
-        event.append("dataset", .string(dataset))
-        if let originalTimestamp { event.append("original_timestamp", .string(originalTimestamp)) }
-        if truncated { event.append("truncated", .bool(true)) }
-        if extra.dropped > 0 { event.append("dropped_keys", .int(Int64(extra.dropped))) }
-        if extra.flattened > 0 { event.append("flattened_values", .int(Int64(extra.flattened))) }
-        document.append("event", .object(event))
-
-        var log = JSONObject(minimumCapacity: 2)
-        log.append("level", .string(level.name))
-        if let logger = text(.logger) { log.append("logger", .string(logger)) }
-        if let originalLevel { log.append("original_level", .string(originalLevel)) }
-        document.append("log", .object(log))
-
-        document.append("service", Self.object(("name", .string(service)), ("environment", .string(environment))))
-        if let host = text(.host) { document.append("host", Self.object(("name", .string(host)))) }
-        if let message { document.append("message", .string(message)) }
-        if let trace = text(.traceID) { document.append("trace", Self.object(("id", .string(trace)))) }
-        if let span = text(.spanID) { document.append("span", Self.object(("id", .string(span)))) }
-        if let request = text(.requestID) {
-            document.append("http", Self.object(("request", Self.object(("id", .string(request))))))
-        }
-        if let user = text(.userID) { document.append("user", Self.object(("id", .string(user)))) }
-        if let errorObject = error.object { document.append("error", .object(errorObject)) }
-        if !extra.labels.isEmpty { document.append("labels", .object(extra.labels)) }
-        if !extra.attributes.isEmpty { document.append("attributes", .object(extra.attributes)) }
-        if let client = context.clientAddress { document.append("ingest", Self.object(("client_ip", .string(client)))) }
-
+        let parts = StoredDocument(
+            timestamp: Timestamp.format(micros: timestamp), id: id, ingested: context.ingested, dataset: dataset,
+            originalTimestamp: originalTimestamp, truncated: truncated, droppedKeys: extra.dropped,
+            flattenedValues: extra.flattened, level: level, logger: text(.logger), originalLevel: originalLevel,
+            service: service, environment: environment, host: text(.host), message: message,
+            traceID: text(.traceID), spanID: text(.spanID), requestID: text(.requestID), userID: text(.userID),
+            errorType: error.type, errorMessage: error.message, errorStackTrace: error.stackTrace,
+            labels: extra.labels, attributes: extra.attributes, clientIP: context.clientAddress)
         return NormalizedEvent(
-            id: id, timestampMicros: timestamp, document: document, redactions: redactions,
+            id: id, timestampMicros: timestamp, parts: parts, redactions: redactions,
             overflowKeys: extra.dropped + extra.flattened)
-    }
-
-    /// A small object in one allocation (a dictionary literal would build the array twice).
-    @inline(__always)
-    private static func object(_ members: JSONObject.Member...) -> JSONValue {
-        .object(JSONObject(members))
     }
 
     private static func clientID(_ value: JSONValue, alias: StaticString) throws(EventError) -> String {

@@ -6,31 +6,84 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var id: String
     /// `@timestamp` in µs since the epoch (UTC).
     public var timestampMicros: Int64
-    /// The stored document, nested ECS objects in a fixed order.
-    public var document: JSONObject
     /// Values replaced by `[REDACTED]` plus card numbers masked.
     public var redactions: Int
     /// Keys dropped or values flattened by the label/attribute bounds (also in the document as
     /// `event.dropped_keys` / `event.flattened_values`).
     public var overflowKeys: Int
 
+    /// The normaliser's events keep the document's parts and write its JSON straight from them
+    /// (the ingest path never needs the tree); a document set from outside is kept as it is.
+    private enum Storage: Sendable, Equatable {
+        case parts(StoredDocument)
+        case tree(JSONObject)
+    }
+
+    private var storage: Storage
+
+    /// The stored document, nested ECS objects in a fixed order. Built on each read for events
+    /// from ``EventNormalizer``: read it once and keep it where it is needed more than once.
+    public var document: JSONObject {
+        get {
+            switch storage {
+            case .parts(let parts): return parts.object
+            case .tree(let object): return object
+            }
+        }
+        set { storage = .tree(newValue) }
+    }
+
     public init(id: String, timestampMicros: Int64, document: JSONObject, redactions: Int, overflowKeys: Int) {
         self.id = id
         self.timestampMicros = timestampMicros
-        self.document = document
+        self.storage = .tree(document)
         self.redactions = redactions
         self.overflowKeys = overflowKeys
     }
 
+    init(id: String, timestampMicros: Int64, parts: StoredDocument, redactions: Int, overflowKeys: Int) {
+        self.id = id
+        self.timestampMicros = timestampMicros
+        self.storage = .parts(parts)
+        self.redactions = redactions
+        self.overflowKeys = overflowKeys
+    }
+
+    public static func == (lhs: NormalizedEvent, rhs: NormalizedEvent) -> Bool {
+        lhs.id == rhs.id && lhs.timestampMicros == rhs.timestampMicros && lhs.redactions == rhs.redactions
+            && lhs.overflowKeys == rhs.overflowKeys && lhs.document == rhs.document
+    }
+
     /// The spool record: the document serialised once, its id, and `@timestamp` in ms (floored).
     public func spooled() -> SpooledEvent {
-        SpooledEvent(id: id, timestampMillis: timestampMillis, json: document.serialized())
+        var json: [UInt8] = []
+        writeDocument(into: &json)
+        return SpooledEvent(id: id, timestampMillis: timestampMillis, json: json)
     }
 
     /// The spool record of this event (`spooled().encoded()` without the intermediate copy).
     public func spoolRecord() -> [UInt8] {
-        SpooledEvent.encode(id: id, timestampMillis: timestampMillis, expectedJSONBytes: 640) { out in
-            document.write(into: &out)
+        JSONByteBuffer.withBuffer { buffer in
+            writeDocument(into: &buffer)
+            let json = buffer.bytes
+            return SpooledEvent.encode(id: id, timestampMillis: timestampMillis, expectedJSONBytes: json.count) { out in
+                out.append(contentsOf: json)
+            }
+        }
+    }
+
+    /// Appends the document's compact JSON to `out`.
+    public func writeDocument(into out: inout [UInt8]) {
+        JSONByteBuffer.withBuffer { buffer in
+            writeDocument(into: &buffer)
+            out.append(contentsOf: buffer.bytes)
+        }
+    }
+
+    private func writeDocument(into buffer: inout JSONByteBuffer) {
+        switch storage {
+        case .parts(let parts): parts.write(into: &buffer)
+        case .tree(let object): buffer.appendObject(object)
         }
     }
 

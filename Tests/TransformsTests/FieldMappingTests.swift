@@ -20,6 +20,20 @@ final class FieldMappingTests: XCTestCase {
         XCTAssertEqual(event.timestampMicros, 1_795_601_100_123_000)
     }
 
+    func testSpoolRecordHasEveryOptionalPartInTheContractOrder() throws {
+        let configuration = NormalizerConfiguration(maxMessageBytes: 8, maxLabels: 1, maxAttributeDepth: 1)
+        let event = try normalize(#"""
+            {"time": "not a time", "level": "loud", "logger": "l", "host": "h", "message": "a \"long\" message",
+             "trace_id": "t", "span_id": "s", "request_id": "r", "user_id": 7, "error.message": "m",
+             "exc_info": "x\ny", "a": "1", "b": "2", "deep": {"x": {"y": 1}}}
+            """#, configuration: configuration)
+        let record = try SpooledEvent(decoding: event.spoolRecord())
+        XCTAssertEqual(String(decoding: record.json, as: UTF8.self), #"""
+            {"@timestamp":"2026-11-25T10:05:00.201Z","event":{"id":"\#(event.id)","ingested":"2026-11-25T10:05:00.201Z","dataset":"core","original_timestamp":"not a time","truncated":true,"dropped_keys":1,"flattened_values":1},"log":{"level":"info","logger":"l","original_level":"loud"},"service":{"name":"core","environment":"production"},"host":{"name":"h"},"message":"a \"long\"","trace":{"id":"t"},"span":{"id":"s"},"http":{"request":{"id":"r"}},"user":{"id":"7"},"error":{"message":"m","stack_trace":"x\ny"},"labels":{"a":"1"},"attributes":{"deep":"{\"x\":{\"y\":1}}"},"ingest":{"client_ip":"10.0.0.7"}}
+            """#)
+        XCTAssertEqual(record.id, event.id)
+    }
+
     func testSpooledEventCarriesIDMillisecondsAndTheDocumentBytes() throws {
         let event = try normalize(#"{"ts": 1795601100.123456, "message": "x"}"#)
         let spooled = event.spooled()

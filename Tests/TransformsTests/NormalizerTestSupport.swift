@@ -12,7 +12,15 @@ func normalize(
 ) throws -> NormalizedEvent {
     let value = try JSONParser.parse(json)
     let object = try XCTUnwrap(value.objectValue, "test input must be an object", file: file, line: line)
-    return try EventNormalizer(configuration: configuration).normalize(object, context: context)
+    let event = try EventNormalizer(configuration: configuration).normalize(object, context: context)
+    // The spool record's JSON is written straight from the normaliser's parts, without the tree
+    // `document` builds: every test event checks that both give the same bytes.
+    var written: [UInt8] = []
+    event.writeDocument(into: &written)
+    XCTAssertEqual(
+        String(decoding: written, as: UTF8.self), event.document.jsonString,
+        "the written document differs from the document tree", file: file, line: line)
+    return event
 }
 
 func normalizeError(_ json: String, file: StaticString = #filePath, line: UInt = #line) -> EventError? {

@@ -1,0 +1,107 @@
+/// Where JSON text is written: a plain pointer, count and capacity, so appending a byte is a bounds
+/// check and a store (appending to `[UInt8]` byte by byte pays a uniqueness and capacity check per
+/// call, which was a fifth of writing a stored document). It starts in stack memory and moves to the
+/// heap only when a value outgrows it; use it through ``withBuffer(_:)``.
+///
+/// Writers that know the shape of their document (the normaliser's stored document) write its
+/// fixed keys and punctuation with ``appendRaw(_:)`` and the variable parts with
+/// ``appendString(_:)`` / ``appendValue(_:)``, instead of building a ``JSONObject`` tree first.
+public struct JSONByteBuffer: ~Copyable {
+    @usableFromInline private(set) var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var written = 0
+    /// Bytes written so far.
+    public var count: Int { written }
+    @usableFromInline var capacity: Int
+    @usableFromInline var ownsBase = false
+
+    init(initial: UnsafeMutableBufferPointer<UInt8>) {
+        // `initial` is never empty: callers pass a fixed-size temporary allocation.
+        base = initial.baseAddress!
+        capacity = initial.count
+    }
+
+    deinit {
+        if ownsBase { base.deallocate() }
+    }
+
+    /// The bytes written so far; valid until the next append or the end of ``withBuffer(_:)``.
+    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: written) }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if written == capacity { grow(minimum: written + 1) }
+        base[written] = byte
+        written += 1
+    }
+
+    @inlinable @inline(__always)
+    mutating func append(_ start: UnsafePointer<UInt8>, count n: Int) {
+        if written + n > capacity { grow(minimum: written + n) }
+        (base + written).update(from: start, count: n)
+        written += n
+    }
+
+    /// `"` + `bytes` + `"` with one capacity check.
+    @inline(__always)
+    mutating func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        if written + n + 2 > capacity { grow(minimum: written + n + 2) }
+        base[written] = UInt8(ascii: "\"")
+        if n > 0 { (base + written + 1).update(from: bytes.baseAddress!, count: n) }
+        base[written + n + 1] = UInt8(ascii: "\"")
+        written += n + 2
+    }
+
+    @inline(__always)
+    mutating func append(_ literal: StaticString) {
+        append(literal.utf8Start, count: literal.utf8CodeUnitCount)
+    }
+
+    @usableFromInline
+    mutating func grow(minimum: Int) {
+        let newCapacity = Swift.max(minimum, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: written)
+        if ownsBase { base.deallocate() }
+        base = newBase
+        capacity = newCapacity
+        ownsBase = true
+    }
+
+    /// Runs `body` with an empty buffer that starts on the stack (sized for a typical stored document).
+    public static func withBuffer<R>(_ body: (inout JSONByteBuffer) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { initial in
+            var buffer = JSONByteBuffer(initial: initial)
+            return body(&buffer)
+        }
+    }
+}
+
+extension JSONByteBuffer {
+    /// Appends `literal` as it is: the caller guarantees it is valid JSON text at this point
+    /// (punctuation, or a key that needs no escaping, such as `,"event":{"id":`).
+    @inlinable @inline(__always)
+    public mutating func appendRaw(_ literal: StaticString) {
+        append(literal.utf8Start, count: literal.utf8CodeUnitCount)
+    }
+
+    /// Appends `string` as a JSON string (quoted and escaped).
+    public mutating func appendString(_ string: String) {
+        JSONWriter.writeString(string, into: &self)
+    }
+
+    /// Appends the compact JSON text of `value`.
+    public mutating func appendValue(_ value: JSONValue) {
+        JSONWriter.write(value, into: &self)
+    }
+
+    /// Appends the compact JSON text of `object`.
+    public mutating func appendObject(_ object: JSONObject) {
+        JSONWriter.writeObject(object, into: &self)
+    }
+
+    /// Appends `value` as a JSON integer.
+    public mutating func appendInt(_ value: Int64) {
+        JSONWriter.writeInt(value, into: &self)
+    }
+}
