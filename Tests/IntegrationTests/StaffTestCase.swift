@@ -30,27 +30,8 @@ class StaffTestCase: HubTestCase {
     /// `admin <arguments>` with this test's database, stdin closed (as in a script, not a terminal).
     @discardableResult
     func cli(_ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: adminBinaryPath())
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["ADMIN_DATABASE_URL"] = databaseURL
-        for (key, value) in Self.fastHashing.merging(extra, uniquingKeysWith: { $1 }) { env[key] = value }
-        process.environment = env
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: out, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw HubProcessError.commandFailed(command: "admin " + arguments.joined(separator: " "), status: process.terminationStatus,
-                                                output: text + String(decoding: err, as: UTF8.self))
-        }
-        return text
+        let env = ["ADMIN_DATABASE_URL": databaseURL].merging(Self.fastHashing) { $1 }.merging(extra) { $1 }
+        return try runAdmin(arguments, environment: env)
     }
 
     @discardableResult

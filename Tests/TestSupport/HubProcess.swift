@@ -103,7 +103,8 @@ public func packageRoot() -> String {
     return url.path
 }
 
-/// Runs `admin <arguments>` to completion and returns its stdout; throws with the output on failure.
+/// Runs `admin <arguments>` to completion, stdin closed (as in a script, not a terminal), and returns
+/// its stdout; throws with the output on failure.
 @discardableResult
 public func runAdmin(_ arguments: [String], environment: [String: String]) throws -> String {
     let process = Process()
@@ -113,6 +114,7 @@ public func runAdmin(_ arguments: [String], environment: [String: String]) throw
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let stdout = Pipe(), stderr = Pipe()
+    process.standardInput = FileHandle.nullDevice
     process.standardOutput = stdout
     process.standardError = stderr
     try process.run()
