@@ -1,5 +1,7 @@
-/// The identity area's PostgreSQL tables, as migrations the hub's migrator appends after its own
-/// (versions from 100). Each statement is one SQL statement; a released migration is never edited.
+public import ClientPostgres
+
+/// The identity area's PostgreSQL tables: ingest tokens (1, from before areas had ranges) and the
+/// staff tables (100...). Each statement is one SQL statement; a released migration is never edited.
 ///
 /// Times are written by the application from `IdentityClock` (not `now()`), so expiry rules and the
 /// times they compare against come from one clock.
@@ -7,8 +9,23 @@ public enum IdentitySchema {
     /// Every role name the database accepts; kept in step with `Role` by a test.
     static let roleNames = "'support', 'oncall', 'manager', 'senior_manager', 'admin'"
 
-    public static let migrations: [(version: Int, name: String, statements: [String])] = [
-        (100, "staff users", [
+    public static let migrations: [SchemaMigration] = [
+        SchemaMigration(version: 1, name: "ingest tokens", statements: [
+            """
+            CREATE TABLE ingest_tokens (
+                id            bigserial PRIMARY KEY,
+                service       text NOT NULL,
+                scopes        text[] NOT NULL DEFAULT '{ingest}',
+                description   text NOT NULL DEFAULT '',
+                token_prefix  text NOT NULL,
+                token_digest  text NOT NULL UNIQUE,
+                created_at    timestamptz NOT NULL DEFAULT now(),
+                revoked_at    timestamptz
+            )
+            """,
+            "CREATE INDEX ingest_tokens_service ON ingest_tokens (service)",
+        ]),
+        SchemaMigration(version: 100, name: "staff users", statements: [
             """
             CREATE TABLE staff_users (
                 id                   bigserial PRIMARY KEY,
@@ -28,7 +45,7 @@ public enum IdentitySchema {
             // and looks them up through this index.
             "CREATE UNIQUE INDEX staff_users_email_key ON staff_users (lower(email))",
         ]),
-        (101, "staff sessions", [
+        SchemaMigration(version: 101, name: "staff sessions", statements: [
             """
             CREATE TABLE staff_sessions (
                 id             bigserial PRIMARY KEY,
@@ -43,7 +60,7 @@ public enum IdentitySchema {
             """,
             "CREATE INDEX staff_sessions_user ON staff_sessions (user_id)",
         ]),
-        (102, "personal api tokens", [
+        SchemaMigration(version: 102, name: "personal api tokens", statements: [
             """
             CREATE TABLE staff_personal_tokens (
                 id            bigserial PRIMARY KEY,
@@ -60,7 +77,7 @@ public enum IdentitySchema {
             """,
             "CREATE INDEX staff_personal_tokens_user ON staff_personal_tokens (user_id)",
         ]),
-        (103, "login throttle", [
+        SchemaMigration(version: 103, name: "login throttle", statements: [
             // One row per account (`account:<email>`) and per client address (`address:<ip>`); shared
             // by every hub node, so an attacker gains nothing by spreading attempts over nodes.
             """
@@ -73,7 +90,7 @@ public enum IdentitySchema {
             )
             """,
         ]),
-        (104, "security audit", [
+        SchemaMigration(version: 104, name: "security audit", statements: [
             """
             CREATE TABLE security_audit (
                 id             bigserial PRIMARY KEY,
@@ -110,7 +127,7 @@ public enum IdentitySchema {
                 FOR EACH STATEMENT EXECUTE FUNCTION security_audit_refuse_change()
             """,
         ]),
-        (105, "password reset links", [
+        SchemaMigration(version: 105, name: "password reset links", statements: [
             """
             CREATE TABLE staff_password_resets (
                 id            bigserial PRIMARY KEY,

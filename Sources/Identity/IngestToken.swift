@@ -31,4 +31,7 @@ public enum TokenVerdict: Sendable, Equatable {
     /// Known but revoked: the contract answers 403, not 401.
     case revoked(IngestToken)
     case unknown
+    /// Not in the cache and PostgreSQL could not be asked: the contract answers 503 + Retry-After
+    /// (`auth_unavailable`), never 401, which shippers take as permanent and drop their logs.
+    case unavailable
 }

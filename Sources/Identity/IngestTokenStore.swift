@@ -97,8 +97,9 @@ public final class IngestTokenStore: Sendable {
             cache.withLock { $0.byDigest[digest] = token }
             return token.isRevoked ? .revoked(token) : .valid(token)
         } catch {
-            logger.warning("token lookup failed; answering unknown", metadata: ["error": "\(error)"])
-            return .unknown
+            logger.warning("token lookup failed; answering 503 until PostgreSQL is back (cached tokens keep working)",
+                           metadata: ["error": "\(error)"])
+            return .unavailable
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ClientPostgres
 
 /// Lock-outs, sessions and tokens, each change audited.
 extension UserAdministration {

@@ -1,3 +1,4 @@
+import Logging
 /// The single writer: runs on its own thread (never an event loop, never a cooperative-pool thread),
 /// takes everything queued, writes it with as few `pwrite` calls as it can and fsyncs once per
 /// segment touched, then resumes all those callers together. While it is inside `fdatasync`, new

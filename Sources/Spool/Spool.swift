@@ -35,6 +35,7 @@
 // out by `append` are contiguous and in the order the calls were queued; the on-disk bytes never exceed `maxBytes`.
 
 import Logging
+import Synchronization
 
 /// The durable local buffer between intake and sinks: an append-only, segmented, checksummed log
 /// with group commit and one persisted cursor per sink.

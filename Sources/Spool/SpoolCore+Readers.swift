@@ -1,4 +1,5 @@
 import Synchronization
+import Logging
 
 /// What readers need from the core: waiting for new records, and deleting segments once their
 /// cursors have moved past them.

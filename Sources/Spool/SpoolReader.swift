@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import Logging
 
 /// One sink's view of the spool: a read position that `read` advances and a persisted cursor that
 /// `commit(through:)` advances once records are delivered.

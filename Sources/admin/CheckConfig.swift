@@ -1,5 +1,6 @@
 import AdminServer
 import ArgumentParser
+import HubKit
 
 struct CheckConfig: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

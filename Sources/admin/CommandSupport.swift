@@ -2,6 +2,7 @@ import AdminServer
 import ArgumentParser
 import ClientPostgres
 import Logging
+import HubKit
 
 func loadConfiguration(_ options: GlobalOptions) throws -> HubConfiguration {
     do {

@@ -13,7 +13,7 @@ import Darwin
 func openIdentity(_ options: GlobalOptions) async throws -> (HubConfiguration, IdentityServices) {
     let configuration = try loadConfiguration(options)
     let database = try openDatabase(configuration)
-    try await SchemaMigrator(database: database, logger: cliLogger()).migrate()
+    try await Hub.migrate(database: database, logger: cliLogger())
     return (configuration, try IdentityServices(database: database, configuration: configuration.identity, logger: cliLogger()))
 }
 

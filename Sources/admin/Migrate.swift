@@ -11,7 +11,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let configuration = try loadConfiguration(options)
         let database = try openDatabase(configuration)
-        let applied = try await SchemaMigrator(database: database, logger: cliLogger()).migrate()
+        let applied = try await Hub.migrate(database: database, logger: cliLogger())
         print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
     }
 }

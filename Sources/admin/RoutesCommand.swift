@@ -1,8 +1,9 @@
 import AdminServer
 import ArgumentParser
+import HubKit
 
-/// `admin routes` (hidden): `METHOD /path` of every route the hub registers, from the same router
-/// code `serve` uses. The authorisation-matrix test compares it with its table.
+/// `admin routes` (hidden): `METHOD /path ACCESS` of every route the hub registers, from the same
+/// router code `serve` uses. The authorisation-matrix test reads each route's access from it.
 struct RoutesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "routes", abstract: "Print every HTTP route the hub registers.",
                                                     shouldDisplay: false)
@@ -10,6 +11,6 @@ struct RoutesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try loadConfiguration(options)
-        for line in try Hub.registeredRoutes(configuration: configuration, logger: cliLogger()) { print(line) }
+        for route in try await Hub.registeredRoutes(configuration: configuration, logger: cliLogger()) { print(route.line) }
     }
 }

@@ -3,6 +3,8 @@ import ArgumentParser
 import Foundation
 import LogModel
 import Logging
+import HubKit
+import Spool
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the hub: apply migrations, then serve HTTP and deliver to the stores.")
@@ -11,8 +13,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try loadConfiguration(options)
-        let selfIngest = configuration.selfIngest ? SelfIngest(environment: configuration.environment) : nil
-        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let selfIngest = configuration.core.selfIngest ? SelfIngest(environment: configuration.core.environment) : nil
+        let level = Logger.Level(rawValue: configuration.core.logLevel) ?? .info
         var forward: (@Sendable (JSONObject) -> Void)?
         if let selfIngest { forward = { line in selfIngest.enqueue(line) } }
         let handlerForward = forward
@@ -25,7 +27,7 @@ struct Serve: AsyncParsableCommand {
             let hub = try await Hub(configuration: configuration, logger: logger, selfIngest: selfIngest)
             logger.info("hub listening", metadata: [
                 "url": "\(configuration.server.publicURL)",
-                "sinks": "\(hub.workers.map(\.sink.name))",
+                "sinks": "\(hub.context.spool.stats().sinks.map(\.name))",
             ])
             try await hub.run()
         } catch {

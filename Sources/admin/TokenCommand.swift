@@ -62,7 +62,7 @@ struct TokenCommand: AsyncParsableCommand {
 func tokenStore(_ options: GlobalOptions) async throws -> IngestTokenStore {
     let configuration = try loadConfiguration(options)
     let database = try openDatabase(configuration)
-    try await SchemaMigrator(database: database, logger: cliLogger()).migrate()
+    try await Hub.migrate(database: database, logger: cliLogger())
     return IngestTokenStore(database: database, logger: cliLogger())
 }
 
@@ -70,7 +70,7 @@ func tokenStore(_ options: GlobalOptions) async throws -> IngestTokenStore {
 func tokenStores(_ options: GlobalOptions) async throws -> (IngestTokenStore, IdentityServices) {
     let configuration = try loadConfiguration(options)
     let database = try openDatabase(configuration)
-    try await SchemaMigrator(database: database, logger: cliLogger()).migrate()
+    try await Hub.migrate(database: database, logger: cliLogger())
     return (IngestTokenStore(database: database, logger: cliLogger()),
             try IdentityServices(database: database, configuration: configuration.identity, logger: cliLogger()))
 }

@@ -2,6 +2,7 @@ import AdminServer
 import ArgumentParser
 import Foundation
 import Identity
+import HubKit
 
 /// `admin user ...`: staff accounts from the command line. Every change is recorded in the
 /// security audit with the actor `cli`.
@@ -27,7 +28,7 @@ struct UserCommand: AsyncParsableCommand {
             print("created user \(created.user.id) \(created.user.email) (roles: \(created.user.rolesText))")
             if let link = created.setPasswordLink {
                 print("no password given: send this one-time set-password link (valid until \(link.expiresAt.ISO8601Format())):")
-                print("\(configuration.publicBaseURL)/set-password?token=\(link.token)")
+                print("\(configuration.core.publicBaseURL)/set-password?token=\(link.token)")
             }
         }
     }
@@ -102,7 +103,7 @@ struct UserCommand: AsyncParsableCommand {
             } else {
                 let link = try await identity.administration.createResetLink(userID: user.id, by: .cli)
                 print("send this one-time set-password link (valid until \(link.expiresAt.ISO8601Format())):")
-                print("\(configuration.publicBaseURL)/set-password?token=\(link.token)")
+                print("\(configuration.core.publicBaseURL)/set-password?token=\(link.token)")
             }
         }
     }

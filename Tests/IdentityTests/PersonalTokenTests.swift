@@ -1,5 +1,6 @@
 @testable import Identity
 import XCTest
+import ClientPostgres
 
 final class PersonalTokenTests: IdentityDatabaseTestCase {
     func testTokenResolvesToItsOwnerWithItsScopesOnly() async throws {

@@ -1,5 +1,6 @@
 @testable import Identity
 import XCTest
+import ClientPostgres
 
 final class SessionExpiryTests: IdentityDatabaseTestCase {
     func testSessionEndsAfterThirtyIdleMinutes() async throws {

@@ -1,5 +1,6 @@
 import ClientPostgres
 import Identity
+import Foundation
 
 /// Creates, migrates and drops test databases on the server of `ADMIN_TEST_DATABASE_URL`.
 enum TestDatabase {

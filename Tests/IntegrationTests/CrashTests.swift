@@ -4,6 +4,7 @@ import LogModel
 import Synchronization
 import TestSupport
 import XCTest
+import ClientMongo
 
 /// `kill -9` under load: every event that got a 202 is in both stores exactly once afterwards.
 final class CrashTests: HubTestCase {

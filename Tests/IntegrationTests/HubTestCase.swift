@@ -22,13 +22,11 @@ class HubTestCase: XCTestCase {
     static let http = SharedHTTP.client
 
     override func setUp() async throws {
-        let env = ProcessInfo.processInfo.environment
-        guard let adminDatabaseURL = env["ADMIN_TEST_DATABASE_URL"], let mongo = env["ADMIN_TEST_MONGODB_URI"],
-              let es = env["ADMIN_TEST_ELASTICSEARCH_URL"] else {
-            throw XCTSkip("set ADMIN_TEST_DATABASE_URL, ADMIN_TEST_MONGODB_URI and ADMIN_TEST_ELASTICSEARCH_URL (scripts/test does)")
-        }
+        let adminDatabaseURL = try StandIns.requirePostgres()
+        let mongo = try StandIns.requireMongoDB()
+        let es = try StandIns.requireElasticsearch()
         guard FileManager.default.isExecutableFile(atPath: adminBinaryPath()) else {
-            throw XCTSkip("build the admin binary first (swift build); looked for \(adminBinaryPath())")
+            throw StandIns.missing("build the admin binary first (swift build); looked for \(adminBinaryPath())")
         }
         directory = try TemporaryDirectory(prefix: "hub")
         let suffix = UUID().uuidString.prefix(8).lowercased()
@@ -46,7 +44,7 @@ class HubTestCase: XCTestCase {
         for hub in hubs { hub.stop() }
         hubs.removeAll()
         directory?.remove()
-        if let adminURL = ProcessInfo.processInfo.environment["ADMIN_TEST_DATABASE_URL"], !databaseName.isEmpty {
+        if let adminURL = StandIns.postgresURL, !databaseName.isEmpty {
             let admin = try PostgresClient(url: adminURL, poolSize: 1)
             _ = try? await admin.query("DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)", [])
         }

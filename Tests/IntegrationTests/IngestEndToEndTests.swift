@@ -3,6 +3,7 @@ import Foundation
 import LogModel
 import TestSupport
 import XCTest
+import ClientMongo
 
 /// The backbone as a service sees it: send logs, find them in MongoDB and Elasticsearch.
 final class IngestEndToEndTests: HubTestCase {
@@ -110,8 +111,8 @@ final class IngestEndToEndTests: HubTestCase {
         let readyz = try await get(hub.baseURL + "/readyz")
         XCTAssertEqual(readyz.status, 200)
         let ready = try json(readyz)
-        XCTAssertEqual(ready["database"]?["ok"], true)
-        XCTAssertEqual(ready["spool"]?["writable"], true)
+        XCTAssertEqual(ready["database"]?["state"], "ready")
+        XCTAssertEqual(ready["spool"]?["state"], "ready")
         XCTAssertNotNil(ready["sinks"]?["mongodb"]?["lag_bytes"])
 
         let metrics = try await get(hub.baseURL + "/metrics").bodyText

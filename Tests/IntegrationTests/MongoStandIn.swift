@@ -16,13 +16,11 @@ final class MongoStandIn: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
     }
 
-    static var executable: String {
-        ProcessInfo.processInfo.environment["ADMIN_TEST_SECANTUSD"] ?? packageRoot() + "/.venv/bin/secantusd-py"
-    }
+    static func executable() throws -> String { try StandIns.requireSecantus() }
 
     func start() async throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.executableURL = URL(fileURLWithPath: try Self.executable())
         process.arguments = ["--host", "127.0.0.1", "--port", String(port), "--storage-path", storage]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -3,6 +3,7 @@ import LogModel
 import SinkElasticsearch
 import Sinks
 import XCTest
+import ClientHTTP
 
 /// Against a real search server (osmem-server locally and in CI): what the sink stores and how.
 final class ElasticsearchSinkStandInTests: XCTestCase {

@@ -1,6 +1,7 @@
 import ClientHTTP
 import Foundation
 import SinkElasticsearch
+import TestSupport
 import XCTest
 
 /// The search server named by ADMIN_TEST_ELASTICSEARCH_URL (osmem-server in CI), with a fresh index
@@ -11,9 +12,7 @@ final class TestCluster: Sendable {
     let client: HTTPClient
 
     init() throws {
-        guard let url = ProcessInfo.processInfo.environment["ADMIN_TEST_ELASTICSEARCH_URL"], !url.isEmpty else {
-            throw XCTSkip("ADMIN_TEST_ELASTICSEARCH_URL is not set: start osmem-server (or Elasticsearch) and set it to run this test")
-        }
+        let url = try StandIns.requireElasticsearch()
         self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         prefix = "dmtest-" + String((0..<10).map { _ in letters.randomElement()! })

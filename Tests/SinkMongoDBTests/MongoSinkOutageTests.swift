@@ -9,9 +9,7 @@ import XCTest
 /// store again once it is back, without a restart of the sink. Runs its own SecantusDB.
 final class MongoSinkOutageTests: XCTestCase {
     func testStoppedServerGivesRetryQuicklyAndWorksAgainOnceItIsBack() async throws {
-        guard let executable = SecantusProcess.locateExecutable() else {
-            throw XCTSkip("secantusd-py not found: set ADMIN_TEST_SECANTUSD or create the project's .venv")
-        }
+        let executable = try StandIns.requireSecantus()
         let server = try SecantusProcess(executable: executable)
         try server.start()
         var uri = StandIns.url(server.uri, setting: "serverSelectionTimeoutMS", to: "500")

@@ -4,8 +4,7 @@ import Glibc
 #endif
 
 /// A SecantusDB server this test suite starts, stops and restarts itself (for "the server went away"
-/// tests, which cannot use the shared stand-in). Found through `ADMIN_TEST_SECANTUSD` or the project's
-/// virtualenv (`.venv/bin/secantusd-py`, as the test script installs it).
+/// tests, which cannot use the shared stand-in). Its executable comes from `StandIns.requireSecantus()`.
 final class SecantusProcess {
     let port: Int
     let storage: URL
@@ -13,18 +12,6 @@ final class SecantusProcess {
     private var process: Process?
 
     var uri: String { "mongodb://127.0.0.1:\(port)/" }
-
-    /// The executable, or nil when neither the variable nor the virtualenv provides one.
-    static func locateExecutable() -> String? {
-        if let path = ProcessInfo.processInfo.environment["ADMIN_TEST_SECANTUSD"], !path.isEmpty { return path }
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent(".venv/bin/secantusd-py").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
 
     init(executable: String) throws {
         self.executable = executable

@@ -1,6 +1,7 @@
 import Foundation
 import Spool
 import XCTest
+import Logging
 
 final class SpoolRecoveryTests: XCTestCase {
     private let configuration = { (directory: String) in SpoolConfiguration(directory: directory, segmentBytes: 4096, maxBytes: 1 << 22) }

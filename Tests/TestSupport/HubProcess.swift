@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import ClientHTTP
 #endif
 
 /// Runs the real `admin` binary as a child process, the way operators and CI run it, so tests can

@@ -1,9 +1,10 @@
 import Foundation
 import XCTest
 
-/// Where the integration tests find the stand-in servers (standins.md): the project's test command
-/// starts them and exports their addresses; a test whose server is not configured is skipped with
-/// a message saying which variable to set, so `swift test` alone still passes on a bare machine.
+/// The one place tests find the stand-in servers and tools (standins.md): the project's test command
+/// starts them and exports their addresses. A test whose server is not configured is skipped with a
+/// message saying which variable to set, so `swift test` alone still passes on a bare machine; under
+/// `CI=true` it FAILS instead, so a broken test set-up can never turn into quietly passing tests.
 public enum StandIns {
     /// `ADMIN_TEST_MONGODB_URI`, e.g. `mongodb://127.0.0.1:27017/?serverSelectionTimeoutMS=2000` (SecantusDB).
     public static let mongoDBVariable = "ADMIN_TEST_MONGODB_URI"
@@ -11,6 +12,9 @@ public enum StandIns {
     public static let elasticsearchVariable = "ADMIN_TEST_ELASTICSEARCH_URL"
     /// `ADMIN_TEST_DATABASE_URL`, e.g. `postgresql://postgres:pw@127.0.0.1:5432/postgres` (a throw-away cluster).
     public static let postgresVariable = "ADMIN_TEST_DATABASE_URL"
+
+    /// `ADMIN_TEST_SECANTUSD`: the SecantusDB executable for tests that start and kill a server of their own.
+    public static let secantusVariable = "ADMIN_TEST_SECANTUSD"
 
     public static var mongoDBURI: String? { value(of: mongoDBVariable) }
     public static var elasticsearchURL: String? { value(of: elasticsearchVariable) }
@@ -29,6 +33,29 @@ public enum StandIns {
     /// The PostgreSQL URL, or an `XCTSkip` naming the variable to set.
     public static func requirePostgres() throws -> String {
         try require(postgresVariable, "a PostgreSQL server (initdb + pg_ctl start)")
+    }
+
+    /// The SecantusDB executable: `ADMIN_TEST_SECANTUSD`, else the project's `.venv/bin/secantusd-py`;
+    /// an `XCTSkip` (a failure under CI) when neither exists.
+    public static func requireSecantus() throws -> String {
+        if let path = value(of: secantusVariable) { return path }
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent(".venv/bin/secantusd-py").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw missing("\(secantusVariable) is not set and no .venv/bin/secantusd-py exists: this test starts its own SecantusDB")
+    }
+
+    /// True when the tests run in CI (`CI=true`), where a missing stand-in is a failure, not a skip.
+    public static var isCI: Bool {
+        ["true", "1", "yes"].contains((ProcessInfo.processInfo.environment["CI"] ?? "").lowercased())
+    }
+
+    /// An `XCTSkip` on a developer's machine; under `CI=true` an error that fails the test.
+    public static func missing(_ message: String) -> any Error {
+        isCI ? StandInMissing(message: message + " (CI=true: a missing stand-in fails the run)") : XCTSkip(message)
     }
 
     /// A name no other test run uses (`prefix_1a2b3c4d5e6f`): give each test its own database,
@@ -65,8 +92,14 @@ public enum StandIns {
 
     private static func require(_ variable: String, _ what: String) throws -> String {
         guard let value = value(of: variable) else {
-            throw XCTSkip("\(variable) is not set: this test needs \(what); the project's test script starts one and sets it")
+            throw missing("\(variable) is not set: this test needs \(what); the project's test script starts one and sets it")
         }
         return value
     }
+}
+
+/// A stand-in the test needs is not configured, under `CI=true`.
+public struct StandInMissing: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }

@@ -1,53 +1,76 @@
 import ClientPostgres
+import HubKit
 import Hummingbird
 import LogModel
-import Pipeline
 import Spool
+import Identity
 
-/// `/healthz` (the process answers) and `/readyz` (it can take logs: spool writable, PostgreSQL
-/// reachable), with every sink's state and lag in the body. A sink that is down does not make the
-/// hub unready: the spool keeps accepting, which is the point of having one.
+/// `/healthz` (the process answers), `/readyz` (it can take logs: spool writable, PostgreSQL
+/// reachable) and `GET /api/v1/status` (the same parts with their error detail, for admins).
+///
+/// `/readyz` is public, so it shows each part's state and numbers only: error texts name hosts,
+/// databases and users, and stay behind `config.read`. A sink that is down does not make the hub
+/// unready: the spool keeps accepting, which is the point of having one.
 struct HealthRoutes {
-    let spool: Spool
-    let database: PostgresClient
-    let workers: [SinkWorker]
+    let context: HubContext
+    let modules: [any HubModule]
 
-    func register(on router: Router<HubRequestContext>) {
-        router.get("/healthz") { _, _ in
+    func register(on routes: HubRoutes) {
+        routes.open(.get, "/healthz") { _, _ in
             JSONResponse.make(.ok, ["status": "ok"])
         }
-        router.get("/readyz") { _, _ in
-            await self.readiness()
+        routes.open(.get, "/readyz") { _, _ in
+            let parts = await self.components()
+            return JSONResponse.make(Self.isReady(parts) ? .ok : .serviceUnavailable, Self.body(parts, detail: false))
+        }
+        routes.staff(.get, "/api/v1/status", .configRead) { _, _ in
+            let parts = await self.components()
+            return JSONResponse.make(.ok, Self.body(parts, detail: true))
         }
     }
 
-    func readiness() async -> Response {
-        let stats = spool.stats()
-        let spoolWritable = stats.acceptsAppends
-        var databaseOK = true
-        var databaseError: String?
-        do { try await database.ping() } catch {
-            databaseOK = false
-            databaseError = "\(error)"
+    /// The spool, PostgreSQL, then every module's parts.
+    func components() async -> [ComponentHealth] {
+        let stats = context.spool.stats()
+        var parts = [ComponentHealth(
+            name: "spool", state: stats.acceptsAppends ? "ready" : "full", blocksReadiness: !stats.acceptsAppends,
+            metrics: ["bytes": stats.retainedBytes, "max_bytes": stats.maxBytes, "segments": Int64(stats.segmentCount)],
+            detail: stats.acceptsAppends ? nil : "the spool is over spool.max_bytes; intake answers 503 until the stores catch up")]
+        do {
+            try await context.database.ping()
+            parts.append(ComponentHealth(name: "database", state: "ready"))
+        } catch {
+            parts.append(ComponentHealth(name: "database", state: "unavailable", blocksReadiness: true,
+                                         detail: "PostgreSQL (database_url): \(error)"))
         }
-        var sinks = JSONObject()
-        for worker in workers {
-            let status = worker.currentStatus
-            var entry: JSONObject = ["state": .string(status.state.rawValue),
-                                     "lag_bytes": .int(Int64(stats.lagBytes(for: worker.sink.name)))]
-            if let error = status.lastError { entry["last_error"] = .string(error) }
-            sinks[worker.sink.name] = .object(entry)
+        for module in modules { parts += await module.health() }
+        return parts
+    }
+
+    static func isReady(_ parts: [ComponentHealth]) -> Bool {
+        !parts.contains { $0.blocksReadiness }
+    }
+
+    /// `{"status": "ready"|"not_ready", "spool": {"state", "bytes", …}, "database": {"state"},
+    /// "sinks": {"mongodb": {"state", "lag_bytes"}, …}}`: a part named `group.name` goes under
+    /// `group + "s"`. `detail` adds each part's `detail` text (null when there is none).
+    static func body(_ parts: [ComponentHealth], detail: Bool) -> JSONValue {
+        var body: JSONObject = ["status": .string(isReady(parts) ? "ready" : "not_ready")]
+        var groups: [String: JSONObject] = [:]
+        var groupOrder: [String] = []
+        for part in parts {
+            var entry: JSONObject = ["state": .string(part.state)]
+            for (key, value) in part.metrics.sorted(by: { $0.key < $1.key }) { entry[key] = .int(value) }
+            if detail { entry["detail"] = part.detail.map(JSONValue.string) ?? .null }
+            if let dot = part.name.firstIndex(of: ".") {
+                let group = String(part.name[..<dot]) + "s"
+                if groups[group] == nil { groupOrder.append(group) }
+                groups[group, default: JSONObject()][String(part.name[part.name.index(after: dot)...])] = .object(entry)
+            } else {
+                body[part.name] = .object(entry)
+            }
         }
-        var database: JSONObject = ["ok": .bool(databaseOK)]
-        if let databaseError { database["error"] = .string(databaseError) }
-        let ready = spoolWritable && databaseOK
-        let body: JSONValue = .object([
-            "status": .string(ready ? "ready" : "not_ready"),
-            "spool": .object(["writable": .bool(spoolWritable), "bytes": .int(stats.retainedBytes), "max_bytes": .int(stats.maxBytes),
-                              "segments": .int(Int64(stats.segmentCount))]),
-            "database": .object(database),
-            "sinks": .object(sinks),
-        ])
-        return JSONResponse.make(ready ? .ok : .serviceUnavailable, body)
+        for group in groupOrder { body[group] = .object(groups[group] ?? JSONObject()) }
+        return .object(body)
     }
 }

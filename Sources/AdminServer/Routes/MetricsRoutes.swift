@@ -1,3 +1,4 @@
+import HubKit
 import Hummingbird
 import NIOCore
 
@@ -5,8 +6,8 @@ import NIOCore
 struct MetricsRoutes {
     let metrics: HubMetrics
 
-    func register(on router: Router<HubRequestContext>) {
-        router.get("/metrics") { _, _ in
+    func register(on routes: HubRoutes) {
+        routes.open(.get, "/metrics") { _, _ in
             let text = await self.metrics.render()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: text)))

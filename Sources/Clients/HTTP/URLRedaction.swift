@@ -1,3 +1,4 @@
+import Foundation
 /// Removes `user:password@` from a URL so it can be logged and put into errors.
 enum URLRedaction {
     static func withoutCredentials(_ url: String) -> String {

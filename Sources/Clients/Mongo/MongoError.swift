@@ -1,4 +1,5 @@
 internal import CMongoC
+import LogModel
 
 /// An error from libmongoc, the server, or this wrapper, with what a person needs to act on it.
 ///

@@ -1,3 +1,4 @@
+import ClientElasticsearch
 import ClientHTTP
 import Foundation
 import LogModel
@@ -26,10 +27,17 @@ public final class ElasticsearchSink: Sink {
     private let detected = Mutex<ElasticsearchDistribution?>(nil)
 
     /// `client` is shared with the rest of the process; the sink does not shut it down.
-    public init(configuration: ElasticsearchSinkConfiguration, client: HTTPClient,
+    public convenience init(configuration: ElasticsearchSinkConfiguration, client: HTTPClient,
+                            logger: Logger = Logger(label: "datamp.sink.elasticsearch")) {
+        self.init(configuration: configuration, transport: ElasticsearchTransport(client: client, connection: configuration.connection),
+                  logger: logger)
+    }
+
+    /// Writes through the hub's shared transport (also lent to search).
+    public init(configuration: ElasticsearchSinkConfiguration, transport: ElasticsearchTransport,
                 logger: Logger = Logger(label: "datamp.sink.elasticsearch")) {
         self.configuration = configuration
-        self.transport = ElasticsearchTransport(client: client, configuration: configuration)
+        self.transport = transport
         var logger = logger
         logger[metadataKey: "sink.name"] = "\(Self.sinkName)"
         self.logger = logger

@@ -1,3 +1,4 @@
+import ClientElasticsearch
 import ClientHTTP
 import Sinks
 
@@ -96,5 +97,10 @@ public struct ElasticsearchSinkConfiguration: Sendable, Equatable, CustomStringC
         let auth = apiKey != nil ? "apiKey=***" : (username.map { "username=\($0), password=***" } ?? "no auth")
         let retention = retentionDays.map { "\($0) days" } ?? "forever"
         return "Elasticsearch(urls: \(urls.map(HTTPRequest.withoutCredentials)), indexPrefix: \(indexPrefix), \(auth), retention: \(retention))"
+    }
+
+    /// The cluster address and credentials, for a transport of the sink's own.
+    public var connection: ElasticsearchConnection {
+        ElasticsearchConnection(urls: urls, username: username, password: password, apiKey: apiKey, requestTimeout: requestTimeout)
     }
 }

@@ -10,7 +10,8 @@ public import Sinks
 /// first and `@timestamp` / `event.ingested` as BSON dates, which the TTL index and date range
 /// queries need. Write concern and timeouts come from the URI.
 public final class MongoSink: Sink {
-    public let name = "mongodb"
+    public static let sinkName = "mongodb"
+    public let name = MongoSink.sinkName
     public let configuration: MongoSinkConfiguration
     /// The pool the sink writes through; search can share it.
     public let client: MongoClientPool

@@ -1,0 +1,115 @@
+import HubKit
+import Hummingbird
+import Identity
+import Intake
+import LogModel
+import Metrics
+import NIOCore
+import Pipeline
+import Transforms
+
+/// `POST /api/v1/logs`, exactly as ../shared/docs/ingest-contract.md says.
+struct IngestRoutes {
+    let ingest: IngestService
+    let tokens: IngestTokenStore
+    let rateLimiter: TokenRateLimiter
+
+    func register(on routes: HubRoutes) {
+        routes.ingest(.post, "/api/v1/logs") { request, context in
+            try await self.handle(request, context: context)
+        }
+    }
+
+    func handle(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
+        let response = await respond(request, context: context)
+        Counter(label: "admin_ingest_requests_total", dimensions: [("status", String(response.status.code))]).increment()
+        let elapsed = ContinuousClock.now - started
+        Timer(label: "admin_ingest_request_duration_seconds").recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        return response
+    }
+
+    private func respond(_ request: Request, context: HubRequestContext) async -> Response {
+        // Authenticate before reading the body: a stranger's 10 MiB costs us nothing.
+        guard let secret = BearerToken.from(request) else {
+            return rejectRequest(.unauthorized, code: "missing_token",
+                                 message: "send the service's ingest token as 'Authorization: Bearer <token>'")
+        }
+        let token: IngestToken
+        switch await tokens.verify(secret: secret) {
+        case .unknown:
+            return rejectRequest(.unauthorized, code: "invalid_token", message: "the ingest token is not known to this hub")
+        case .unavailable:
+            return rejectRequest(.serviceUnavailable, code: "auth_unavailable",
+                                 message: "the hub cannot check this token right now (its database is unreachable); retry after 5 s",
+                                 headers: [.retryAfter: "5"])
+        case .revoked:
+            return rejectRequest(.forbidden, code: "token_revoked", message: "the ingest token was revoked; ask an admin for a new one")
+        case .valid(let valid):
+            guard valid.allows(.ingest) else {
+                return rejectRequest(.forbidden, code: "missing_scope", message: "the token does not have the 'ingest' scope")
+            }
+            token = valid
+        }
+
+        let body: ByteBuffer
+        do {
+            // Compressed bodies are bounded again after inflating (Intake caps the output).
+            body = try await request.body.collect(upTo: ingest.limits.maxBodyBytes)
+        } catch {
+            return rejectRequest(.contentTooLarge, code: "body_too_large",
+                                 message: "the request body is over \(ingest.limits.maxBodyBytes) bytes; send smaller batches")
+        }
+
+        let ingestContext = IngestContext(serviceName: token.service, clientAddress: context.clientIP,
+                                          receivedAtMicros: WallClock.nowMicros())
+        let receipt: IngestReceipt
+        do {
+            receipt = try await ingest.ingest(body: body, contentType: request.headers[.contentType],
+                                              contentEncoding: request.headers[.contentEncoding], context: ingestContext,
+                                              admit: { accepted in rateLimiter.take(accepted, token: token.id) })
+        } catch {
+            switch error {
+            case .invalidRequest(let failure):
+                return JSONResponse.error(HTTPResponse.Status(code: failure.status), code: failure.code, message: failure.message)
+            case .spoolFull(let retryAfter):
+                return JSONResponse.error(.serviceUnavailable, code: "spool_full",
+                                          message: "the hub's local buffer is full while the stores catch up; retry after \(retryAfter) s",
+                                          headers: [.retryAfter: String(retryAfter)])
+            case .spoolUnavailable:
+                return JSONResponse.error(.serviceUnavailable, code: "spool_unavailable",
+                                          message: "the hub cannot write to its local buffer; retry later",
+                                          headers: [.retryAfter: "5"])
+            case .rateLimited(let retryAfter):
+                return JSONResponse.error(.tooManyRequests, code: "rate_limited",
+                                          message: "this token is over its limit of \(rateLimiter.eventsPerSecondText) events/s; retry after \(retryAfter) s",
+                                          headers: [.retryAfter: String(retryAfter)])
+            }
+        }
+        let status: HTTPResponse.Status = receipt.accepted > 0 ? .accepted : .badRequest
+        return JSONResponse.make(status, receipt.json)
+    }
+
+    private func rejectRequest(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) -> Response {
+        Counter(label: "admin_ingest_events_total", dimensions: [("outcome", "rejected"), ("reason", code)]).increment()
+        return JSONResponse.error(status, code: code, message: message, headers: headers)
+    }
+}
+
+extension IngestReceipt {
+    /// `{"accepted": n, "rejected": n, "errors": [{"index", "error", "message"}]}`
+    var json: JSONValue {
+        .object([
+            "accepted": .int(Int64(accepted)),
+            "rejected": .int(Int64(rejected)),
+            "errors": .array(errors.map { error in
+                .object(["index": .int(Int64(error.index)), "error": .string(error.error.code), "message": .string(error.error.message)])
+            }),
+        ])
+    }
+}
+
+extension TokenRateLimiter {
+    var eventsPerSecondText: String { "\(Int(eventsPerSecondValue))" }
+}

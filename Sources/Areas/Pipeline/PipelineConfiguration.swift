@@ -1,0 +1,41 @@
+public import HubKit
+public import Intake
+public import Pipeline
+
+/// The `intake.*` and `delivery.*` keys.
+public struct PipelineConfiguration: Sendable {
+    public var limits: IngestLimits
+    /// Events per second per token; 0 = no limit. Over it: 429 + Retry-After.
+    public var rateLimitEventsPerSecond: Int
+    public var delivery: DeliveryConfiguration
+
+    static func read(_ r: ConfigurationReader, core: CoreConfiguration) -> PipelineConfiguration {
+        let maxBodyBytes = r.int("intake.max_body_bytes", env: "ADMIN_INTAKE_MAX_BODY_BYTES", default: 10 << 20, range: 1024...(1 << 30),
+                                 help: "largest request body after decompression (413 above)")
+        let maxEventBytes = r.int("intake.max_event_bytes", env: "ADMIN_INTAKE_MAX_EVENT_BYTES", default: 256 << 10, range: 256...(16 << 20),
+                                  help: "largest single event (that event is rejected)")
+        let rateLimit = r.int("intake.rate_limit_events_per_second", env: "ADMIN_INTAKE_RATE_LIMIT", default: 0,
+                              help: "per-token events/s before 429; 0 = unlimited")
+        let batchMaxEvents = r.int("delivery.batch_max_events", env: "ADMIN_DELIVERY_BATCH_MAX_EVENTS", default: 1000, range: 1...50_000,
+                                   help: "most events per store request")
+        let batchMaxBytes = r.int("delivery.batch_max_bytes", env: "ADMIN_DELIVERY_BATCH_MAX_BYTES", default: 5 << 20, range: 1024...(64 << 20),
+                                  help: "most bytes per store request")
+        let batchMaxWait = r.int("delivery.batch_max_wait_ms", env: "ADMIN_DELIVERY_BATCH_MAX_WAIT_MS", default: 500, range: 1...60_000,
+                                 help: "wait for a fuller batch at most this long")
+        let retryInitial = r.int("delivery.retry_initial_ms", env: "ADMIN_DELIVERY_RETRY_INITIAL_MS", default: 500, range: 1...600_000,
+                                 help: "first retry backoff ceiling")
+        let retryMax = r.int("delivery.retry_max_ms", env: "ADMIN_DELIVERY_RETRY_MAX_MS", default: 30_000, range: 1...3_600_000,
+                             help: "backoff cap")
+        if retryInitial > retryMax {
+            r.fail("delivery.retry_initial_ms (ADMIN_DELIVERY_RETRY_INITIAL_MS) = \(retryInitial) must not exceed delivery.retry_max_ms (ADMIN_DELIVERY_RETRY_MAX_MS) = \(retryMax)")
+        }
+        if maxEventBytes > maxBodyBytes {
+            r.fail("intake.max_event_bytes (ADMIN_INTAKE_MAX_EVENT_BYTES) = \(maxEventBytes) must not exceed intake.max_body_bytes (ADMIN_INTAKE_MAX_BODY_BYTES) = \(maxBodyBytes)")
+        }
+        let delivery = DeliveryConfiguration(
+            batchMaxEvents: batchMaxEvents, batchMaxBytes: batchMaxBytes, batchMaxWait: .milliseconds(batchMaxWait),
+            retry: RetryPolicy(initial: .milliseconds(retryInitial), maximum: .milliseconds(retryMax)))
+        return PipelineConfiguration(limits: IngestLimits(maxBodyBytes: maxBodyBytes, maxEventBytes: maxEventBytes),
+                                     rateLimitEventsPerSecond: rateLimit, delivery: delivery)
+    }
+}

@@ -1,0 +1,95 @@
+public import ClientPostgres
+public import HubKit
+import Identity
+import Intake
+import Logging
+import Pipeline
+public import ServiceLifecycle
+import SinkElasticsearch
+import SinkMongoDB
+import Sinks
+import Spool
+import Transforms
+
+/// The pipeline area: the intake (`POST /api/v1/logs`), one worker per configured store reading the
+/// spool (MongoDB, Elasticsearch), dead letters and their replay, and Elasticsearch retention.
+/// Declares the `intake.*` and `delivery.*` sections and the dead-letter tables.
+public struct PipelineModule: HubModule {
+    public static let name = "pipeline"
+
+    public static func readConfiguration(_ r: ConfigurationReader, core: CoreConfiguration) -> PipelineConfiguration {
+        PipelineConfiguration.read(r, core: core)
+    }
+
+    public static var migrations: [SchemaMigration] { PipelineSchema.migrations }
+
+    /// One blocking consumer per configured store: its segments are kept until it has delivered them.
+    public static func spoolConsumers(_ configuration: PipelineConfiguration, core: CoreConfiguration) -> [SpoolConsumer] {
+        var consumers: [SpoolConsumer] = []
+        if core.mongodb.isEnabled { consumers.append(SpoolConsumer(name: MongoSink.sinkName)) }
+        if core.elasticsearch.isEnabled { consumers.append(SpoolConsumer(name: ElasticsearchSink.sinkName)) }
+        return consumers
+    }
+
+    let ingest: IngestService
+    let workers: [SinkWorker]
+    let deadLetters: DeadLetterStore
+    let elasticsearch: ElasticsearchSink?
+    let context: HubContext
+    let rateLimiter: TokenRateLimiter
+
+    public static func make(_ configuration: PipelineConfiguration, context: HubContext) async throws -> PipelineModule {
+        let logger = context.logger
+        let sinks = try SinkFactory.makeSinks(core: context.core, stores: context.stores, logger: logger)
+        let deadLetters = DeadLetterStore(database: context.database, logger: logger)
+        let workers = try sinks.map { sink in
+            SinkWorker(sink: sink, reader: try context.spool.reader(for: sink.name), deadLetters: deadLetters,
+                       configuration: configuration.delivery, logger: logger)
+        }
+        let normalizer = EventNormalizer(configuration: NormalizerConfiguration(environment: context.core.environment))
+        let ingest = IngestService(spool: context.spool, normalizer: normalizer, limits: configuration.limits, logger: logger)
+        return PipelineModule(
+            ingest: ingest, workers: workers, deadLetters: deadLetters,
+            elasticsearch: sinks.lazy.compactMap { $0 as? ElasticsearchSink }.first, context: context,
+            rateLimiter: TokenRateLimiter(eventsPerSecond: configuration.rateLimitEventsPerSecond))
+    }
+
+    public var services: [any Service] {
+        var services: [any Service] = workers
+        if let elasticsearch {
+            let logger = context.logger
+            services.append(TaskService(name: "elasticsearch-retention") { await Self.runRetention(elasticsearch, logger: logger) })
+        }
+        return services
+    }
+
+    public func registerRoutes(on routes: HubRoutes) {
+        IngestRoutes(ingest: ingest, tokens: context.ingestTokens, rateLimiter: rateLimiter).register(on: routes)
+        DeadLetterRoutes(deadLetters: deadLetters, spool: context.spool).register(on: routes)
+    }
+
+    /// One part per store: its worker's state, lag and last error.
+    public func health() async -> [ComponentHealth] {
+        let stats = context.spool.stats()
+        return workers.map { worker in
+            let status = worker.currentStatus
+            return ComponentHealth(name: "sink.\(worker.sink.name)", state: status.state.rawValue,
+                                   metrics: ["lag_bytes": stats.lagBytes(for: worker.sink.name)], detail: status.lastError)
+        }
+    }
+
+    /// The sinks' names, for the hub's start-up log line.
+    public var sinkNames: [String] { workers.map(\.sink.name) }
+
+    static func runRetention(_ sink: ElasticsearchSink, logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                let deleted = try await sink.enforceRetention()
+                if !deleted.isEmpty { logger.info("deleted old indices", metadata: ["indices": "\(deleted)"]) }
+            } catch {
+                logger.warning("retention pass failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(3600))
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// The pages' only stylesheet and script, served from the binary (no build step, no CDN; the CSP
+/// allows nothing but these).
+public enum Assets {
+    public static let css = """
+    body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f7f9; }
+    header { display: flex; gap: 1.5em; align-items: center; padding: .6em 1.2em; background: #1d2330; color: #fff; }
+    header a { color: #cfe0ff; margin-right: 1em; }
+    header nav { display: flex; align-items: center; gap: .5em; flex: 1; }
+    header .who { margin-left: auto; opacity: .8; }
+    main { max-width: 1100px; margin: 1.5em auto; padding: 0 1.2em; }
+    table { border-collapse: collapse; width: 100%; background: #fff; }
+    th, td { text-align: left; padding: .45em .6em; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
+    tr.disabled { color: #8a919c; }
+    form { margin: .2em 0; }
+    form.inline { display: inline; }
+    form.login, main > form { display: grid; gap: .6em; max-width: 28em; background: #fff; padding: 1em; border: 1px solid #e3e6ea; }
+    form.login label, main > form > label { display: grid; gap: .25em; font-weight: 600; }
+    form.login input, main > form > label > input, main > form > label > select { font: inherit; font-weight: 400; padding: .45em .5em; border: 1px solid #c5cad3; border-radius: 4px; }
+    form.login button, main > form > button { font: inherit; padding: .5em; border: 0; border-radius: 4px; background: #2f5bd3; color: #fff; }
+    label.role { margin-right: .6em; white-space: nowrap; font-weight: 400; }
+    button { cursor: pointer; }
+    .error { color: #a30000; font-weight: 600; }
+    .warn { color: #8a5a00; }
+    .secret code { font-size: 1.1em; background: #fff; padding: .4em .6em; border: 1px dashed #888; user-select: all; word-break: break-all; }
+    """
+
+    /// Asks before destructive form posts (`data-confirm`). Everything works without it.
+    public static let javascript = """
+    document.addEventListener('submit', function (event) {
+      var form = event.target;
+      var question = form.getAttribute && form.getAttribute('data-confirm');
+      if (question && !window.confirm(question)) { event.preventDefault(); }
+    });
+    """
+}

@@ -1,0 +1,115 @@
+import ClientHTTP
+import Foundation
+import LogModel
+import Synchronization
+import TestSupport
+import XCTest
+
+/// The backbone under faults a user would meet: PostgreSQL going away under ingest, and
+/// Elasticsearch pushing back with 429 and 503 for a minute.
+final class FaultTests: HubTestCase {
+    /// PostgreSQL stopped for 30 s while services ship logs: tokens already cached keep working,
+    /// a token this node has not seen gets 503 + Retry-After (`auth_unavailable`, never 401, which
+    /// shippers treat as permanent), and nothing acknowledged is lost.
+    func testPostgreSQLDownFor30SecondsUnderIngest() async throws {
+        let postgres = try PostgresProcess()
+        defer { postgres.destroy() }
+        try postgres.start()
+        let hub = try await startHub(mongo: false, extra: ["ADMIN_DATABASE_URL": postgres.url])
+        let output = try runAdmin(["token", "create", "--service", "core"], environment: ["ADMIN_DATABASE_URL": postgres.url])
+        let token = String(output.split(separator: "\n").last ?? "")
+        var sent = 0
+        let first = try await post(hub, body: ndjson(50, idPrefix: "pg-before"), token: token)
+        XCTAssertEqual(first.status, 202, first.bodyText)
+        sent += 50
+
+        try postgres.stop()
+        let stoppedAt = ContinuousClock.now
+        var round = 0
+        while ContinuousClock.now - stoppedAt < .seconds(30) {
+            let response = try await post(hub, body: ndjson(20, idPrefix: "pg-during", start: round * 20), token: token)
+            XCTAssertEqual(response.status, 202, "a cached token must keep working while PostgreSQL is down: \(response.bodyText)")
+            if response.status == 202 { sent += 20 }
+            let stranger = try await post(hub, body: ndjson(1, idPrefix: "pg-new", start: round), token: "dmp_ingest_notseenbefore\(round)")
+            XCTAssertEqual(stranger.status, 503, "an unseen token must get 503 while PostgreSQL is down: \(stranger.bodyText)")
+            XCTAssertEqual(try json(stranger)["error"], "auth_unavailable")
+            XCTAssertNotNil(stranger.headers["Retry-After"])
+            round += 1
+            try await Task.sleep(for: .seconds(2))
+        }
+        try postgres.start()
+        let after = try await post(hub, body: ndjson(50, idPrefix: "pg-after"), token: token)
+        XCTAssertEqual(after.status, 202, after.bodyText)
+        sent += 50
+        let unknown = try await post(hub, body: ndjson(1, idPrefix: "pg-unknown"), token: "dmp_ingest_neverissued")
+        XCTAssertEqual(unknown.status, 401, "with PostgreSQL back, an unknown token is refused for good again")
+
+        let expected = sent
+        try await eventually(timeout: .seconds(120), "every acknowledged event in Elasticsearch") {
+            try await elasticsearchCount() == expected
+        }
+    }
+
+    /// Elasticsearch answers `_bulk` with 429 (Retry-After: 2) and 503 for a minute: the hub waits as
+    /// told, keeps accepting, and once the cluster takes writes again every event is stored exactly once.
+    func testElasticsearchPushingBackForAMinute() async throws {
+        let upstream = elasticsearchURL
+        let pushBackUntil = Mutex(ContinuousClock.now + .seconds(60))
+        let bulkAttempts = Mutex<[ContinuousClock.Instant]>([])
+        let proxy = try await RecordingHTTPServer.start { request in
+            if request.path.hasSuffix("/_bulk"), ContinuousClock.now < pushBackUntil.withLock({ $0 }) {
+                let count = bulkAttempts.withLock { attempts -> Int in
+                    attempts.append(.now)
+                    return attempts.count
+                }
+                if count % 2 == 1 {
+                    return .json(#"{"error":{"type":"es_rejected_execution_exception","reason":"rejected execution"},"status":429}"#,
+                                 status: 429, headers: ["Retry-After": "2"])
+                }
+                return .json(#"{"error":{"type":"unavailable_shards_exception","reason":"primary shard is not active"},"status":503}"#, status: 503)
+            }
+            var headers = HTTPHeaders()
+            for field in request.headers where !["host", "content-length", "connection"].contains(field.name.lowercased()) {
+                headers.add(name: field.name, value: field.value)
+            }
+            do {
+                let method = HTTPMethod(rawValue: request.method) ?? .get
+                let answer = try await SharedHTTP.client.execute(HTTPRequest(method: method, url: upstream + request.uri, headers: headers,
+                                                                             body: request.body, timeout: .seconds(30)))
+                var back = HTTPHeaders()
+                if let type = answer.headers["Content-Type"] { back.add(name: "Content-Type", value: type) }
+                return RecordingResponse(status: answer.status, headers: back, body: answer.body)
+            } catch {
+                return .text("proxy: \(error)", status: 502)
+            }
+        }
+        let hub = try await startHub(mongo: false, extra: ["ADMIN_ELASTICSEARCH_URL": proxy.baseURL, "ADMIN_DELIVERY_RETRY_MAX_MS": "5000"])
+        let token = try createToken()
+        var sent = 0
+        for batch in 0..<6 {
+            let response = try await post(hub, body: ndjson(100, idPrefix: "push", start: batch * 100), token: token)
+            XCTAssertEqual(response.status, 202, "ingest must not depend on Elasticsearch: \(response.bodyText)")
+            sent += 100
+            try await Task.sleep(for: .seconds(8))
+        }
+        try await eventually("the hub reports the sink as retrying") {
+            let state = try json(try await get(hub.baseURL + "/readyz"))["sinks"]?["elasticsearch"]?["state"]?.stringValue
+            return state == "retrying"
+        }
+        let expected = sent
+        try await eventually(timeout: .seconds(120), "every event in Elasticsearch once it takes writes again") {
+            try await elasticsearchCount() == expected
+        }
+        // Honoured: after a 429 with Retry-After: 2 the next attempt came no sooner than that.
+        let attempts = bulkAttempts.withLock { $0 }
+        XCTAssertGreaterThan(attempts.count, 3, "the proxy should have refused several bulks")
+        for index in stride(from: 1, to: attempts.count, by: 2) where index < attempts.count {
+            let gap = attempts[index] - attempts[index - 1]
+            XCTAssertGreaterThanOrEqual(gap, .milliseconds(1900), "attempt \(index) came \(gap) after a 429 that said Retry-After: 2")
+        }
+        try await Task.sleep(for: .seconds(2))
+        let total = try await elasticsearchCount()
+        XCTAssertEqual(total, expected, "nothing stored twice")
+        await proxy.stop()
+    }
+}
