@@ -50,13 +50,19 @@ public final class PostgresProcess: @unchecked Sendable {
             process.arguments = arguments
         }
         process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let output = Pipe()
+        // Output goes to a file, not a pipe: the server pg_ctl starts would inherit the pipe's write
+        // end and keep it open, so reading the pipe to its end would never return.
+        let outputPath = directory + "/command.out"
+        FileManager.default.createFile(atPath: outputPath, contents: nil, attributes: [.posixPermissions: 0o666])
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? output.close() }
         process.standardOutput = output
         process.standardError = output
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             throw PostgresProcessError(message: "\(URL(fileURLWithPath: executable).lastPathComponent) failed (\(process.terminationStatus)): \(text)")
         }
     }
