@@ -117,7 +117,6 @@ final class HTTPClientTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.kind, .connectionFailed)
             XCTAssertTrue(error.isConnectionFailure)
-            XCTAssertTrue(error.isTransient)
             XCTAssertEqual(error.curlCode, 7)
             XCTAssertFalse(error.message.isEmpty)
         }
