@@ -40,21 +40,19 @@ struct ErrorFields {
         return nil
     }
 
-    /// Fills type and message from a Python traceback, then masks card numbers; returns the
-    /// number of card numbers masked.
+    /// Fills type and message from a Python traceback, then masks card numbers and passwords
+    /// in all three; returns how many were masked.
     mutating func complete() -> Int {
         if let stackTrace, type == nil || message == nil, let parsed = PythonTraceback.exception(in: stackTrace) {
             if type == nil { type = parsed.type }
             if message == nil { message = parsed.message }
         }
         var masked = 0
-        if let text = message, let (result, count) = CardNumberMasker.mask(text) {
-            message = result
-            masked += count
-        }
-        if let text = stackTrace, let (result, count) = CardNumberMasker.mask(text) {
-            stackTrace = result
-            masked += count
+        for field in [\ErrorFields.type, \.message, \.stackTrace] {
+            if let text = self[keyPath: field], let (result, count) = StringValueRedaction.redact(text) {
+                self[keyPath: field] = result
+                masked += count
+            }
         }
         return masked
     }
