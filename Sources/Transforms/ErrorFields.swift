@@ -48,12 +48,14 @@ struct ErrorFields {
             if message == nil { message = parsed.message }
         }
         var masked = 0
-        for field in [\ErrorFields.type, \.message, \.stackTrace] {
-            if let text = self[keyPath: field], let (result, count) = StringValueRedaction.redact(text) {
-                self[keyPath: field] = result
-                masked += count
-            }
+        func redact(_ field: inout String?) {
+            guard let text = field, let (result, count) = StringValueRedaction.redact(text) else { return }
+            field = result
+            masked += count
         }
+        redact(&type)
+        redact(&message)
+        redact(&stackTrace)
         return masked
     }
 

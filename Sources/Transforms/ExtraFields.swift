@@ -182,8 +182,7 @@ struct ExtraFields {
             if bounded, depth >= maxAttributeDepth, !object.isEmpty { return false }
             keys += object.count
             for member in object {
-                if secrets.kind(of: member.key) != .plain || StorableKey.normalized(member.key) != nil
-                    || CardNumberMasker.mask(member.key) != nil
+                if Self.keyNeedsWork(member.key) || secrets.kind(of: member.key) != .plain
                     || !isStorable(member.value, depth: depth + 1, keys: &keys, bounded: bounded)
                 {
                     return false
@@ -221,12 +220,32 @@ struct ExtraFields {
 
     /// The key as stored: a card number in it masked, then made storable (``StorableKey``).
     private mutating func storedKey(_ key: String) -> String {
+        guard Self.keyNeedsWork(key) else { return key }
         var key = key
         if let (masked, count) = CardNumberMasker.mask(key) {
             redactions += count
             key = masked
         }
         return StorableKey.normalized(key) ?? key
+    }
+
+    /// One pass: could the key hold a card number (13 digits or more), or is it not storable
+    /// as it is? Nearly every key is a short run of letters and underscores.
+    private static func keyNeedsWork(_ key: String) -> Bool {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let first = bytes.first, first != UInt8(ascii: "$"), bytes.count <= StorableKey.maximumBytes else { return true }
+            var digits = 0
+            for b in bytes where b < 0x41 || b >= 0x7F {
+                if b &- 48 < 10 {
+                    digits &+= 1
+                } else if b < 0x20 || b == UInt8(ascii: ".") || b == 0x7F || b == 0xC2 {
+                    return true  // 0xC2: maybe a C1 control; StorableKey decides
+                }
+            }
+            return digits >= 13
+        }
+        if let result = key.utf8.withContiguousStorageIfAvailable(scan) { return result }
+        return Array(key.utf8).withUnsafeBufferPointer(scan)
     }
 
     /// Object keys inside `value`, for counting what a dropped member took with it.
