@@ -101,7 +101,8 @@ final class HTTPClientTests: XCTestCase {
             XCTAssertEqual(error.kind, .timeout)
             XCTAssertTrue(error.isTimeout)
             XCTAssertEqual(error.curlCode, 28)
-            XCTAssertEqual(error.url, server.baseURL + "/slow")
+            XCTAssertEqual(error.url, server.baseURL.replacingOccurrences(of: "http://", with: "http://elastic:[REDACTED]@") + "/slow",
+                           "the password masked as everywhere else (CredentialRedaction)")
         }
         XCTAssertLessThan(ContinuousClock.now - started, .seconds(2), "the timeout is honoured, not the server's delay")
     }
@@ -148,7 +149,8 @@ final class HTTPClientTests: XCTestCase {
             XCTFail("expected a timeout")
         } catch {
             XCTAssertFalse(error.description.contains("s3cret"), error.description)
-            XCTAssertEqual(error.url, server.baseURL + "/slow")
+            XCTAssertEqual(error.url, server.baseURL.replacingOccurrences(of: "http://", with: "http://elastic:[REDACTED]@") + "/slow",
+                           "the password masked as everywhere else (CredentialRedaction)")
         }
     }
 
