@@ -48,7 +48,9 @@ public struct NormalizerConfiguration: Sendable, Equatable {
     public static let defaultRedactKeyWords = ["cvv", "cvc", "cvv2", "cvc2", "pwd"]
     /// `cardnum` covers `card_number`, `cardNumber`, `card-num`; `creditcard` covers `credit_card`.
     public static let defaultCardKeys = ["cardnum", "creditcard"]
-    /// Sentry's data scrubbing treats `cc` and `card` the same way; `pan` is the industry's name.
+    /// Whole words, unlike Sentry's data scrubbing, which matches key names as substrings (its
+    /// default list once held `card[number]`): as substrings `cc` and `pan` would hit `account`
+    /// and `company`. `pan` is the payment industry's name for the card number.
     public static let defaultCardKeyWords = ["card", "pan", "cc", "ccnum"]
 
     public init(
