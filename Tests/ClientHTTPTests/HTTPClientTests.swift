@@ -101,8 +101,7 @@ final class HTTPClientTests: XCTestCase {
             XCTAssertEqual(error.kind, .timeout)
             XCTAssertTrue(error.isTimeout)
             XCTAssertEqual(error.curlCode, 28)
-            XCTAssertEqual(error.url, server.baseURL.replacingOccurrences(of: "http://", with: "http://elastic:[REDACTED]@") + "/slow",
-                           "the password masked as everywhere else (CredentialRedaction)")
+            XCTAssertEqual(error.url, server.baseURL + "/slow")
         }
         XCTAssertLessThan(ContinuousClock.now - started, .seconds(2), "the timeout is honoured, not the server's delay")
     }
