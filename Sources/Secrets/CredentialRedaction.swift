@@ -16,7 +16,8 @@
 ///   is masked with its quotes; an unquoted one runs to the next space (and in a query string
 ///   to the next `&` or `#`).
 ///
-/// Text without `://` plus `@`, and without `=`, is returned as it is after one scan of its bytes.
+/// Text without `://` plus `@`, and without `d=`, is returned as it is after one scan of its bytes.
+/// Masking is idempotent: a password that already reads `[REDACTED]` is left and not counted.
 public enum CredentialRedaction {
     /// What a hidden password is replaced with.
     public static let mask = "[REDACTED]"
@@ -32,7 +33,8 @@ public enum CredentialRedaction {
     public static func redactingCredentials(in text: String) -> (text: String, count: Int)? {
         var text = text
         return text.withUTF8 { bytes in
-            let spans = CredentialSpans.find(in: bytes)
+            // Already masked (the hub's own log lines, a second pass) is not masked or counted again.
+            let spans = CredentialSpans.find(in: bytes).filter { !isMask(UnsafeBufferPointer(rebasing: bytes[$0])) }
             guard !spans.isEmpty else { return nil }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + spans.count * mask.utf8.count)
@@ -45,6 +47,10 @@ public enum CredentialRedaction {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
             return (String(decoding: out, as: UTF8.self), spans.count)
         }
+    }
+
+    private static func isMask(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.elementsEqual(mask.utf8)
     }
 
     /// The password a URL or conninfo string carries (the first one found, quotes and conninfo

@@ -78,6 +78,12 @@ final class CredentialRedactionTests: XCTestCase {
         XCTAssertEqual(CredentialRedaction.redact(secret: nil, in: "x"), "x")
     }
 
+    func testMaskedTextIsNotMaskedOrCountedAgain() {
+        let once = redacted("mongodb://u:pw@h/db host=h password=s")
+        XCTAssertEqual(once, "mongodb://u:[REDACTED]@h/db host=h password=[REDACTED]")
+        XCTAssertNil(CredentialRedaction.redactingCredentials(in: once))
+    }
+
     func testOrdinaryValuesAreUnchanged() {
         for text in ["2026-11-25T10:05:00.123Z", "01936f3e-7c1a-7c3e-9b1e-2f4d5a6b7c8d", "a=b c=d", "", "password", "x == y", "k=v&p=q"] {
             XCTAssertNil(CredentialRedaction.redactingCredentials(in: text), text)
