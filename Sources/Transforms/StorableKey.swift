@@ -17,7 +17,10 @@
 enum StorableKey {
     /// Keys are field names: a real one is short (the longest ECS name is under 60 bytes). A key
     /// past 128 bytes is data used as a key (a URL, a message, an id), and every distinct one
-    /// becomes a field in the Elasticsearch mapping (1,000 fields per index by default).
+    /// becomes a field in the Elasticsearch mapping (1,000 fields per index by default). Under
+    /// `attributes` (Elasticsearch `flattened`) the key path is indexed together with the value,
+    /// and `ignore_above` does not cover keys (elastic/elasticsearch#78248): with 8 levels of at
+    /// most 128 bytes a path stays far below Lucene's 32,766-byte term limit.
     static let maximumBytes = 128
 
     /// The storable form of `key`, or `nil` when `key` is storable as it is (no allocation).
