@@ -42,8 +42,10 @@ let package = Package(
 
         // The log event model: JSON values, levels, ids, the spooled event. No dependencies.
         .target(name: "LogModel", swiftSettings: swiftSettings),
+        // Masks passwords in URLs, DSNs, conninfo strings and free text: the one redaction every area uses.
+        .target(name: "Secrets", swiftSettings: swiftSettings),
         // Lenient field mapping, levels, tracebacks, redaction, enrichment, ids.
-        .target(name: "Transforms", dependencies: ["LogModel"], swiftSettings: swiftSettings),
+        .target(name: "Transforms", dependencies: ["LogModel", "Secrets"], swiftSettings: swiftSettings),
         // Body decoding (NDJSON, JSON, gzip) with limits and per-event errors.
         .target(name: "Intake", dependencies: [
             "LogModel", "Transforms",
@@ -56,17 +58,17 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Thin async wrappers over the C libraries; blocking calls run on threads of their own.
         .target(name: "ClientHTTP", dependencies: [
-            "CCurl", .product(name: "Logging", package: "swift-log"),
+            "CCurl", "Secrets", .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Clients/HTTP", swiftSettings: swiftSettings),
         .target(name: "ClientElasticsearch", dependencies: ["ClientHTTP"], path: "Sources/Clients/Elasticsearch",
                 swiftSettings: swiftSettings),
         .target(name: "ClientMongo", dependencies: [
-            "CMongoC", "LogModel",
+            "CMongoC", "LogModel", "Secrets",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Clients/Mongo", swiftSettings: swiftSettings),
         .target(name: "ClientPostgres", dependencies: [
-            "CLibPQ",
+            "CLibPQ", "Secrets",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Clients/Postgres", swiftSettings: swiftSettings),
@@ -144,6 +146,7 @@ let package = Package(
             .product(name: "CompressNIO", package: "compress-nio"),
         ], path: "Tests/TestSupport", swiftSettings: swiftSettings),
 
+        .testTarget(name: "SecretsTests", dependencies: ["Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "LogModelTests", dependencies: ["LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "IntakeTests", dependencies: [

@@ -7,23 +7,6 @@ import Transforms
 /// Whole-request problems (media type, encoding, size, broken gzip) throw ``IngestError``;
 /// problems with single events are returned per index and never fail the request.
 public enum BodyDecoder {
-    /// Parses every event of `body` without normalising it.
-    public static func decode(
-        _ body: ByteBuffer, contentType: String?, contentEncoding: String?, limits: IngestLimits = IngestLimits()
-    ) throws(IngestError) -> DecodedBody {
-        let bytes = try plainBody(body, contentType: contentType, contentEncoding: contentEncoding, limits: limits)
-        var decoded = DecodedBody()
-        decoded.total = bytes.body.withUnsafeReadableBytes { buffer in
-            EventFraming.forEachEvent(in: buffer, format: bytes.format, limits: limits) { index, result in
-                switch result {
-                case .success(let object): decoded.objects.append((index, object))
-                case .failure(let error): decoded.errors.append(IndexedEventError(index: index, error: error))
-                }
-            }
-        }
-        return decoded
-    }
-
     /// Parses and normalises every event of `body` in one pass (no intermediate list of raw
     /// events): what the ingest endpoint spools and answers.
     public static func decodeAndNormalize(

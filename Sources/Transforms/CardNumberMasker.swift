@@ -16,6 +16,32 @@ enum CardNumberMasker {
         return text.withUTF8 { mask(bytes: $0) }
     }
 
+    /// The masked number when the whole of `text` is one card number (digits, optionally in
+    /// groups separated by single spaces or dashes), else `nil`: for values of card-named keys.
+    static func maskWhole(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var groups: [Group] = []
+            var digits = 0
+            var start = 0
+            for (i, b) in bytes.enumerated() {
+                if isDigit(b) {
+                    digits += 1
+                    continue
+                }
+                guard b == UInt8(ascii: " ") || b == UInt8(ascii: "-"), i > start else { return nil }
+                groups.append(Group(start: start, end: i))
+                start = i + 1
+            }
+            guard start < bytes.count, (13...19).contains(digits) else { return nil }
+            groups.append(Group(start: start, end: bytes.count))
+            guard isCard(groups[...], bytes) else { return nil }
+            var out: [UInt8] = []
+            appendMasked(groups[...], bytes, into: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
     private struct Group {
         var start: Int  // byte offset of the first digit
         var end: Int  // byte offset after the last digit

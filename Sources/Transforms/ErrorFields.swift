@@ -40,22 +40,22 @@ struct ErrorFields {
         return nil
     }
 
-    /// Fills type and message from a Python traceback, then masks card numbers; returns the
-    /// number of card numbers masked.
+    /// Fills type and message from a Python traceback, then masks card numbers and passwords
+    /// in all three; returns how many were masked.
     mutating func complete() -> Int {
         if let stackTrace, type == nil || message == nil, let parsed = PythonTraceback.exception(in: stackTrace) {
             if type == nil { type = parsed.type }
             if message == nil { message = parsed.message }
         }
         var masked = 0
-        if let text = message, let (result, count) = CardNumberMasker.mask(text) {
-            message = result
+        func redact(_ field: inout String?) {
+            guard let text = field, let (result, count) = StringValueRedaction.redact(text) else { return }
+            field = result
             masked += count
         }
-        if let text = stackTrace, let (result, count) = CardNumberMasker.mask(text) {
-            stackTrace = result
-            masked += count
-        }
+        redact(&type)
+        redact(&message)
+        redact(&stackTrace)
         return masked
     }
 

@@ -25,9 +25,12 @@ import LogModel
 ///   lines (Python's `format_exception`) is joined. `exception` may be an object with `type`,
 ///   `message` and `stack_trace` (or `traceback`); its other members are kept under
 ///   `attributes.exception`.
-/// - Card numbers are masked in the message, `error.message` and `error.stack_trace`; values of
-///   secret-named keys among labels and attributes become `"[REDACTED]"` (see
-///   ``NormalizerConfiguration``).
+/// - Secrets (``ExtraFields``, ``StringValueRedaction``): Luhn-valid card numbers are masked and
+///   URL / conninfo passwords replaced by `[REDACTED]` in every stored string (message, error
+///   fields, names, ids, labels, attributes at any depth) except the event id, which is the
+///   sender's idempotency key and cannot hold a URL; values of secret-named keys become
+///   `"[REDACTED]"`, values of card-named keys are masked (see ``NormalizerConfiguration``).
+/// - Label and attribute keys are made storable in both stores (``StorableKey``).
 public struct EventNormalizer: Sendable {
     public let configuration: NormalizerConfiguration
     private let secrets: SecretKeyMatcher
@@ -37,7 +40,8 @@ public struct EventNormalizer: Sendable {
         self.configuration = configuration
         secrets = SecretKeyMatcher(
             substrings: configuration.redactKeys + configuration.extraRedactKeys,
-            words: configuration.redactKeyWords)
+            words: configuration.redactKeyWords,
+            cardSubstrings: configuration.cardKeys, cardWords: configuration.cardKeyWords)
         let (seconds, attoseconds) = configuration.futureTolerance.components
         futureToleranceMicros = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
@@ -46,8 +50,18 @@ public struct EventNormalizer: Sendable {
     public func normalize(_ raw: JSONObject, context: IngestContext) throws(EventError) -> NormalizedEvent {
         let fields = FieldCandidates(collecting: raw)
         func value(_ field: EventField) -> JSONValue? { fields.value(field, in: raw) }
-        func text(_ field: EventField) -> String? { fields.value(field, in: raw)?.scalarText }
         var redactions = 0
+        /// Every stored string but the event id goes through the redaction (a card number or a
+        /// DSN can turn up as a logger name or a host as easily as in a label).
+        func text(_ field: EventField) -> String? {
+            guard let text = fields.value(field, in: raw)?.scalarText else { return nil }
+            return redactedText(text)
+        }
+        func redactedText(_ text: String) -> String {
+            guard let (result, count) = StringValueRedaction.redact(text) else { return text }
+            redactions += count
+            return result
+        }
 
         let id: String
         if let candidate = fields[.eventID], let given = value(.eventID) {
@@ -62,21 +76,21 @@ public struct EventNormalizer: Sendable {
             if let parsed = Timestamp.parse(given), parsed <= context.receivedAtMicros + futureToleranceMicros {
                 timestamp = parsed
             } else {
-                originalTimestamp = given.scalarText
+                originalTimestamp = given.scalarText.map(redactedText)
             }
         }
 
         var level = Level.info
         var originalLevel: String?
         if let given = value(.level) {
-            if let parsed = Level(parsing: given) { level = parsed } else { originalLevel = given.scalarText }
+            if let parsed = Level(parsing: given) { level = parsed } else { originalLevel = given.scalarText.map(redactedText) }
         }
 
         var message: String?
         var truncated = false
         if let given = value(.message) {
             var text = given.stringValue ?? given.jsonString
-            if let (masked, count) = CardNumberMasker.mask(text) {
+            if let (masked, count) = StringValueRedaction.redact(text) {
                 text = masked
                 redactions += count
             }
@@ -91,7 +105,8 @@ public struct EventNormalizer: Sendable {
         let environment = text(.environment) ?? configuration.environment
         let dataset = text(.dataset) ?? service
 
-        var error = ErrorFields(type: text(.errorType), message: text(.errorMessage))
+        var error = ErrorFields(type: fields.value(.errorType, in: raw)?.scalarText,
+                                message: fields.value(.errorMessage, in: raw)?.scalarText)
         var exceptionRemainder: JSONValue?
         if let stack = value(.errorStack) {
             exceptionRemainder = error.take(stack: stack)

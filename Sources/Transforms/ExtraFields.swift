@@ -1,18 +1,21 @@
 import LogModel
 
 /// Builds `labels` and `attributes` from the members the field table did not claim, enforcing
-/// the configured bounds and redacting secret-named keys on the way.
+/// the configured bounds, making every key storable and redacting on the way.
 ///
 /// - A string, number or boolean goes to `labels` as a string; anything else (objects, arrays,
 ///   null) to `attributes`. A member named `labels` or `attributes` holding an object is merged
 ///   into the respective one (ECS senders put their labels there already).
-/// - Label keys have `.` replaced by `_`: Elasticsearch would otherwise expand `a.b` into an
-///   object, and `labels.a` as a string in one event and an object in another cannot both be
-///   indexed. An empty key becomes `_`. The first of two labels with the same key wins; the
-///   other is counted as dropped.
+/// - Every key, at any depth, is made storable in both stores (``StorableKey``: `.` → `_`, empty
+///   → `_`, leading `$` → `_`, control characters → `_`, long keys shortened). When two keys of
+///   one object end up the same, the first wins; the other is counted as dropped.
+/// - Values: a secret-named key's value becomes `"[REDACTED]"`; a card-named key's value is
+///   masked (``SecretKeyKind/card``); every other string, at any depth, and every key goes
+///   through ``StringValueRedaction`` (card numbers, URL and conninfo passwords).
 /// - Over ``NormalizerConfiguration/maxLabels`` labels or ``NormalizerConfiguration/maxAttributeKeys``
 ///   attribute keys: the rest is dropped and counted (`dropped`). Values nested deeper than
-///   ``NormalizerConfiguration/maxAttributeDepth`` are stored as their JSON text (`flattened`).
+///   ``NormalizerConfiguration/maxAttributeDepth`` are stored as their (redacted) JSON text
+///   (`flattened`).
 struct ExtraFields {
     private(set) var labels = JSONObject(minimumCapacity: 8)
     private(set) var attributes = JSONObject()
@@ -47,7 +50,7 @@ struct ExtraFields {
             for member in object {
                 switch member.value {
                 case .string, .int, .double, .bool: addLabel(key: member.key, value: member.value)
-                default: addAttribute(key: "labels." + member.key, value: member.value)
+                default: addAttribute(key: "labels_" + member.key, value: member.value)
                 }
             }
         case .object(let object) where key == "attributes":
@@ -59,19 +62,8 @@ struct ExtraFields {
 
     /// A label the normaliser sets itself (`shop_id`); the same limits and redaction apply.
     mutating func addLabel(key: String, value: JSONValue) {
-        let (hash, hasDot) = Self.hashAndDot(key)
-        let storedKey: String
-        let storedHash: UInt64
-        if key.isEmpty {
-            storedKey = "_"
-            storedHash = Self.hashAndDot("_").hash
-        } else if hasDot {
-            storedKey = String(decoding: key.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
-            storedHash = Self.hashAndDot(storedKey).hash
-        } else {
-            storedKey = key
-            storedHash = hash
-        }
+        let storedKey = self.storedKey(key)
+        let storedHash = Self.hash(storedKey)
         if Self.contains(hash: storedHash, key: storedKey, hashes: labelHashes, in: labels) {
             dropped += 1
             return
@@ -82,18 +74,22 @@ struct ExtraFields {
         }
         if labelHashes.isEmpty { labelHashes.reserveCapacity(16) }
         labelHashes.append(storedHash)
-        if secrets.matches(key) {
+        switch secrets.kind(of: key) {
+        case .secret:
             redactions += 1
             labels.append(storedKey, Self.redacted)
-        } else {
-            labels.append(storedKey, .string(value.scalarText ?? ""))
+        case .card where !value.isBoolOrNull:
+            labels.append(storedKey, cardValue(value))
+        case .card, .plain:
+            labels.append(storedKey, .string(redacted(value.scalarText ?? "")))
         }
     }
 
     private mutating func addAttribute(key: String, value: JSONValue) {
-        let hash = Self.hashAndDot(key).hash
-        if Self.contains(hash: hash, key: key, hashes: attributeHashes, in: attributes) {
-            dropped += 1
+        let storedKey = self.storedKey(key)
+        let hash = Self.hash(storedKey)
+        if Self.contains(hash: hash, key: storedKey, hashes: attributeHashes, in: attributes) {
+            dropped += 1 + Self.keyCount(value)
             return
         }
         guard attributeKeys < maxAttributeKeys else {
@@ -102,76 +98,154 @@ struct ExtraFields {
         }
         attributeKeys += 1
         attributeHashes.append(hash)
-        if secrets.matches(key) {
+        attributes.append(storedKey, member(key: key, value: value, depth: 1, flattening: false))
+    }
+
+    /// The stored value of a member named `key` at `depth` (1 = directly under `attributes`).
+    private mutating func member(key: String, value: JSONValue, depth: Int, flattening: Bool) -> JSONValue {
+        switch secrets.kind(of: key) {
+        case .secret:
             redactions += 1
-            attributes.append(key, Self.redacted)
-        } else {
-            attributes.append(key, copy(value, depth: 1))
+            return Self.redacted
+        case .card where !value.isContainer && !value.isBoolOrNull:
+            return cardValue(value)
+        case .card, .plain:
+            return copy(value, depth: depth, flattening: flattening)
         }
     }
 
-    /// Copies an attribute value at `depth` (1 = directly under `attributes`), applying the key
-    /// budget, the depth bound and redaction.
-    private mutating func copy(_ value: JSONValue, depth: Int) -> JSONValue {
+    /// Copies an attribute value at `depth`, applying the key budget, the depth bound, key
+    /// normalisation and redaction. `flattening`: the value is being turned into JSON text
+    /// (redact, but no bounds).
+    private mutating func copy(_ value: JSONValue, depth: Int, flattening: Bool) -> JSONValue {
         // Most attribute values need no change: check first and keep the value as it is, which
         // saves rebuilding every nested object.
         var keys = 0
-        if isStorable(value, depth: depth, keys: &keys), attributeKeys + keys <= maxAttributeKeys {
-            attributeKeys += keys
+        if isStorable(value, depth: depth, keys: &keys, bounded: !flattening),
+            flattening || attributeKeys + keys <= maxAttributeKeys
+        {
+            if !flattening { attributeKeys += keys }
             return value
         }
         switch value {
         case .object(let object):
-            if depth >= maxAttributeDepth, !object.isEmpty {
+            if !flattening, depth >= maxAttributeDepth, !object.isEmpty {
                 flattened += 1
-                return .string(value.jsonString)
+                return .string(copy(value, depth: depth, flattening: true).jsonString)
             }
             var out = JSONObject(minimumCapacity: object.count)
+            // The parser leaves no duplicate keys; only a changed key can collide, so the set is
+            // built after the first change.
+            var taken: Set<String>?
             for member in object {
-                guard attributeKeys < maxAttributeKeys else {
-                    dropped += 1 + Self.keyCount(member.value)
-                    continue
+                if !flattening {
+                    guard attributeKeys < maxAttributeKeys else {
+                        dropped += 1 + Self.keyCount(member.value)
+                        continue
+                    }
                 }
-                attributeKeys += 1
-                if secrets.matches(member.key) {
-                    redactions += 1
-                    out.append(member.key, Self.redacted)
-                } else {
-                    out.append(member.key, copy(member.value, depth: depth + 1))
+                let key = storedKey(member.key)
+                if taken == nil, key != member.key { taken = Set(out.members.map(\.key)) }
+                if taken != nil {
+                    guard taken!.insert(key).inserted else {
+                        dropped += 1 + Self.keyCount(member.value)
+                        continue
+                    }
                 }
+                if !flattening { attributeKeys += 1 }
+                out.append(key, self.member(key: member.key, value: member.value, depth: depth + 1, flattening: flattening))
             }
             return .object(out)
         case .array(let elements):
-            if depth >= maxAttributeDepth, elements.contains(where: { $0.isContainer }) {
+            if !flattening, depth >= maxAttributeDepth, elements.contains(where: { $0.isContainer }) {
                 flattened += 1
-                return .string(value.jsonString)
+                return .string(copy(value, depth: depth, flattening: true).jsonString)
             }
-            guard elements.contains(where: { $0.isContainer }) else { return value }
-            return .array(elements.map { copy($0, depth: depth + 1) })
+            return .array(elements.map { copy($0, depth: depth + 1, flattening: flattening) })
+        case .string(let text):
+            return .string(redacted(text))
+        case .int(let number):
+            guard let masked = StringValueRedaction.redact(number) else { return value }
+            redactions += 1
+            return .string(masked)
         default:
             return value
         }
     }
 
-    /// Whether `value` at `depth` can be stored unchanged: no secret-named key and nothing too
-    /// deep. `keys` receives its object key count.
-    private func isStorable(_ value: JSONValue, depth: Int, keys: inout Int) -> Bool {
+    /// Whether `value` at `depth` can be stored unchanged: no key to change, no secret- or
+    /// card-named key, no string or number to redact and (when `bounded`) nothing too deep.
+    /// `keys` receives its object key count.
+    private func isStorable(_ value: JSONValue, depth: Int, keys: inout Int, bounded: Bool) -> Bool {
         switch value {
         case .object(let object):
-            if depth >= maxAttributeDepth, !object.isEmpty { return false }
+            if bounded, depth >= maxAttributeDepth, !object.isEmpty { return false }
             keys += object.count
             for member in object {
-                if secrets.matches(member.key) || !isStorable(member.value, depth: depth + 1, keys: &keys) { return false }
+                if Self.keyNeedsWork(member.key) || secrets.kind(of: member.key) != .plain
+                    || !isStorable(member.value, depth: depth + 1, keys: &keys, bounded: bounded)
+                {
+                    return false
+                }
             }
             return true
         case .array(let elements):
-            for element in elements where element.isContainer {
-                if depth >= maxAttributeDepth || !isStorable(element, depth: depth + 1, keys: &keys) { return false }
+            for element in elements {
+                if element.isContainer, bounded, depth >= maxAttributeDepth { return false }
+                if !isStorable(element, depth: depth + 1, keys: &keys, bounded: bounded) { return false }
             }
             return true
+        case .string(let text):
+            return StringValueRedaction.redact(text) == nil
+        case .int(let number):
+            return StringValueRedaction.redact(number) == nil
         default:
             return true
         }
+    }
+
+    /// A card-named key's scalar: the masked number, or `[REDACTED]` for anything else.
+    private mutating func cardValue(_ value: JSONValue) -> JSONValue {
+        redactions += 1
+        guard let text = value.scalarText, let masked = CardNumberMasker.maskWhole(text) else { return Self.redacted }
+        return .string(masked)
+    }
+
+    /// A string value with card numbers and passwords masked, counted.
+    private mutating func redacted(_ text: String) -> String {
+        guard let (result, count) = StringValueRedaction.redact(text) else { return text }
+        redactions += count
+        return result
+    }
+
+    /// The key as stored: a card number in it masked, then made storable (``StorableKey``).
+    private mutating func storedKey(_ key: String) -> String {
+        guard Self.keyNeedsWork(key) else { return key }
+        var key = key
+        if let (masked, count) = CardNumberMasker.mask(key) {
+            redactions += count
+            key = masked
+        }
+        return StorableKey.normalized(key) ?? key
+    }
+
+    /// One pass: could the key hold a card number (13 digits or more), or is it not storable
+    /// as it is? Nearly every key is a short run of letters and underscores.
+    private static func keyNeedsWork(_ key: String) -> Bool {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let first = bytes.first, first != UInt8(ascii: "$"), bytes.count <= StorableKey.maximumBytes else { return true }
+            var digits = 0
+            for b in bytes where b < 0x41 || b >= 0x7F {
+                if b &- 48 < 10 {
+                    digits &+= 1
+                } else if b < 0x20 || b == UInt8(ascii: ".") || b == 0x7F || b == 0xC2 {
+                    return true  // 0xC2: maybe a C1 control; StorableKey decides
+                }
+            }
+            return digits >= 13
+        }
+        if let result = key.utf8.withContiguousStorageIfAvailable(scan) { return result }
+        return Array(key.utf8).withUnsafeBufferPointer(scan)
     }
 
     /// Object keys inside `value`, for counting what a dropped member took with it.
@@ -183,16 +257,12 @@ struct ExtraFields {
         }
     }
 
-    /// FNV-1a of the key's bytes, and whether it holds a dot, in one pass.
-    private static func hashAndDot(_ key: String) -> (hash: UInt64, hasDot: Bool) {
-        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, Bool) {
+    /// FNV-1a of the key's bytes.
+    private static func hash(_ key: String) -> UInt64 {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            var dot = false
-            for b in bytes {
-                h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-                dot = dot || b == UInt8(ascii: ".")
-            }
-            return (h, dot)
+            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            return h
         }
         if let result = key.utf8.withContiguousStorageIfAvailable(scan) { return result }
         return Array(key.utf8).withUnsafeBufferPointer(scan)
@@ -208,6 +278,14 @@ extension JSONValue {
     var isContainer: Bool {
         switch self {
         case .object, .array: return true
+        default: return false
+        }
+    }
+
+    /// Cannot carry a card number: kept as it is under a card-named key.
+    var isBoolOrNull: Bool {
+        switch self {
+        case .bool, .null: return true
         default: return false
         }
     }

@@ -31,12 +31,27 @@ public struct NormalizerConfiguration: Sendable, Equatable {
     public var redactKeyWords: [String]
     /// Added to ``redactKeys`` (the operator's own secret names, e.g. `x-shop-signature`).
     public var extraRedactKeys: [String]
+    /// Card number fields, matched like ``redactKeys`` (substrings): a Luhn-valid card number
+    /// under such a key is masked to its first 6 and last 4 digits (support can still tell
+    /// cards apart), any other string or number becomes `"[REDACTED]"` (a mistyped number is
+    /// still a card number). Booleans and `null` are kept; objects and arrays are walked.
+    /// A key that also names a secret (`card_cvv`) is fully redacted.
+    public var cardKeys: [String]
+    /// Card number fields matched as whole words, like ``redactKeyWords``: `cc` must match
+    /// `cc_number` and `ccNum` but not `account`.
+    public var cardKeyWords: [String]
 
     public static let defaultRedactKeys = [
         "password", "passwd", "secret", "token", "authorization", "api_key", "apikey", "cookie", "session",
-        "card_number", "cardnumber", "credit_card", "private_key", "access_key",
+        "private_key", "access_key",
     ]
-    public static let defaultRedactKeyWords = ["pan", "cvv", "cvc", "cvv2", "cvc2", "pwd"]
+    public static let defaultRedactKeyWords = ["cvv", "cvc", "cvv2", "cvc2", "pwd"]
+    /// `cardnum` covers `card_number`, `cardNumber`, `card-num`; `creditcard` covers `credit_card`.
+    public static let defaultCardKeys = ["cardnum", "creditcard"]
+    /// Whole words, unlike Sentry's data scrubbing, which matches key names as substrings (its
+    /// default list once held `card[number]`): as substrings `cc` and `pan` would hit `account`
+    /// and `company`. `pan` is the payment industry's name for the card number.
+    public static let defaultCardKeyWords = ["card", "pan", "cc", "ccnum"]
 
     public init(
         environment: String = "production",
@@ -47,7 +62,9 @@ public struct NormalizerConfiguration: Sendable, Equatable {
         maxAttributeKeys: Int = 512,
         redactKeys: [String] = NormalizerConfiguration.defaultRedactKeys,
         redactKeyWords: [String] = NormalizerConfiguration.defaultRedactKeyWords,
-        extraRedactKeys: [String] = []
+        extraRedactKeys: [String] = [],
+        cardKeys: [String] = NormalizerConfiguration.defaultCardKeys,
+        cardKeyWords: [String] = NormalizerConfiguration.defaultCardKeyWords
     ) {
         self.environment = environment
         self.maxMessageBytes = maxMessageBytes
@@ -58,5 +75,7 @@ public struct NormalizerConfiguration: Sendable, Equatable {
         self.redactKeys = redactKeys
         self.redactKeyWords = redactKeyWords
         self.extraRedactKeys = extraRedactKeys
+        self.cardKeys = cardKeys
+        self.cardKeyWords = cardKeyWords
     }
 }

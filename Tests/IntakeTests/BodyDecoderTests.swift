@@ -5,11 +5,31 @@ import Transforms
 import XCTest
 
 final class BodyDecoderTests: XCTestCase {
+    /// A body as the ingest endpoint reads it (`decodeAndNormalize`, the one entry point), with
+    /// each accepted event's request index and its labels and attributes as one object.
+    private struct Decoded {
+        var objects: [(index: Int, object: JSONObject)]
+        var errors: [IndexedEventError]
+        var total: Int
+    }
+
     private func decode(
         _ body: ByteBuffer, type: String? = "application/x-ndjson", encoding: String? = nil,
         limits: IngestLimits = IngestLimits()
-    ) throws -> DecodedBody {
-        try BodyDecoder.decode(body, contentType: type, contentEncoding: encoding, limits: limits)
+    ) throws -> Decoded {
+        let batch = try BodyDecoder.decodeAndNormalize(
+            body, contentType: type, contentEncoding: encoding, limits: limits, normalizer: EventNormalizer(),
+            context: IngestContext(serviceName: "core"))
+        let total = batch.accepted + batch.rejected
+        XCTAssertEqual(batch.errors.count, batch.rejected, "every rejection is listed (fewer than the reporting limit here)")
+        let rejected = Set(batch.errors.map(\.index))
+        let indices = (0..<total).filter { !rejected.contains($0) }
+        let objects = zip(indices, batch.events).map { index, event -> (index: Int, object: JSONObject) in
+            let document = event.document
+            let members = (document["labels"]?.objectValue?.members ?? []) + (document["attributes"]?.objectValue?.members ?? [])
+            return (index, JSONObject(members))
+        }
+        return Decoded(objects: objects, errors: batch.errors, total: total)
     }
 
     private func ingestError(
@@ -28,7 +48,7 @@ final class BodyDecoderTests: XCTestCase {
         }
     }
 
-    private func codes(_ decoded: DecodedBody) -> [Int: String] {
+    private func codes(_ decoded: Decoded) -> [Int: String] {
         Dictionary(uniqueKeysWithValues: decoded.errors.map { ($0.index, $0.error.code) })
     }
 
@@ -39,7 +59,7 @@ final class BodyDecoderTests: XCTestCase {
         let decoded = try decode(Body.buffer(body))
         XCTAssertEqual(decoded.total, 3)
         XCTAssertEqual(decoded.objects.map(\.index), [0, 1, 2])
-        XCTAssertEqual(decoded.objects.map { $0.object["a"] }, [1, 2, 3])
+        XCTAssertEqual(decoded.objects.map { $0.object["a"] }, ["1", "2", "3"])
         XCTAssertTrue(decoded.errors.isEmpty)
     }
 
@@ -100,7 +120,7 @@ final class BodyDecoderTests: XCTestCase {
     func testJSONObjectBodyIsOneEvent() throws {
         let decoded = try decode(Body.buffer(" {\"a\": 1}\n"), type: "application/json; charset=utf-8")
         XCTAssertEqual(decoded.total, 1)
-        XCTAssertEqual(decoded.objects.first?.object["a"], 1)
+        XCTAssertEqual(decoded.objects.first?.object["a"], "1")
     }
 
     func testJSONArrayElementsAreEventsWithTheirIndex() throws {
@@ -204,7 +224,7 @@ final class BodyDecoderTests: XCTestCase {
         let lines = (0..<500).map { "{\"n\":\($0),\"message\":\"payment failed for shop \($0)\"}" }.joined(separator: "\n")
         let decoded = try decode(try Body.gzip(lines), encoding: "gzip")
         XCTAssertEqual(decoded.objects.count, 500)
-        XCTAssertEqual(decoded.objects.last?.object["n"], 499)
+        XCTAssertEqual(decoded.objects.last?.object["n"], "499")
         XCTAssertEqual(try decode(try Body.gzip("[{},{}]"), type: "application/json", encoding: "x-gzip").objects.count, 2)
         XCTAssertEqual(try decode(try Body.gzip("{}"), encoding: "GZIP").objects.count, 1)
     }
@@ -213,7 +233,7 @@ final class BodyDecoderTests: XCTestCase {
         var body = try Body.gzip("{\"a\":1}\n")
         var second = try Body.gzip("{\"a\":2}\n")
         body.writeBuffer(&second)
-        XCTAssertEqual(try decode(body, encoding: "gzip").objects.map { $0.object["a"] }, [1, 2])
+        XCTAssertEqual(try decode(body, encoding: "gzip").objects.map { $0.object["a"] }, ["1", "2"])
     }
 
     func testGzipThatInflatesPastTheLimitIs413() throws {

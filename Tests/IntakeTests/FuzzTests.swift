@@ -78,6 +78,8 @@ final class FuzzTests: XCTestCase {
         var rng = SeededGenerator(seed: 99)
         let types = ["application/x-ndjson", "application/json"]
         let gzipped = seeds.compactMap { try? Array(Body.gzip($0 + "\n" + $0).readableBytesView) }
+        let normalizer = EventNormalizer()
+        let context = IngestContext(serviceName: "fuzz", receivedAtMicros: 1_795_601_100_000_000)
         for round in 0..<20_000 {
             var body: [UInt8] = []
             let gzip = round % 10 == 0
@@ -91,13 +93,16 @@ final class FuzzTests: XCTestCase {
                 if Bool.random(using: &rng) { body = [UInt8(ascii: "[")] + body + [UInt8(ascii: "]")] }
             }
             do throws(IngestError) {
-                let decoded = try BodyDecoder.decode(
+                let batch = try BodyDecoder.decodeAndNormalize(
                     Body.buffer(body), contentType: types[round % 2], contentEncoding: gzip ? "gzip" : nil,
-                    limits: IngestLimits(maxEventBytes: 64))
-                XCTAssertEqual(decoded.objects.count + decoded.errors.count, decoded.total)
-                XCTAssertEqual((decoded.objects.map(\.index) + decoded.errors.map(\.index)).sorted(), Array(0..<decoded.total))
+                    limits: IngestLimits(maxEventBytes: 64), normalizer: normalizer, context: context)
+                XCTAssertEqual(batch.accepted, batch.events.count)
+                XCTAssertEqual(batch.errors.count, batch.rejected, "a few events per body: every rejection is listed")
+                let indices = batch.errors.map(\.index)
+                XCTAssertEqual(indices, indices.sorted(), "errors in request order")
+                XCTAssertTrue(indices.allSatisfy { $0 < batch.accepted + batch.rejected }, "\(indices)")
             } catch {
-                // `decode` throws IngestError only (typed throws); the statuses are the contract's.
+                // It throws IngestError only (typed throws); the statuses are the contract's.
                 XCTAssertTrue([400, 413, 415].contains(error.status))
             }
         }

@@ -131,6 +131,55 @@ final class ElasticsearchSinkStandInTests: XCTestCase {
         XCTAssertEqual(report.items, Array(repeating: .stored, count: shapes.count))
     }
 
+    func testEveryFieldKeepsOneTypeAcrossEventsAndDailyIndices() async throws {
+        let sink = cluster.sink()
+        try await sink.prepare()
+        let day1 = TestEvents.referenceMillis, day2 = TestEvents.referenceMillis + TestEvents.dayMillis
+        // What the normaliser writes for events that would conflict under dynamic mapping: a
+        // date-looking label then a word, numbers as label strings, attributes of every shape, the
+        // counters and the client address only on some days.
+        let variants: [(millis: Int64, labels: [String: Any], attributes: [String: Any], event: [String: Any], ingest: [String: Any]?)] = [
+            (day1, ["x": "2026-11-25", "n": "42"], ["v": ["a": 1]], ["dropped_keys": 2], ["client_ip": "10.0.0.7"]),
+            (day1, ["x": "not a date", "n": "forty-two"], ["v": "s", "w": 1.5], ["flattened_values": 1], nil),
+            (day2, ["x": "true", "n": "4.5"], ["v": [1, "a", ["b": ["c": 2]]], "w": "x"], [:], nil),
+            (day2, ["x": "2026-11-26T10:00:00Z", "n": "1"], ["v": ["a": ["b": "deep"]], "w": ["k": true]], [:], ["client_ip": "::1"]),
+        ]
+        let events = variants.map { variant -> SpooledEvent in
+            let id = TestEvents.newID()
+            var document = TestEvents.document(id: id, millis: variant.millis)
+            document["labels"] = variant.labels
+            document["attributes"] = variant.attributes
+            var event = document["event"] as? [String: Any] ?? [:]
+            event.merge(variant.event) { _, new in new }
+            document["event"] = event
+            if let ingest = variant.ingest { document["ingest"] = ingest }
+            return TestEvents.event(id: id, millis: variant.millis, document: document)
+        }
+
+        let report = await sink.deliver(events)
+
+        XCTAssertEqual(report.items, Array(repeating: .stored, count: events.count), "nothing is rejected or dead-lettered")
+        for index in ["\(cluster.prefix)-2026.11.25", "\(cluster.prefix)-2026.11.26"] {
+            let (_, mapping) = try await cluster.json(.get, "/\(index)/_mapping")
+            let mappings = ((mapping as? [String: Any])?[index] as? [String: Any])?["mappings"] as? [String: Any]
+            XCTAssertEqual(mappings?["date_detection"] as? Bool, false, index)
+            XCTAssertEqual(mappings?["numeric_detection"] as? Bool, false, index)
+            func type(_ path: String) -> String? {
+                var node: [String: Any]? = mappings
+                for part in path.split(separator: ".") {
+                    node = (node?["properties"] as? [String: Any])?[String(part)] as? [String: Any]
+                }
+                return node?["type"] as? String
+            }
+            // The same types in both daily indices, whichever event came first.
+            XCTAssertEqual(type("labels.x"), "keyword", index)
+            XCTAssertEqual(type("labels.n"), "keyword", index)
+            XCTAssertEqual(type("event.dropped_keys"), "long", index)
+            XCTAssertEqual(type("event.flattened_values"), "long", index)
+            XCTAssertEqual(type("ingest.client_ip"), "keyword", index)
+        }
+    }
+
     func testRetentionDeletesOnlyOldDailyIndicesByExactName() async throws {
         let sink = cluster.sink(retentionDays: 30)
         try await sink.prepare()

@@ -314,7 +314,7 @@ final class FieldMappingTests: XCTestCase {
     func testLabelsAndAttributesObjectsAreMerged() throws {
         let event = try normalize(#"{"labels": {"team": "pay", "deep": {"x": 1}}, "attributes": {"cart": [1, 2]}, "region": "eu"}"#)
         XCTAssertEqual(event["labels"], ["team": "pay", "region": "eu"])
-        XCTAssertEqual(event["attributes"], ["labels.deep": ["x": 1], "cart": [1, 2]])
+        XCTAssertEqual(event["attributes"], ["labels_deep": ["x": 1], "cart": [1, 2]])
     }
 
     func testRemainderOfEcsObjectsIsKept() throws {

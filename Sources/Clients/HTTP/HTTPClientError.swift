@@ -45,14 +45,6 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     /// The server was never reached or the connection dropped: another host (or a later try) may work.
     public var isConnectionFailure: Bool { kind == .connectionFailed || kind == .connectionLost }
 
-    /// Worth retrying later without anyone changing anything.
-    public var isTransient: Bool {
-        switch kind {
-        case .timeout, .connectionFailed, .connectionLost, .other: return true
-        case .tls, .invalidRequest, .responseTooLarge, .cancelled, .shutdown: return false
-        }
-    }
-
     public var description: String {
         let code = curlCode == 0 ? "" : " (curl \(curlCode))"
         return "\(method) \(url): \(kind.rawValue)\(code): \(message)"

@@ -1,3 +1,5 @@
+import Secrets
+
 /// One HTTP request for `HTTPClient.execute`.
 public struct HTTPRequest: Sendable {
     public var method: HTTPMethod
@@ -29,8 +31,9 @@ public struct HTTPRequest: Sendable {
         self.displayURL = displayURL ?? Self.withoutCredentials(url)
     }
 
-    /// `url` without `user:password@`, safe to log (other secrets in path or query are not detected).
+    /// `url` with its password (userinfo or `password=` query value) masked, safe to log; other
+    /// secrets in the path or query are not detected. See `CredentialRedaction`.
     public static func withoutCredentials(_ url: String) -> String {
-        URLRedaction.withoutCredentials(url)
+        CredentialRedaction.redactCredentials(in: url)
     }
 }

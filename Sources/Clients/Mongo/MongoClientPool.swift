@@ -2,6 +2,7 @@ internal import CMongoC
 public import Logging
 internal import LogModel
 internal import NIOPosix
+internal import Secrets
 internal import Synchronization
 
 /// A pool of MongoDB connections (`mongoc_client_pool_t`) with async operations.
@@ -39,13 +40,14 @@ public final class MongoClientPool: Sendable {
     public init(uri: String, appName: String = "datamp-admin", threads: Int = 4,
                 logger: Logger = Logger(label: "datamp.mongo")) throws(MongoError) {
         MongoRuntime.ensureInitialised()
-        redactedURI = MongoURIRedaction.redact(uri)
+        let redactedURI = CredentialRedaction.redactCredentials(in: uri)
+        self.redactedURI = redactedURI
         self.logger = logger
 
         var error = bson_error_t()
         guard let parsed = mongoc_uri_new_with_error(uri, &error) else {
-            let reason = MongoURIRedaction.scrub(MongoError(error).message, secret: Self.passwordGuess(uri))
-            throw .invalidURI("\(reason) in \(MongoURIRedaction.redact(uri))")
+            let reason = CredentialRedaction.redact(secret: CredentialRedaction.password(in: uri), in: MongoError(error).message)
+            throw .invalidURI("\(reason) in \(redactedURI)")
         }
         defer { mongoc_uri_destroy(parsed) }
         password = mongoc_uri_get_password(parsed).map { String(cString: $0) }
@@ -54,7 +56,7 @@ public final class MongoClientPool: Sendable {
 
         guard let pool = mongoc_client_pool_new_with_error(parsed, &error) else {
             throw MongoError(domain: MongoError.Domain.wrapper, code: MongoError.WrapperCode.invalidURI,
-                             message: MongoURIRedaction.scrub(MongoError(error).message, secret: password))
+                             message: CredentialRedaction.redact(secret: password, in: MongoError(error).message))
         }
         // Must precede the first pop (protocols.md 4.1); it can only fail if called too late.
         _ = cmongoc_client_pool_use_error_api_v2(pool)
@@ -116,17 +118,7 @@ public final class MongoClientPool: Sendable {
     func scrubbed(_ error: MongoError) -> MongoError {
         guard let password, error.message.contains(password) else { return error }
         var copy = error
-        copy.message = MongoURIRedaction.scrub(error.message, secret: password)
+        copy.message = CredentialRedaction.redact(secret: password, in: error.message)
         return copy
-    }
-
-    /// The password part of a URI that libmongoc could not parse, to scrub it from its message.
-    private static func passwordGuess(_ uri: String) -> String? {
-        let redacted = MongoURIRedaction.redact(uri)
-        guard redacted != uri, let star = redacted.firstRange(of: "***") else { return nil }
-        let start = uri.index(uri.startIndex, offsetBy: redacted.distance(from: redacted.startIndex, to: star.lowerBound))
-        let tailCount = redacted.distance(from: star.upperBound, to: redacted.endIndex)
-        let end = uri.index(uri.endIndex, offsetBy: -tailCount)
-        return start < end ? String(uri[start..<end]) : nil
     }
 }

@@ -1,4 +1,5 @@
 internal import CLibPQ
+internal import Secrets
 
 /// A checked connection string: a `postgresql://` / `postgres://` URL or a `key=value` conninfo string
 /// (libpq parses both). Keeps the password only to scrub it from messages libpq produces.
@@ -15,7 +16,7 @@ struct PostgresConnInfo: Sendable {
             let reason = errorMessage.map { String(cString: $0) } ?? "cannot parse the connection string"
             if let errorMessage { PQfreemem(errorMessage) }
             throw PostgresError(kind: .invalidConfiguration,
-                                message: "invalid PostgreSQL URL: \(Self.scrub(reason.trimmingNewlines, password: Self.guessPassword(raw))) "
+                                message: "invalid PostgreSQL URL: \(CredentialRedaction.redact(secret: CredentialRedaction.password(in: raw), in: reason.trimmingNewlines)) "
                                     + "(expected postgresql://user:password@host:port/database?options or host=... dbname=...)")
         }
         defer { PQconninfoFree(options) }
@@ -31,24 +32,7 @@ struct PostgresConnInfo: Sendable {
     }
 
     /// Replaces the password wherever a message echoes it.
-    func scrub(_ message: String) -> String { Self.scrub(message, password: password) }
-
-    static func scrub(_ message: String, password: String?) -> String {
-        guard let password, !password.isEmpty else { return message }
-        return message.replacing(password, with: "***")
-    }
-
-    /// The password of a string libpq could not parse, read the way a URL or conninfo spells it.
-    private static func guessPassword(_ raw: String) -> String? {
-        if let schemeEnd = raw.firstRange(of: "://") {
-            let rest = raw[schemeEnd.upperBound...]
-            let authority = rest.prefix { $0 != "/" && $0 != "?" }
-            guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return nil }
-            return String(authority[authority.index(after: colon)..<at])
-        }
-        guard let range = raw.firstRange(of: "password=") else { return nil }
-        return String(raw[range.upperBound...].prefix { $0 != " " })
-    }
+    func scrub(_ message: String) -> String { CredentialRedaction.redact(secret: password, in: message) }
 }
 
 extension String {

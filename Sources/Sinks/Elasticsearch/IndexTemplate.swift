@@ -8,9 +8,17 @@ import Foundation
 /// to `keyword` (a `labels.*` value is always a string), and `attributes` is one field per object so its
 /// free-form contents cannot conflict. Plain `text` is used on both distributions (no `match_only_text`/
 /// `wildcard`, which OpenSearch lacks), so the search code sees the same field types everywhere.
+///
+/// Type stability (a field must have one type in every event and every daily index, or a later event
+/// is refused and dead-lettered): every field the hub writes is mapped explicitly, including the
+/// counters and `ingest.client_ip`; date and numeric detection are off, so no string is ever guessed
+/// into a `date` or `long` by the first event of a day; label keys never contain dots and label values
+/// are always strings (the transforms' StorableKey and ExtraFields), so `labels.x` is a keyword and
+/// can never turn into an object.
 enum IndexTemplate {
     /// Bumped whenever the mapping changes; stored in the template's `_meta`.
-    static let version = 1
+    /// 2: date/numeric detection off, explicit `event.dropped_keys`, `event.flattened_values`, `ingest`.
+    static let version = 2
     /// Above Elasticsearch's built-in `logs-*-*` (100) and the 200 the docs advise staying clear of.
     static let priority = 500
 
@@ -40,7 +48,10 @@ enum IndexTemplate {
         ]
         func object(_ properties: [String: Any]) -> [String: Any] { ["properties": properties] }
 
+        let long: [String: Any] = ["type": "long"]
         return [
+            "date_detection": false,
+            "numeric_detection": false,
             "dynamic_templates": [
                 ["labels_as_keyword": ["path_match": "labels.*", "mapping": keyword]],
                 ["strings_as_keyword": ["match_mapping_type": "string", "mapping": keyword]],
@@ -51,6 +62,7 @@ enum IndexTemplate {
                 "event": object([
                     "id": keyword, "dataset": keyword, "ingested": date,
                     "original_timestamp": keyword, "truncated": ["type": "boolean"],
+                    "dropped_keys": long, "flattened_values": long,
                 ]),
                 "log": object(["level": keyword, "logger": keyword, "original_level": keyword]),
                 "service": object(["name": keyword, "environment": keyword]),
@@ -62,6 +74,7 @@ enum IndexTemplate {
                 "error": object(["type": keyword, "message": textWithKeyword, "stack_trace": ["type": "text"]]),
                 "labels": ["type": "object", "dynamic": true],
                 "attributes": distribution.attributesMapping,
+                "ingest": object(["client_ip": keyword]),
             ] as [String: Any],
         ]
     }
