@@ -98,7 +98,7 @@ let package = Package(
         // What every area plugs into: the configuration reader, the module protocol, the shared
         // clients, routes with the access each needs, the staff gate, JSON and HTML answers.
         .target(name: "HubKit", dependencies: [
-            "Identity", "LogModel", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo", "Spool",
+            "Identity", "LogModel", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo", "Spool", "Secrets",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import Secrets
 import Yams
 
 /// Reads settings from a YAML file and `ADMIN_*` environment variables (which win), remembering
@@ -131,21 +132,13 @@ public enum ConfigurationError: Error, CustomStringConvertible {
 }
 
 extension ConfigurationReader {
-    /// A secret as `check-config` and validation messages show it: passwords inside URLs and
-    /// conninfo strings masked, opaque secrets replaced whole.
+    /// A secret as `check-config` and validation messages show it: URLs and conninfo strings keep
+    /// everything but their passwords (`CredentialRedaction`, the one masking used everywhere);
+    /// opaque secrets (API keys, passwords) are replaced whole.
     public static func masked(_ value: String) -> String {
         guard !value.isEmpty else { return "" }
-        if let scheme = value.range(of: "://"), let at = value[scheme.upperBound...].lastIndex(of: "@") {
-            let userInfo = value[scheme.upperBound..<at]
-            if let colon = userInfo.firstIndex(of: ":") {
-                return String(value[..<value.index(after: colon)]) + "*****" + String(value[at...])
-            }
-            return value
-        }
-        if value.contains("password=") {
-            return value.replacingOccurrences(of: #"password=\S+"#, with: "password=*****", options: .regularExpression)
-        }
+        if let masked = CredentialRedaction.redactingCredentials(in: value) { return masked.text }
         if value.contains("://") { return value }
-        return "*****"
+        return CredentialRedaction.mask
     }
 }
