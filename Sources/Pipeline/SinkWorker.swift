@@ -174,7 +174,7 @@ public final class SinkWorker: Service, Sendable {
         var attempt = 0
         while !Task.isCancelled {
             do {
-                try reader.commit(through: offset)
+                try await reader.commit(through: offset)
                 return
             } catch {
                 attempt += 1
