@@ -100,7 +100,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The one executable: CLI commands and wiring only.
         .executableTarget(name: "admin", dependencies: [
-            "AdminServer", "Identity", "ClientPostgres", "LogModel",
+            "AdminServer", "Identity", "ClientPostgres", "LogModel", "Spool",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
