@@ -165,7 +165,7 @@ public struct DeliveryStateMachine: Sendable {
         guard case .delivering(var batch) = state, batch.step == .sending else { preconditionFailure("delivered while \(state)") }
         batch.sends += 1
         let sent = batch.pending
-        var again: [PendingEvent] = []
+        var again: [(item: PendingEvent, reason: String)] = []
         var resolved = 0
         var reason = ""
         for (offset, item) in sent.enumerated() {
@@ -176,9 +176,9 @@ public struct DeliveryStateMachine: Sendable {
                 resolved += 1
             case .reject(let why):
                 resolved += 1
-                batch.deadLetters.append(DeadLetterRequest(event: item.event, reason: why, attempts: item.failures + 1))
+                batch.deadLetters.append(DeadLetterRequest(event: item.event, reason: why, attempts: batch.sends))
             case .retry(let why):
-                again.append(item)
+                again.append((item, why))
                 reason = why
             }
         }
@@ -190,7 +190,7 @@ public struct DeliveryStateMachine: Sendable {
         // event is alone or was already singled out while its batch-mates went through.
         let blames = report.requestFailure == nil && report.items.count >= sent.count
         var kept: [PendingEvent] = []
-        for var item in again {
+        for (var item, itsReason) in again {
             let blamed = blames && (resolved > 0 || sent.count == 1 || item.failures > 0)
             if blamed {
                 item.failures += 1
@@ -199,9 +199,8 @@ public struct DeliveryStateMachine: Sendable {
             // Only a refusal of this event itself can end its retries: never an outage's.
             if blamed, let since = item.firstFailure,
                item.failures >= configuration.maxItemAttempts || now - since >= configuration.maxItemRetryAge {
-                let why = "gave up after \(item.failures) refusals over \(Self.seconds(now - since)) s "
-                    + "while the store accepted other events: \(reason)"
-                notices.append(.gaveUp(eventID: item.event.id, attempts: item.failures, reason: reason))
+                let why = "gave up after \(item.failures) refusals of this event alone over \(Self.seconds(now - since)) s: \(itsReason)"
+                notices.append(.gaveUp(eventID: item.event.id, attempts: item.failures, reason: itsReason))
                 batch.deadLetters.append(DeadLetterRequest(event: item.event, reason: why, attempts: item.failures))
             } else {
                 kept.append(item)

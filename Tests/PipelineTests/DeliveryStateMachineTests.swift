@@ -109,15 +109,18 @@ final class DeliveryStateMachineTests: XCTestCase {
     /// The bug: an event refused while its batch-mates went through held the sink for 24 h.
     func testAnEventRefusedAloneIsGivenUpAfterMaxAttemptsAndTheSinkMovesOn() {
         let a = event("a"), b = event("b")
-        var (machine, end) = delivering([a, b])
-        var action = machine.delivered(DeliveryReport(items: [.stored, .retry(reason: "es_rejected_execution")]), now: t0)
+        var (machine, end) = delivering([a, b, event("c")])
+        var action = machine.delivered(
+            DeliveryReport(items: [.stored, .retry(reason: "es_rejected_execution"), .reject(reason: "mapper_parsing_exception")]), now: t0)
+        XCTAssertEqual(action, .deadLetter(.init(event: event("c"), reason: "mapper_parsing_exception", attempts: 1)))
+        action = machine.deadLetterStored()
         for attempt in 2...3 {
             XCTAssertEqual(action, .wait(.upTo(.seconds(Int64(1 << (attempt - 2))))))
             XCTAssertEqual(machine.waited(now: t0), .send([b]))
             action = machine.delivered(DeliveryReport(items: [.retry(reason: "es_rejected_execution")]), now: t0 + .seconds(attempt))
         }
         let reason = try? XCTUnwrap(deadLetterReason(action))
-        XCTAssertTrue(reason?.hasPrefix("gave up after 3 refusals over 3 s") == true, reason ?? "\(action)")
+        XCTAssertTrue(reason?.hasPrefix("gave up after 3 refusals of this event alone over 3 s") == true, reason ?? "\(action)")
         XCTAssertTrue(reason?.contains("es_rejected_execution") == true)
         XCTAssertEqual(machine.deadLetterStored(), .commit(through: end))
         XCTAssertTrue(machine.takeNotices().contains(.gaveUp(eventID: "b", attempts: 3, reason: "es_rejected_execution")))
@@ -133,7 +136,7 @@ final class DeliveryStateMachineTests: XCTestCase {
         }
         _ = machine.waited(now: t0 + .seconds(61))
         let action = machine.delivered(DeliveryReport(items: [.retry(reason: "busy")]), now: t0 + .seconds(61))
-        XCTAssertTrue(deadLetterReason(action)?.hasPrefix("gave up after 3 refusals over 61 s") == true, "\(action)")
+        XCTAssertTrue(deadLetterReason(action)?.hasPrefix("gave up after 3 refusals of this event alone over 61 s") == true, "\(action)")
         XCTAssertEqual(machine.deadLetterStored(), .commit(through: end))
     }
 
