@@ -42,7 +42,10 @@ enum SegmentRecovery {
             let header = try readHeader(fd, path: path)
             guard case .valid = SegmentFormat.check(header, expectedBase: base) else {
                 let reason = if case let .invalid(why) = SegmentFormat.check(header, expectedBase: base) { why } else { "empty header" }
-                throw .corruptSegment(path: path, offset: base, reason: reason)
+                // A sealed segment the spool cannot trust must not keep the hub from starting:
+                // moved aside like a segment a reader finds corrupt, the next one follows the gap.
+                try quarantine(path: path, base: base, offset: base, reason: reason, paths: paths, logger: logger)
+                continue
             }
             try appendContiguous(entry(paths, base: base, fileBytes: size), to: &segments, paths: paths)
         }
@@ -141,6 +144,21 @@ enum SegmentRecovery {
                     + " segment files were removed or changed by hand")
         }
         segments.append(next)
+    }
+
+    /// Moves a sealed segment to `quarantine/` and says so at error: acknowledged events in it from
+    /// `offset` on reach no sink unless an operator acts.
+    static func quarantine(path: String, base: UInt64, offset: UInt64, reason: String, paths: SpoolPaths, logger: Logger,
+                           foundBy sink: String? = nil) throws(SpoolError) {
+        let target = paths.quarantined(base: base)
+        if try SystemIO.makeDirectory(paths.quarantine) { try SystemIO.syncDirectory(paths.root) }
+        try SystemIO.renameFile(path, to: target)
+        try SystemIO.syncDirectory(paths.segments)
+        try SystemIO.syncDirectory(paths.quarantine)
+        logger.error(
+            "spool: a segment failed verification and was moved to quarantine; readers go on with the next segment",
+            metadata: ["spool.segment": "\(path)", "spool.quarantined_as": "\(target)", "spool.offset": "\(offset)",
+                       "spool.reason": "\(reason)", "sink.name": "\(sink ?? "-")"])
     }
 
     /// Where the run of quarantined segments starting at `base` ends (`base` itself when there is none).

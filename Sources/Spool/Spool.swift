@@ -34,7 +34,8 @@
 // * Recovery. Segments are fsynced whole before the next is created, so only the last one can have
 //   a torn tail: it is verified record by record and cut at the first record whose length or
 //   checksum is wrong (those bytes were never acknowledged). Earlier segments get a header and
-//   size check, and must be contiguous. Cursors past the end are clamped to it.
+//   size check (a bad header: quarantined, see below), and must be contiguous. Cursors past the
+//   end are clamped to it.
 // * A `lock` file (flock) keeps a second process off the same directory.
 //
 // Invariants: every byte below the committed end is fsynced and verified on read; offsets handed

@@ -20,21 +20,13 @@ extension SpoolCore {
             }
             guard present else { return }  // another reader was first
             if active { throw .corruptSegment(path: segment.path, offset: offset, reason: reason) }
-            let target = paths.quarantined(base: segment.base)
-            if try SystemIO.makeDirectory(paths.quarantine) { try SystemIO.syncDirectory(paths.root) }
-            try SystemIO.renameFile(segment.path, to: target)
-            try SystemIO.syncDirectory(paths.segments)
-            try SystemIO.syncDirectory(paths.quarantine)
+            try SegmentRecovery.quarantine(path: segment.path, base: segment.base, offset: offset, reason: reason,
+                                           paths: paths, logger: logger, foundBy: sink)
             state.withLock { s in
                 s.segments.removeAll { $0.base == segment.base }
                 s.retainedBytes -= segment.fileBytes
                 s.skips[sink, default: SpoolReaderSkips()].quarantinedSegments += 1
             }
-            // ERROR: acknowledged events in it after `offset` reach no sink unless an operator acts.
-            logger.error(
-                "spool: a segment failed verification and was moved to quarantine; readers go on with the next segment",
-                metadata: ["spool.segment": "\(segment.path)", "spool.quarantined_as": "\(target)", "spool.offset": "\(offset)",
-                           "spool.segment_end": "\(segment.end)", "spool.reason": "\(reason)", "sink.name": "\(sink)"])
         }
     }
 

@@ -145,4 +145,25 @@ final class SpoolRecoveryTests: XCTestCase {
             guard case .corruptSegment = error as? SpoolError else { return XCTFail("\(error)") }
         }
     }
+
+    func testASealedSegmentWithABadHeaderIsQuarantinedAndTheSpoolStillOpens() async throws {
+        let written = try await writeSpool()
+        let directory = try copy(written, lastSegment: written.files[written.lastSegment]!)
+        let names = try segmentFiles(directory)
+        var first = written.files[names[0]]!
+        first[0] = UInt8(ascii: "X")  // bad magic
+        try first.write(to: URL(fileURLWithPath: directory + "/segments/" + names[0]))
+        let log = LogRecorder()
+
+        let spool = try Spool(configuration: configuration(directory), sinks: ["es"], logger: log.logger)
+        defer { spool.close() }
+
+        XCTAssertEqual(try segmentFiles(directory), Array(names.dropFirst()))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/quarantine/" + names[0]))
+        let line = try XCTUnwrap(log.all.first { $0.message.contains("quarantine") })
+        XCTAssertEqual(line.level, .error)
+        let records = try await readAll(try spool.reader(for: "es"))
+        XCTAssertEqual(records.first?.offset, UInt64(names[1].dropLast(4)), "reading starts after the gap")
+        XCTAssertEqual(records.last?.payload, written.payloads.last)
+    }
 }
