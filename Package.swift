@@ -133,7 +133,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The one executable: CLI commands and wiring only.
         .executableTarget(name: "admin", dependencies: [
-            "AdminServer", "HubKit", "Identity", "ClientPostgres", "LogModel",
+            "AdminServer", "HubKit", "Identity", "ClientPostgres", "LogModel", "Spool",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
@@ -163,6 +163,12 @@ let package = Package(
         .testTarget(name: "SinkMongoDBTests", dependencies: ["SinkMongoDB", "Sinks", "ClientMongo", "TestSupport", "LogModel"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "ClientPostgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PipelineTests", dependencies: [
+            "Pipeline", "Spool", "Sinks", "SinkElasticsearch", "ClientHTTP", "LogModel", "ClientPostgres", "Intake", "Transforms",
+            "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: [
             "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel",
         ], swiftSettings: swiftSettings),

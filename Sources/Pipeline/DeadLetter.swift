@@ -6,9 +6,13 @@ public struct DeadLetter: Sendable, Equatable {
     public var reason: String
     public var attempts: Int
     public var timestampMillis: Int64
-    /// The stored document exactly as the sink was given it.
-    public var eventJSON: String
+    /// The stored document exactly as the sink was given it: usually JSON, but an undecodable spool
+    /// record is kept byte for byte (it may hold NUL bytes or invalid UTF-8).
+    public var eventBytes: [UInt8]
     public var createdAt: String
     public var replayedAt: String?
     public var replayCount: Int
+
+    /// The payload as text for display (invalid UTF-8 shows as U+FFFD); replay uses `eventBytes`.
+    public var eventJSON: String { String(decoding: eventBytes, as: UTF8.self) }
 }

@@ -17,14 +17,16 @@ public final class DeadLetterStore: Sendable {
         self.logger = logger
     }
 
+    /// Parameters travel in libpq's text format, where a NUL ends the value: the payload goes as
+    /// bytea's hex form (`\x…`), and NULs are taken out of the text columns.
     public func add(sink: String, event: SpooledEvent, reason: String, attempts: Int) async throws {
         _ = try await database.query(
             """
-            INSERT INTO dead_letters (sink, event_id, reason, attempts, timestamp_millis, event_json)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO dead_letters (sink, event_id, reason, attempts, timestamp_millis, event_bytes)
+            VALUES ($1, $2, $3, $4, $5, $6::bytea)
             """,
-            [sink, event.id, String(reason.prefix(4000)), String(attempts), String(event.timestampMillis),
-             String(decoding: event.json, as: UTF8.self)])
+            [sink, Self.text(event.id), Self.text(String(reason.prefix(4000))), String(attempts), String(event.timestampMillis),
+             ByteaHex.encode(event.json)])
     }
 
     /// Newest first. `beforeID` pages backwards: pass the smallest id of the previous page.
@@ -66,7 +68,7 @@ public final class DeadLetterStore: Sendable {
         let letters = try rows.compactMap(Self.deadLetter(from:))
         guard !letters.isEmpty else { return 0 }
         let payloads = letters.map {
-            SpooledEvent(id: $0.eventID, timestampMillis: $0.timestampMillis, target: $0.sink, json: Array($0.eventJSON.utf8)).encoded()
+            SpooledEvent(id: $0.eventID, timestampMillis: $0.timestampMillis, target: $0.sink, json: $0.eventBytes).encoded()
         }
         _ = try await spool.append(payloads)
         _ = try await database.query(
@@ -76,9 +78,15 @@ public final class DeadLetterStore: Sendable {
         return letters.count
     }
 
-    static let columns = "id, sink, event_id, reason, attempts, timestamp_millis, event_json, replay_count, " +
+    /// Rows written before migration 200 (or by an older node during an upgrade) have only event_json.
+    static let columns = "id, sink, event_id, reason, attempts, timestamp_millis, replay_count, " +
+        "encode(coalesce(event_bytes, convert_to(event_json, 'UTF8')), 'hex') AS event_hex, " +
         "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS created_at, " +
         "to_char(replayed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS replayed_at"
+
+    private static func text(_ value: String) -> String {
+        value.contains("\0") ? String(value.unicodeScalars.filter { $0 != "\0" }.map(Character.init)) : value
+    }
 
     static func deadLetter(from row: PostgresRow) throws -> DeadLetter? {
         guard let id = try row.int("id"), let sink = try row.string("sink"), let eventID = try row.string("event_id") else { return nil }
@@ -86,7 +94,7 @@ public final class DeadLetterStore: Sendable {
             id: Int64(id), sink: sink, eventID: eventID, reason: try row.string("reason") ?? "",
             attempts: try row.int("attempts") ?? 0,
             timestampMillis: Int64(try row.int("timestamp_millis") ?? 0),
-            eventJSON: try row.string("event_json") ?? "", createdAt: try row.string("created_at") ?? "",
+            eventBytes: try ByteaHex.decode(row.string("event_hex") ?? ""), createdAt: try row.string("created_at") ?? "",
             replayedAt: try row.string("replayed_at"), replayCount: try row.int("replay_count") ?? 0)
     }
 }

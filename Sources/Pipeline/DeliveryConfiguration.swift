@@ -8,19 +8,36 @@ public struct DeliveryConfiguration: Sendable, Equatable {
     /// How long a worker waits for more events before sending a short batch.
     public var batchMaxWait: Duration
     public var retry: RetryPolicy
-    /// An item the store keeps refusing transiently *while it accepts others* goes to the dead
-    /// letters after this long. A store that refuses everything (down) is retried without limit:
-    /// the spool holds the events, nothing is given up.
+    /// An item the store keeps refusing transiently *about that item* (not the whole request) goes to
+    /// the dead letters once its first such refusal is this old (`delivery.max_item_retry_age`)…
     public var maxItemRetryAge: Duration
+    /// …or once it was refused this many times (`delivery.max_item_attempts`), whichever comes first.
+    /// A store that refuses whole requests (down, overloaded, bad credentials) is retried without
+    /// limit: the spool holds the events, nothing is given up.
+    public var maxItemAttempts: Int
+    /// Failed dead-letter writes (PostgreSQL down) tried at the growing backoff before the worker
+    /// says at error level that it holds its sink and goes on trying at the backoff cap.
+    public var deadLetterAttemptsBeforeHolding: Int
+
+    /// 20 attempts: the backoff ceilings (0.5 s doubling to the 30 s cap) add up to about 7.5 min,
+    /// with full jitter about 4 min on average — longer than an Elasticsearch node restart or a
+    /// MongoDB election (seconds to a couple of minutes), short enough that one poisoned event does
+    /// not fill the spool: at the default 2 GiB it leaves room for ~5 MB/s of intake meanwhile.
+    public static let defaultMaxItemAttempts = 20
+    /// 10 min bounds the same hold when waits are longer than the backoff (server `Retry-After`, a larger cap).
+    public static let defaultMaxItemRetryAge: Duration = .seconds(600)
 
     public init(
         batchMaxEvents: Int = 1000, batchMaxBytes: Int = 5 << 20, batchMaxWait: Duration = .milliseconds(500),
-        retry: RetryPolicy = RetryPolicy(), maxItemRetryAge: Duration = .seconds(24 * 3600)
+        retry: RetryPolicy = RetryPolicy(), maxItemRetryAge: Duration = DeliveryConfiguration.defaultMaxItemRetryAge,
+        maxItemAttempts: Int = DeliveryConfiguration.defaultMaxItemAttempts, deadLetterAttemptsBeforeHolding: Int = 5
     ) {
         self.batchMaxEvents = batchMaxEvents
         self.batchMaxBytes = batchMaxBytes
         self.batchMaxWait = batchMaxWait
         self.retry = retry
         self.maxItemRetryAge = maxItemRetryAge
+        self.maxItemAttempts = maxItemAttempts
+        self.deadLetterAttemptsBeforeHolding = deadLetterAttemptsBeforeHolding
     }
 }

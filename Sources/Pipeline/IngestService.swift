@@ -31,7 +31,7 @@ public final class IngestService: Sendable {
         body: ByteBuffer, contentType: String?, contentEncoding: String?, context: IngestContext,
         admit: (Int) -> Int? = { _ in nil }
     ) async throws(IngestFailure) -> IngestReceipt {
-        let batch: IngestBatch
+        var batch: IngestBatch
         do {
             batch = try BodyDecoder.decodeAndNormalize(body, contentType: contentType, contentEncoding: contentEncoding,
                                                        limits: limits, normalizer: normalizer, context: context)
@@ -39,6 +39,7 @@ public final class IngestService: Sendable {
             count(rejectedReason: error.code, by: 1)
             throw .invalidRequest(error)
         }
+        let payloads = batch.spoolRecords(limit: spool.maxRecordBytes, maxReportedErrors: limits.maxReportedErrors)
         for (code, n) in batch.rejectedByCode { count(rejectedReason: code, by: n) }
         if batch.redactions > 0 { redactionsCounter.increment(by: batch.redactions) }
 
@@ -49,7 +50,6 @@ public final class IngestService: Sendable {
             count(rejectedReason: "rate_limited", by: batch.events.count)
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
-        let payloads = batch.events.map { $0.spoolRecord() }
         do {
             _ = try await spool.append(payloads)
         } catch {

@@ -1,8 +1,9 @@
-public import ClientPostgres
+import ClientPostgres
 
-/// The pipeline area's PostgreSQL tables: dead letters (2, from before areas had ranges), then 200...
+/// The pipeline's PostgreSQL tables: dead letters. Versions 2 and 200-299 (see `SchemaMigration`).
 public enum PipelineSchema {
     public static let migrations: [SchemaMigration] = [
+        // Released; copied unchanged from the hub's original list.
         SchemaMigration(version: 2, name: "dead letters", statements: [
             """
             CREATE TABLE dead_letters (
@@ -19,6 +20,15 @@ public enum PipelineSchema {
             )
             """,
             "CREATE INDEX dead_letters_pending ON dead_letters (sink, id) WHERE replayed_at IS NULL",
+        ]),
+        // A text column cannot hold a NUL byte or invalid UTF-8, and an undecodable spool record can
+        // carry both: such a dead letter could never be written and held its sink for good. The
+        // payload is kept as bytes from now on; event_json stays (nullable) so rows written by a
+        // hub node of the previous version during a rolling upgrade are still read.
+        SchemaMigration(version: 200, name: "dead letters keep the payload as bytes", statements: [
+            "ALTER TABLE dead_letters ADD COLUMN event_bytes bytea",
+            "UPDATE dead_letters SET event_bytes = convert_to(event_json, 'UTF8')",
+            "ALTER TABLE dead_letters ALTER COLUMN event_json DROP NOT NULL",
         ]),
     ]
 }

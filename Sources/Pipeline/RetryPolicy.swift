@@ -12,13 +12,31 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The wait before attempt `attempt + 1` (attempt counts from 1).
-    public func delay(afterAttempt attempt: Int, serverHintSeconds: Double? = nil) -> Duration {
+    public func backoff(afterAttempt attempt: Int, serverHintSeconds: Double? = nil) -> Backoff {
         if let hint = serverHintSeconds, hint > 0 {
-            return min(.milliseconds(Int64(hint * 1000)), maximum)
+            return .exactly(min(.milliseconds(Int64(hint * 1000)), maximum))
         }
         let exponent = min(max(attempt - 1, 0), 30)
-        let ceiling = min(initial * (1 << exponent), maximum)
-        let ceilingMillis = max(Int64(ceiling / .milliseconds(1)), 1)
-        return .milliseconds(Int64.random(in: 1...ceilingMillis))
+        return .upTo(min(initial * (1 << exponent), maximum))
+    }
+
+    /// The slow, steady pace for what only an operator can fix: no point in trying faster.
+    public var slowest: Backoff { .exactly(maximum) }
+}
+
+/// How long to wait; the jitter is drawn only when the wait starts, so decisions stay deterministic.
+public enum Backoff: Sendable, Equatable {
+    /// Full jitter: uniform in (0, ceiling].
+    case upTo(Duration)
+    case exactly(Duration)
+
+    public func duration<R: RandomNumberGenerator>(using random: inout R) -> Duration {
+        switch self {
+        case .exactly(let wait):
+            return wait
+        case .upTo(let ceiling):
+            let ceilingMillis = max(Int64(ceiling / .milliseconds(1)), 1)
+            return .milliseconds(Int64.random(in: 1...ceilingMillis, using: &random))
+        }
     }
 }

@@ -6,10 +6,10 @@ import Sinks
 import Spool
 import Synchronization
 
-/// Moves events from the spool to one sink: read a batch after the sink's cursor, deliver it,
-/// retry what the store refused transiently, dead-letter what it refused for good, and only then
-/// advance the cursor. A crash anywhere before the cursor moves means the batch is sent again,
-/// which the store absorbs (`_id` = event id), so delivery is at-least-once and storage exactly-once.
+/// Moves events from the spool to one sink by executing what `DeliveryStateMachine` decides: read a
+/// batch after the sink's cursor, deliver it, retry, dead-letter, and only then advance the cursor.
+/// A crash anywhere before the cursor moves means the batch is sent again, which the store absorbs
+/// (`_id` = event id), so delivery is at-least-once and storage exactly-once.
 public final class SinkWorker: Service, Sendable {
     public let sink: any Sink
     private let reader: SpoolReader
@@ -21,6 +21,8 @@ public final class SinkWorker: Service, Sendable {
     private let delivered: Counter
     private let retried: Counter
     private let deadLettered: Counter
+    private let deadLetterFailures: Counter
+    private let spoolCounters: SpoolReaderCounters
 
     public init(sink: any Sink, reader: SpoolReader, deadLetters: DeadLetterStore, configuration: DeliveryConfiguration, logger: Logger) {
         self.sink = sink
@@ -34,6 +36,8 @@ public final class SinkWorker: Service, Sendable {
         delivered = Counter(label: "admin_sink_delivered_total", dimensions: dimensions)
         retried = Counter(label: "admin_sink_retried_total", dimensions: dimensions)
         deadLettered = Counter(label: "admin_sink_dead_lettered_total", dimensions: dimensions)
+        deadLetterFailures = Counter(label: "admin_sink_dead_letter_failures_total", dimensions: dimensions)
+        spoolCounters = SpoolReaderCounters(sink: sink.name)
     }
 
     /// The worker's view of its store, for `/readyz`.
@@ -46,154 +50,101 @@ public final class SinkWorker: Service, Sendable {
     }
 
     private func loop() async {
-        await prepareUntilReady()
+        var machine = DeliveryStateMachine(sink: sink.name, configuration: configuration)
+        var random = SystemRandomNumberGenerator()
+        var action = machine.start()
         while !Task.isCancelled {
-            let records: [SpoolRecord]
-            do {
-                records = try await reader.read(maxRecords: configuration.batchMaxEvents, maxBytes: configuration.batchMaxBytes,
-                                                wait: configuration.batchMaxWait)
-            } catch {
-                logger.error("cannot read the spool", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
-                continue
-            }
-            guard let last = records.last else { continue }
-            await deliver(records)
-            guard !Task.isCancelled else { return }
-            await commit(through: last.nextOffset)
-        }
-    }
-
-    private func prepareUntilReady() async {
-        var attempt = 0
-        while !Task.isCancelled {
-            do {
-                try await sink.prepare()
-                setState(.ready, error: nil)
-                logger.info("sink ready")
-                return
-            } catch {
-                attempt += 1
-                setState(.unavailable, error: error.description)
-                logger.warning("sink not ready; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
-                try? await Task.sleep(for: configuration.retry.delay(afterAttempt: attempt))
-            }
-        }
-    }
-
-    /// Delivers one batch completely: returns when every event is stored or dead-lettered, or on cancellation.
-    private func deliver(_ records: [SpoolRecord]) async {
-        var pending: [SpooledEvent] = []
-        pending.reserveCapacity(records.count)
-        for record in records {
-            do {
-                let event = try SpooledEvent(decoding: record.payload)
-                if event.isMeant(for: sink.name) { pending.append(event) }
-            } catch {
-                // Only a bug or disk corruption that passed the checksum gets here; keep the bytes.
-                let event = SpooledEvent(id: "spool-offset-\(record.offset)", timestampMillis: 0, json: record.payload)
-                await deadLetter(event, reason: "undecodable spool record: \(error)", attempts: 0)
-            }
-        }
-        var attempt = 0
-        var firstPartialFailure: ContinuousClock.Instant?
-        while !pending.isEmpty, !Task.isCancelled {
-            attempt += 1
-            let started = ContinuousClock.now
-            let report = await sink.deliver(pending)
-            logger.debug("batch sent", metadata: [
-                "events": "\(pending.count)", "attempt": "\(attempt)", "elapsed": "\(ContinuousClock.now - started)",
-            ])
-            var again: [SpooledEvent] = []
-            var lastReason = ""
-            var deliveredNow = 0
-            for (event, outcome) in zip(pending, report.items) {
-                switch outcome {
-                case .stored, .alreadyStored:
-                    deliveredNow += 1
-                case .reject(let reason):
-                    await deadLetter(event, reason: reason, attempts: attempt)
-                case .retry(let reason):
-                    again.append(event)
-                    lastReason = reason
+            switch action {
+            case .prepare:
+                do {
+                    try await sink.prepare()
+                    action = machine.prepared()
+                } catch {
+                    action = machine.prepareFailed(error)
                 }
-            }
-            // A sink that answers with fewer items than it was given broke its promise; retry the rest.
-            if report.items.count < pending.count {
-                again.append(contentsOf: pending[report.items.count...])
-                lastReason = "sink answered for \(report.items.count) of \(pending.count) events"
-            }
-            delivered.increment(by: deliveredNow)
-            if again.isEmpty {
-                if attempt > 1 { logger.info("delivery recovered", metadata: ["attempts": "\(attempt)"]) }
-                setState(.ready, error: nil)
-                return
-            }
-            retried.increment(by: again.count)
-            let storeAnswered = deliveredNow > 0 || again.count < pending.count
-            if storeAnswered {
-                let since = firstPartialFailure ?? .now
-                firstPartialFailure = since
-                if ContinuousClock.now - since > configuration.maxItemRetryAge {
-                    for event in again {
-                        await deadLetter(event, reason: "gave up after \(attempt) attempts: \(lastReason)", attempts: attempt)
-                    }
-                    return
+            case .read:
+                do {
+                    let records = try await reader.read(maxRecords: configuration.batchMaxEvents, maxBytes: configuration.batchMaxBytes,
+                                                        wait: configuration.batchMaxWait)
+                    spoolCounters.record(reader.skips)
+                    action = machine.recordsRead(records, now: .now)
+                } catch {
+                    action = machine.readFailed(error)
                 }
+            case .send(let events):
+                let report = await sink.deliver(events)
+                action = machine.delivered(report, now: .now)
+            case .deadLetter(let letter):
+                do {
+                    try await deadLetters.add(sink: sink.name, event: letter.event, reason: letter.reason, attempts: letter.attempts)
+                    action = machine.deadLetterStored()
+                } catch {
+                    action = machine.deadLetterFailed("\(error)")
+                }
+            case .commit(let offset):
+                do {
+                    try await reader.commit(through: offset)
+                    action = machine.committed()
+                } catch {
+                    action = machine.commitFailed(error)
+                }
+            case .wait(let backoff):
+                try? await Task.sleep(for: backoff.duration(using: &random))
+                guard !Task.isCancelled else { break }
+                action = machine.waited(now: .now)
             }
-            setState(.retrying, error: lastReason)
-            let wait = configuration.retry.delay(afterAttempt: attempt, serverHintSeconds: report.retryAfterSeconds)
-            if attempt == 1 || attempt % 10 == 0 {
-                logger.warning("delivery failed; retrying", metadata: [
-                    "events": "\(again.count)", "attempt": "\(attempt)", "reason": "\(lastReason)", "wait": "\(wait)",
-                ])
-            }
-            try? await Task.sleep(for: wait)
-            pending = again
+            let current = machine.status
+            status.withLock { $0 = current }
+            for notice in machine.takeNotices() { report(notice) }
         }
     }
 
-    /// Dead letters must be written before the cursor moves past the event: retry until PostgreSQL takes it.
-    private func deadLetter(_ event: SpooledEvent, reason: String, attempts: Int) async {
-        var attempt = 0
-        while !Task.isCancelled {
-            do {
-                try await deadLetters.add(sink: sink.name, event: event, reason: reason, attempts: attempts)
-                deadLettered.increment()
-                logger.warning("event dead-lettered", metadata: ["event.id": "\(event.id)", "reason": "\(reason)"])
-                return
-            } catch {
-                attempt += 1
-                logger.error("cannot store a dead letter; holding the batch", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: configuration.retry.delay(afterAttempt: attempt))
+    /// Log levels as a promise: warning = unexpected, nothing lost; error = an operator must act.
+    private func report(_ notice: DeliveryStateMachine.Notice) {
+        switch notice {
+        case .ready:
+            logger.info("sink ready")
+        case let .prepareFailed(kind, message, attempt):
+            if kind == .configuration {
+                // Every 10th time, so the log says it again while nobody has fixed it.
+                if attempt == 1 || attempt % 10 == 0 {
+                    logger.error("sink refuses the hub's configuration; an operator must fix it, retrying slowly",
+                                 metadata: ["error": "\(message)", "attempt": "\(attempt)"])
+                }
+            } else {
+                logger.warning("sink not ready; will retry", metadata: ["error": "\(message)", "attempt": "\(attempt)"])
             }
-        }
-    }
-
-    private func commit(through offset: UInt64) async {
-        var attempt = 0
-        while !Task.isCancelled {
-            do {
-                try reader.commit(through: offset)
-                return
-            } catch {
-                attempt += 1
-                logger.error("cannot persist the sink cursor", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: configuration.retry.delay(afterAttempt: attempt))
+        case let .delivered(count):
+            delivered.increment(by: count)
+        case let .retrying(events, attempt, reason, kind):
+            retried.increment(by: events)
+            guard attempt == 1 || attempt % 10 == 0 else { return }
+            let metadata: Logger.Metadata = ["events": "\(events)", "attempt": "\(attempt)", "reason": "\(reason)"]
+            if kind == .configuration {
+                logger.error("the store refuses the hub's configuration; an operator must fix it, retrying slowly", metadata: metadata)
+            } else {
+                logger.warning("delivery failed; retrying", metadata: metadata)
             }
+        case let .recovered(attempts):
+            logger.info("delivery recovered", metadata: ["attempts": "\(attempts)"])
+        case let .gaveUp(eventID, attempts, reason):
+            logger.error("gave up on an event the store keeps refusing while it accepts others; it goes to the dead letters",
+                         metadata: ["event.id": "\(eventID)", "attempts": "\(attempts)", "reason": "\(reason)"])
+        case let .deadLettered(eventID, reason):
+            deadLettered.increment()
+            logger.warning("event dead-lettered", metadata: ["event.id": "\(eventID)", "reason": "\(reason)"])
+        case let .deadLetterFailed(attempt, error, holding):
+            deadLetterFailures.increment()
+            if holding {
+                logger.error("cannot store a dead letter; the sink holds its cursor until PostgreSQL takes it",
+                             metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+            } else {
+                logger.warning("cannot store a dead letter; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+            }
+        case let .commitFailed(attempt, error):
+            logger.error("cannot persist the sink cursor", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+        case let .readFailed(error):
+            logger.error("cannot read the spool", metadata: ["error": "\(error)"])
         }
     }
-
-    private func setState(_ state: SinkState, error: String?) {
-        status.withLock {
-            $0.state = state
-            $0.lastError = error
-        }
-    }
-}
-
-/// A snapshot of a sink worker's health.
-public struct SinkStatus: Sendable {
-    public var state: SinkState = .starting
-    public var lastError: String?
 }

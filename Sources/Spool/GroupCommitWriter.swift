@@ -61,6 +61,7 @@ final class GroupCommitWriter {
             start = end
         }
         if rolledOver { core.deleteConsumedSegments() }
+        core.enforceLagBounds()
     }
 
     private func write(_ run: ArraySlice<PendingAppend>) throws(SpoolError) {

@@ -42,16 +42,19 @@ enum SegmentRecovery {
             let header = try readHeader(fd, path: path)
             guard case .valid = SegmentFormat.check(header, expectedBase: base) else {
                 let reason = if case let .invalid(why) = SegmentFormat.check(header, expectedBase: base) { why } else { "empty header" }
-                throw .corruptSegment(path: path, offset: base, reason: reason)
+                // A sealed segment the spool cannot trust must not keep the hub from starting:
+                // moved aside like a segment a reader finds corrupt, the next one follows the gap.
+                try quarantine(path: path, base: base, offset: base, reason: reason, paths: paths, logger: logger)
+                continue
             }
-            try appendContiguous(entry(paths, base: base, fileBytes: size), to: &segments)
+            try appendContiguous(entry(paths, base: base, fileBytes: size), to: &segments, paths: paths)
         }
 
         let path = paths.segment(base: lastBase)
         let fd = try SystemIO.openFile(path, O_RDWR)
         do throws(SpoolError) {
             let fileBytes = try recoverLast(fd: fd, path: path, base: lastBase, logger: logger)
-            try appendContiguous(entry(paths, base: lastBase, fileBytes: fileBytes), to: &segments)
+            try appendContiguous(entry(paths, base: lastBase, fileBytes: fileBytes), to: &segments, paths: paths)
         } catch {
             SystemIO.closeFile(fd)
             throw error
@@ -129,17 +132,42 @@ enum SegmentRecovery {
         return Array(header[0..<count])
     }
 
-    private static func appendContiguous(_ next: SegmentEntry, to segments: inout [SegmentEntry]) throws(SpoolError) {
+    private static func appendContiguous(_ next: SegmentEntry, to segments: inout [SegmentEntry], paths: SpoolPaths) throws(SpoolError) {
         if next.fileBytes < Int64(SegmentFormat.headerSize) {
             throw .corruptSegment(path: next.path, offset: next.base, reason: "file is shorter than a segment header")
         }
-        if let previous = segments.last, previous.end != next.base {
+        // The one gap allowed: where corrupt segments were moved to quarantine/ (readers skip it).
+        if let previous = segments.last, previous.end != next.base, quarantinedRun(from: previous.end, paths: paths) != next.base {
             throw .corruptSegment(
                 path: next.path, offset: next.base,
                 reason: "previous segment ends at offset \(previous.end) but this one starts at \(next.base);"
                     + " segment files were removed or changed by hand")
         }
         segments.append(next)
+    }
+
+    /// Moves a sealed segment to `quarantine/` and says so at error: acknowledged events in it from
+    /// `offset` on reach no sink unless an operator acts.
+    static func quarantine(path: String, base: UInt64, offset: UInt64, reason: String, paths: SpoolPaths, logger: Logger,
+                           foundBy sink: String? = nil) throws(SpoolError) {
+        let target = paths.quarantined(base: base)
+        if try SystemIO.makeDirectory(paths.quarantine) { try SystemIO.syncDirectory(paths.root) }
+        try SystemIO.renameFile(path, to: target)
+        try SystemIO.syncDirectory(paths.segments)
+        try SystemIO.syncDirectory(paths.quarantine)
+        logger.error(
+            "spool: a segment failed verification and was moved to quarantine; readers go on with the next segment",
+            metadata: ["spool.segment": "\(path)", "spool.quarantined_as": "\(target)", "spool.offset": "\(offset)",
+                       "spool.reason": "\(reason)", "sink.name": "\(sink ?? "-")"])
+    }
+
+    /// Where the run of quarantined segments starting at `base` ends (`base` itself when there is none).
+    private static func quarantinedRun(from base: UInt64, paths: SpoolPaths) -> UInt64 {
+        var end = base
+        while let size = SystemIO.fileSizeIfExists(paths.quarantined(base: end)), size > Int64(SegmentFormat.headerSize) {
+            end += UInt64(size - Int64(SegmentFormat.headerSize))
+        }
+        return end
     }
 
     private static func entry(_ paths: SpoolPaths, base: UInt64, fileBytes: Int64) -> SegmentEntry {

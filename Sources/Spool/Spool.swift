@@ -23,12 +23,19 @@
 //   group) with pread. Each sink's cursor is persisted in `<directory>/cursors/<sink>.cursor` by
 //   write-temp, fsync, rename, fsync-directory; after a restart reading resumes there, so delivery
 //   is at-least-once. A segment is deleted once every registered sink's cursor is past its end;
-//   the active segment never is. Nothing retained is ever dropped to make room. The cursor file of
-//   a sink no longer configured is left alone and holds nothing back.
+//   the active segment never is. A `block` sink (the stores) never loses a record: the spool waits
+//   for it up to `maxBytes`. A `drop_oldest` sink (best-effort consumers) that lags more than its
+//   bound has its cursor moved forward by whole segments, counted and logged, so it never holds
+//   back intake. The cursor file of a sink no longer configured is left alone and holds nothing back.
+// * Blocking file work of readers (pread, cursor fsyncs, deletion) runs on the spool's own threads.
+// * A sealed segment whose acknowledged data fails its checksum is moved to `<directory>/quarantine/`
+//   (logged at error with path and offset) and readers go on with the next one; recovery accepts
+//   the gap only where the quarantined file accounts for it.
 // * Recovery. Segments are fsynced whole before the next is created, so only the last one can have
 //   a torn tail: it is verified record by record and cut at the first record whose length or
 //   checksum is wrong (those bytes were never acknowledged). Earlier segments get a header and
-//   size check, and must be contiguous. Cursors past the end are clamped to it.
+//   size check (a bad header: quarantined, see below), and must be contiguous. Cursors past the
+//   end are clamped to it.
 // * A `lock` file (flock) keeps a second process off the same directory.
 //
 // Invariants: every byte below the committed end is fsynced and verified on read; offsets handed
@@ -48,10 +55,9 @@ public final class Spool: Sendable {
     /// hold segments back from deletion; each gets one reader.
     public init(configuration: SpoolConfiguration, sinks: [String], logger: Logger) throws(SpoolError) {
         let core = try SpoolCore(configuration: configuration, sinks: sinks, logger: logger)
-        let cursors = core.state.withLock { $0.cursors }
         var readers = [String: SpoolReader]()
-        for sink in sinks {
-            readers[sink] = SpoolReader(sink: sink, core: core, cursor: cursors[sink] ?? 0)
+        for (sink, cursor) in core.sinkCursors {
+            readers[sink] = SpoolReader(sink: sink, core: core, cursor: cursor)
         }
         self.core = core
         self.readers = readers
@@ -60,6 +66,9 @@ public final class Spool: Sendable {
     deinit {
         core.close()
     }
+
+    /// The largest payload `append` takes.
+    public var maxRecordBytes: Int { core.configuration.maxRecordBytes }
 
     /// Appends `payloads` as consecutive records and returns their global offsets. Returns only once
     /// all of them are fsynced: an answer means durable. Concurrent calls are grouped into one fsync.

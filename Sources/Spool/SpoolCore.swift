@@ -23,15 +23,17 @@ final class SpoolCore: Sendable {
     let deletion = Mutex<Void>(())
     /// The descriptor holding the directory lock; nil once closed.
     private let lockFD: Mutex<Int32?>
+    /// Every registered sink's persisted cursor and lag policy.
+    let sinkCursors: [String: SinkCursor]
+    /// Where readers do their blocking file work: one thread per sink, so one sink's fsync never waits for another's.
+    let io: BlockingIOThreads
 
     init(configuration: SpoolConfiguration, sinks: [String], logger: Logger) throws(SpoolError) {
-        try configuration.validate()
+        do { try configuration.validate() } catch { throw .invalidConfiguration(error) }
         var seen = Set<String>()
         for sink in sinks {
             guard CursorStore.isValidSinkName(sink) else { throw .invalidSinkName(sink) }
-            guard seen.insert(sink).inserted else {
-                throw .invalidConfiguration(key: "sinks", reason: "sink '\(sink)' is listed twice")
-            }
+            guard seen.insert(sink).inserted else { throw .invalidConfiguration(.duplicateSink(sink)) }
         }
         let paths = SpoolPaths(root: configuration.directory)
         try Self.makeDirectories(paths.root)
@@ -65,6 +67,12 @@ final class SpoolCore: Sendable {
         self.cursorStore = store
         self.lockFD = Mutex(lockFD)
         self.state = Mutex(SpoolState(segments: recovered.segments, cursors: cursors))
+        var sinkCursors = [String: SinkCursor]()
+        for sink in sinks {
+            sinkCursors[sink] = SinkCursor(sink: sink, policy: configuration.policy(for: sink), offset: cursors[sink] ?? 0)
+        }
+        self.sinkCursors = sinkCursors
+        self.io = BlockingIOThreads(count: sinks.count, name: "spool-io")
 
         let active = recovered.segments[recovered.segments.count - 1]
         let activeFD = recovered.activeFD
@@ -222,6 +230,7 @@ final class SpoolCore: Sendable {
         if wake { writerWakeup.signal() }
         for waiter in waiters { waiter.resume() }
         writerRunning.wait()
+        io.shutdown()
         lockFD.withLock { fd in
             if let open = fd {
                 SystemIO.closeFile(open)

@@ -26,10 +26,12 @@ public enum SpoolError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidSinkName(String)
     /// `commit(through:)` was given an offset outside what the reader has read.
     case cursorOutOfRange(sink: String, offset: UInt64, validRange: ClosedRange<UInt64>)
-    /// A configuration value is unusable; `key` names the setting.
-    case invalidConfiguration(key: String, reason: String)
+    /// A configuration value is unusable.
+    case invalidConfiguration(SpoolConfigurationError)
     /// Another process (or another `Spool` in this one) has this directory open.
     case locked(path: String)
+    /// `skip` named a segment the spool does not hold.
+    case noSuchSegment(base: UInt64, retained: [UInt64])
 
     /// A fixed, low-cardinality code for metrics and logs (never the message).
     public var code: String {
@@ -44,6 +46,7 @@ public enum SpoolError: Error, Equatable, Sendable, CustomStringConvertible {
         case .cursorOutOfRange: "cursor_out_of_range"
         case .invalidConfiguration: "invalid_configuration"
         case .locked: "spool_locked"
+        case .noSuchSegment: "no_such_segment"
         }
     }
 
@@ -53,9 +56,9 @@ public enum SpoolError: Error, Equatable, Sendable, CustomStringConvertible {
             return "spool: \(operation) \(path) failed: \(Self.errnoText(code)) (errno \(code))"
         case let .full(used, limit, retry):
             return "spool is full: \(used) bytes retained or queued, limit \(limit) bytes; a sink is lagging or down."
-                + " Retry in \(retry) s, or raise the spool's maxBytes"
+                + " Retry in \(retry) s, or raise the spool bound"
         case let .recordTooLarge(bytes, limit):
-            return "spool record of \(bytes) bytes exceeds the limit of \(limit) bytes (maxRecordBytes)"
+            return "spool record of \(bytes) bytes exceeds the largest record the spool takes (\(limit) bytes)"
         case .closed:
             return "spool is closed"
         case let .corruptSegment(path, offset, reason):
@@ -67,10 +70,13 @@ public enum SpoolError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .cursorOutOfRange(sink, offset, range):
             return "sink '\(sink)' cannot commit offset \(offset): it must lie between its committed cursor and its"
                 + " read position (\(range.lowerBound)...\(range.upperBound))"
-        case let .invalidConfiguration(key, reason):
-            return "invalid spool configuration '\(key)': \(reason)"
+        case let .invalidConfiguration(error):
+            return "invalid spool configuration: \(error)"
         case let .locked(path):
             return "spool directory is in use by another process (lock held on \(path))"
+        case let .noSuchSegment(base, retained):
+            return "the spool holds no segment starting at offset \(base); it holds: "
+                + (retained.isEmpty ? "none" : retained.map(String.init).joined(separator: ", "))
         }
     }
 

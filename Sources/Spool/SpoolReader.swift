@@ -17,8 +17,8 @@ public final class SpoolReader: Sendable {
     public let sink: String
     private let core: SpoolCore
     private let position: Mutex<ReadPosition>
-    /// The persisted cursor; its lock also serialises cursor file writes so an older value never lands last.
-    private let committed: Mutex<UInt64>
+    /// The persisted cursor, shared with the spool (which moves it for a lagging `drop_oldest` sink).
+    private let cursor: SinkCursor
 
     private struct ReadPosition {
         var offset: UInt64
@@ -31,11 +31,11 @@ public final class SpoolReader: Sendable {
     private static let maxChunkBytes = 4 << 20
     private static let minChunkBytes = 64 << 10
 
-    init(sink: String, core: SpoolCore, cursor: UInt64) {
+    init(sink: String, core: SpoolCore, cursor: SinkCursor) {
         self.sink = sink
         self.core = core
-        self.position = Mutex(ReadPosition(offset: cursor))
-        self.committed = Mutex(cursor)
+        self.cursor = cursor
+        self.position = Mutex(ReadPosition(offset: cursor.persisted.withLock { $0 }))
     }
 
     deinit {
@@ -44,25 +44,33 @@ public final class SpoolReader: Sendable {
         }
     }
 
-    /// The persisted cursor: every record before it has been delivered by this sink.
-    public var committedOffset: UInt64 { committed.withLock { $0 } }
+    /// The persisted cursor: every record before it has been delivered by this sink (or, for a
+    /// `drop_oldest` sink, skipped).
+    public var committedOffset: UInt64 { cursor.persisted.withLock { $0 } }
 
     /// Where the next `read` starts.
     public var readOffset: UInt64 { position.withLock { $0.offset } }
+
+    /// What this reader skipped since the spool was opened (running totals).
+    public var skips: SpoolReaderSkips { core.state.withLock { $0.skips[sink] ?? SpoolReaderSkips() } }
 
     /// Returns the records after the read position, oldest first: at most `maxRecords`, and no more
     /// payload bytes than `maxBytes` (but always at least one record, however large, if any is
     /// there). With none there yet, suspends up to `wait` and wakes as soon as an append commits.
     /// Returns an empty array after the wait, or if the task is cancelled.
     ///
-    /// Throws `.closed` once the spool is closed, and `.corruptSegment` if committed data fails its
-    /// checksum (the disk changed acknowledged bytes: an operator must look).
+    /// A sealed segment whose committed data fails its checksum is moved to `quarantine/` (logged at
+    /// error, counted in `skips`) and reading goes on with the next segment. Throws `.closed` once the
+    /// spool is closed, and `.corruptSegment` only for corruption in the active segment.
+    /// The file work runs on the spool's own threads, never on the caller's.
     public func read(maxRecords: Int, maxBytes: Int, wait: Duration) async throws(SpoolError) -> [SpoolRecord] {
         guard maxRecords > 0 else { return [] }
         let clock = ContinuousClock()
         let deadline = clock.now + wait
         while true {
-            let (records, offset) = try readCommitted(maxRecords: maxRecords, maxBytes: max(1, maxBytes))
+            let (records, offset) = try await core.io.run { () throws(SpoolError) in
+                try self.readCommitted(maxRecords: maxRecords, maxBytes: max(1, maxBytes))
+            }
             if !records.isEmpty { return records }
             let now = clock.now
             if now >= deadline || Task.isCancelled { return [] }
@@ -72,14 +80,19 @@ public final class SpoolReader: Sendable {
 
     /// Durably moves the cursor to `offset` (a record's `nextOffset`): records before it count as
     /// delivered and will not be read again after a restart. Segments every sink has passed are
-    /// deleted. `offset` must lie between the committed cursor and the read position.
+    /// deleted. `offset` must not lie past the read position; an offset the cursor has already
+    /// passed (the spool moved a lagging `drop_oldest` sink ahead) changes nothing.
     ///
-    /// Blocks for one small file write and two fsyncs; commit once per delivered batch.
-    public func commit(through offset: UInt64) throws(SpoolError) {
-        let advanced = try committed.withLock { current throws(SpoolError) -> Bool in
+    /// One small file write and two fsyncs, on the spool's own threads; commit once per delivered batch.
+    public func commit(through offset: UInt64) async throws(SpoolError) {
+        try await core.io.run { () throws(SpoolError) in try self.commitNow(through: offset) }
+    }
+
+    private func commitNow(through offset: UInt64) throws(SpoolError) {
+        let advanced = try cursor.persisted.withLock { current throws(SpoolError) -> Bool in
             let readTo = position.withLock { $0.offset }
-            guard offset >= current, offset <= readTo else {
-                throw .cursorOutOfRange(sink: sink, offset: offset, validRange: current...readTo)
+            guard offset <= readTo else {
+                throw .cursorOutOfRange(sink: sink, offset: offset, validRange: min(current, readTo)...readTo)
             }
             guard offset > current else { return false }
             try core.cursorStore.save(sink: sink, offset: offset)
@@ -89,20 +102,20 @@ public final class SpoolReader: Sendable {
         if advanced { core.cursorAdvanced(sink: sink, to: offset) }
     }
 
-    /// Moves the read position back to the committed cursor, so that everything not yet committed
-    /// is read again (for a sink that gave up on a batch it had read).
-    public func rewind() {
-        let cursor = committedOffset
-        position.withLock { $0.offset = cursor }
-    }
-
     /// Reads what is committed after the read position without waiting; returns the records and the
     /// position after them.
     private func readCommitted(maxRecords: Int, maxBytes: Int) throws(SpoolError) -> ([SpoolRecord], UInt64) {
         try position.withLock { p throws(SpoolError) -> ([SpoolRecord], UInt64) in
-            let (closed, segment) = core.state.withLock { s in (s.closed, s.segment(containing: p.offset)) }
+            let current = p.offset
+            let (closed, jumpedTo, found) = core.state.withLock { s -> (Bool, UInt64, SegmentEntry?) in
+                // The spool moved this sink's cursor past the read position (drop_oldest).
+                let from = max(current, s.cursors[sink] ?? 0)
+                let readable = s.readable(from: from)
+                return (s.closed, readable.offset, readable.segment)
+            }
             if closed { throw .closed }
-            guard let segment else { return ([], p.offset) }
+            p.offset = jumpedTo
+            guard let segment = found else { return ([], p.offset) }
             if p.fd < 0 || p.fdBase != segment.base {
                 if p.fd >= 0 { SystemIO.closeFile(p.fd) }
                 p.fd = -1
@@ -120,7 +133,14 @@ public final class SpoolReader: Sendable {
             var bytes = 0
             scan: while records.count < maxRecords {
                 let offset = scanner.globalOffset
-                switch try scanner.next() {
+                let step: SegmentScanner.Step
+                do throws(SpoolError) {
+                    step = try scanner.next()
+                } catch {
+                    guard case let .corruptSegment(_, _, reason) = error else { throw error }
+                    step = .torn(reason: reason)
+                }
+                switch step {
                 case let .record(payloadOffset, payloadLength):
                     if !records.isEmpty, bytes + payloadLength > maxBytes { break scan }
                     records.append(SpoolRecord(
@@ -131,11 +151,12 @@ public final class SpoolReader: Sendable {
                 case .end:
                     break scan
                 case let .torn(reason):
-                    core.logger.error(
-                        "spool: committed record failed verification; this sink cannot read past it",
-                        metadata: ["sink.name": "\(sink)", "spool.segment": "\(segment.path)", "spool.offset": "\(offset)",
-                                   "spool.reason": "\(reason)"])
-                    throw .corruptSegment(path: segment.path, offset: offset, reason: reason)
+                    // The records before it are good: hand them out; the rest of the segment is skipped.
+                    try core.quarantine(segment, offset: offset, reason: reason, foundBy: sink)
+                    SystemIO.closeFile(p.fd)
+                    p.fd = -1
+                    p.offset = records.last?.nextOffset ?? segment.end
+                    return (records, p.offset)
                 }
             }
             if let last = records.last { p.offset = last.nextOffset }

@@ -43,6 +43,8 @@ struct SpoolState {
 
     /// Persisted cursor of every registered sink.
     var cursors: [String: UInt64]
+    /// What each sink's reader skipped (dropped as `drop_oldest`, or quarantined) since open.
+    var skips: [String: SpoolReaderSkips] = [:]
 
     /// Readers waiting in `read` for records past their position.
     var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -72,6 +74,15 @@ struct SpoolState {
             return offset < entry.end ? entry : nil
         }
         return nil
+    }
+
+    /// Where a reader at `offset` goes on: the segment holding it, or — when `offset` lies in the gap a
+    /// quarantined segment left, or before the oldest retained segment — the next segment's start.
+    func readable(from offset: UInt64) -> (segment: SegmentEntry?, offset: UInt64) {
+        guard offset < committedEnd else { return (nil, offset) }
+        if let entry = segment(containing: offset) { return (entry, offset) }
+        guard let next = segments.first(where: { $0.base > offset }) else { return (nil, offset) }
+        return (next.base < committedEnd ? next : nil, next.base)
     }
 
     /// Forgets everything queued (after a failed write) so the projection matches the durable files again.

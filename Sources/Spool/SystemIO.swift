@@ -109,6 +109,11 @@ enum SystemIO {
         throw .io(operation: "mkdir", path: path, errno: code)
     }
 
+    static func fileSizeIfExists(_ path: String) -> Int64? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : nil
+    }
+
     static func listDirectory(_ path: String) throws(SpoolError) -> [String] {
         guard let dir = opendir(path) else { throw .io(operation: "list directory", path: path, errno: errno) }
         defer { closedir(dir) }

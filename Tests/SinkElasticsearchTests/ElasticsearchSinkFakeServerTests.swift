@@ -84,7 +84,7 @@ final class ElasticsearchSinkFakeServerTests: XCTestCase {
             XCTFail("expected an error")
         } catch {
             XCTAssertTrue(error.message.contains("does not look like Elasticsearch"), error.message)
-            XCTAssertTrue(error.isRetriable)
+            XCTAssertEqual(error.kind, .transient)
         }
     }
 
@@ -97,7 +97,7 @@ final class ElasticsearchSinkFakeServerTests: XCTestCase {
             try await sink { $0.username = "admin"; $0.password = "hunter2" }.prepare()
             XCTFail("expected an error")
         } catch {
-            XCTAssertFalse(error.isRetriable)
+            XCTAssertEqual(error.kind, .configuration)
             XCTAssertTrue(error.message.contains("credentials"), error.message)
             XCTAssertFalse(error.description.contains("hunter2"))
         }
@@ -149,6 +149,7 @@ final class ElasticsearchSinkFakeServerTests: XCTestCase {
         XCTAssertTrue(parsing.contains("document_parsing_exception: scripted document_parsing_exception"), parsing)
         XCTAssertTrue(missingIndex.contains("index template datamp-logs"), missingIndex)
         XCTAssertNil(report.retryAfterSeconds)
+        XCTAssertNil(report.requestFailure, "the store answered item by item")
         XCTAssertEqual(bulkRequests().count, 1, "item failures are reported, not resent by the sink")
     }
 
@@ -161,6 +162,7 @@ final class ElasticsearchSinkFakeServerTests: XCTestCase {
         let report = await sink().deliver([TestEvents.event(), TestEvents.event()])
 
         XCTAssertEqual(report.retryAfterSeconds, 17)
+        XCTAssertEqual(report.requestFailure, .transient)
         XCTAssertEqual(report.items.count, 2)
         for item in report.items {
             guard case .retry(let reason) = item else { return XCTFail("expected retry, got \(item)") }
@@ -210,7 +212,7 @@ final class ElasticsearchSinkFakeServerTests: XCTestCase {
         XCTAssertTrue(reason.contains("http.max_content_length"), reason)
     }
 
-    func testUnauthorizedRetriesEveryItemAndSaysTheCredentialsAreWrong() async throws {
+    func testUnauthorizedIsAConfigurationFailureOfTheWholeRequestThatSaysTheCredentialsAreWrong() async throws {
         server.setHandler { _ in
             .json(#"{"error":{"type":"security_exception","reason":"unable to authenticate user [ingest]"},"status":401}"#, status: 401)
         }
@@ -218,6 +220,7 @@ final class ElasticsearchSinkFakeServerTests: XCTestCase {
         let report = await sink { $0.username = "ingest"; $0.password = "wrong-pass" }.deliver([TestEvents.event(), TestEvents.event()])
 
         XCTAssertEqual(bulkRequests().first?.headers["authorization"], "Basic " + Data("ingest:wrong-pass".utf8).base64EncodedString())
+        XCTAssertEqual(report.requestFailure, .configuration, "only an operator can fix credentials")
         for item in report.items {
             guard case .retry(let reason) = item else { return XCTFail("expected retry, got \(item)") }
             XCTAssertTrue(reason.contains("refused the credentials"), reason)
@@ -246,6 +249,7 @@ final class ElasticsearchSinkFakeServerTests: XCTestCase {
 
         guard case .retry(let reason)? = report.items.first else { return XCTFail("expected retry, got \(report.items)") }
         XCTAssertTrue(reason.contains("could not be reached"), reason)
+        XCTAssertEqual(report.requestFailure, .transient)
     }
 
     func testANodeThatRefusesConnectionsIsSkipped() async throws {

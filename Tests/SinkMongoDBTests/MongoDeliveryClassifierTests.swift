@@ -44,4 +44,24 @@ final class MongoDeliveryClassifierTests: XCTestCase {
             return XCTFail("NotWritablePrimary is transient")
         }
     }
+
+    func testAFailedBatchIsATransientRequestFailureWhenTheServerIsUnreachable() {
+        let down = MongoError(domain: MongoError.Domain.serverSelection, code: 13, message: "No suitable servers found")
+        let report = MongoDeliveryClassifier.report(for: InsertManyResult(batchError: down), count: 2)
+        XCTAssertEqual(report.requestFailure, .transient)
+    }
+
+    func testRefusedAuthenticationAndMissingPrivilegesAreConfigurationFailures() {
+        let cases = [
+            MongoError(domain: MongoError.Domain.server, code: 18, message: "Authentication failed."),
+            MongoError(domain: MongoError.Domain.server, code: 13, message: "not authorized on datamp to execute command { insert: ... }"),
+            MongoError(domain: MongoError.Domain.client, code: 11, message: "Authentication failed."),
+            MongoError(domain: MongoError.Domain.protocol, code: 15, message: "Server at localhost:27017 reports wire version 2, but this version of libmongoc requires at least 6"),
+        ]
+        for error in cases {
+            XCTAssertEqual(MongoErrorKind.of(error), .configuration, "\(error)")
+            XCTAssertEqual(MongoDeliveryClassifier.report(for: InsertManyResult(batchError: error), count: 1).requestFailure, .configuration)
+        }
+        XCTAssertNil(MongoDeliveryClassifier.report(for: InsertManyResult(insertedCount: 1), count: 1).requestFailure)
+    }
 }

@@ -111,7 +111,7 @@ final class MongoSinkTests: XCTestCase {
 
     func testInvalidURIIsANonRetriableSinkError() {
         XCTAssertThrowsError(try MongoSink(configuration: MongoSinkConfiguration(uri: "mongo://nowhere"))) {
-            XCTAssertEqual(($0 as? SinkError)?.isRetriable, false)
+            XCTAssertEqual(($0 as? SinkError)?.kind, .configuration)
         }
     }
 }

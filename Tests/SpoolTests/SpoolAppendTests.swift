@@ -105,7 +105,7 @@ final class SpoolAppendTests: XCTestCase {
         let reader = try spool.reader(for: "es")
         let records = try await readAll(reader)
         XCTAssertEqual(records.count, accepted * 2, "nothing retained was dropped to make room")
-        try reader.commit(through: records.last!.nextOffset)
+        try await reader.commit(through: records.last!.nextOffset)
         XCTAssertEqual(spool.stats().segmentCount, 1, "consumed segments are deleted")
         _ = try await spool.append([payload(call: 1000, index: 0, size: 500)])
     }
@@ -162,7 +162,7 @@ final class SpoolAppendTests: XCTestCase {
         let directory = try makeTemporaryDirectory(self)
         XCTAssertThrowsError(try Spool(configuration: .init(directory: directory, segmentBytes: 1 << 20, maxBytes: 1 << 20), sinks: [],
                                        logger: quietLogger)) { error in
-            guard case .invalidConfiguration(key: "maxBytes", _) = error as? SpoolError else { return XCTFail("\(error)") }
+            XCTAssertEqual(error as? SpoolError, .invalidConfiguration(.maxBytesBelowTwoSegments(maxBytes: 1 << 20, segmentBytes: 1 << 20)))
         }
         XCTAssertThrowsError(try Spool(configuration: .init(directory: directory), sinks: ["../etc"], logger: quietLogger)) { error in
             XCTAssertEqual(error as? SpoolError, .invalidSinkName("../etc"))

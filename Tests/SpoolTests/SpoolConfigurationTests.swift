@@ -1,29 +1,32 @@
-import Foundation
 import Spool
 import XCTest
 
 final class SpoolConfigurationTests: XCTestCase {
-    func testMissingKeysTakeTheirDefaults() throws {
-        let configuration = try JSONDecoder().decode(SpoolConfiguration.self, from: Data(#"{"directory": "/var/lib/admin/spool"}"#.utf8))
-        XCTAssertEqual(configuration, SpoolConfiguration(directory: "/var/lib/admin/spool"))
+    func testDefaultsAreValid() throws {
+        let configuration = SpoolConfiguration(directory: "/var/lib/admin/spool")
         XCTAssertEqual(configuration.segmentBytes, 64 << 20)
         XCTAssertEqual(configuration.maxBytes, 1 << 30)
+        XCTAssertEqual(configuration.policy(for: "mongodb"), .block)
         XCTAssertNoThrow(try configuration.validate())
     }
 
-    func testUnknownKeyIsRejectedByName() {
-        let json = #"{"directory": "/tmp/s", "maxByte": 5}"#
-        XCTAssertThrowsError(try JSONDecoder().decode(SpoolConfiguration.self, from: Data(json.utf8))) { error in
-            XCTAssertTrue("\(error)".contains("maxByte"), "\(error)")
-        }
-    }
-
-    func testValidationNamesTheBadKey() {
-        XCTAssertThrowsError(try SpoolConfiguration(directory: "/tmp/s", segmentBytes: 100).validate()) { error in
-            guard case .invalidConfiguration(key: "segmentBytes", _) = error as? SpoolError else { return XCTFail("\(error)") }
-        }
-        XCTAssertThrowsError(try SpoolConfiguration(directory: "/tmp/s", retryAfterSeconds: 0).validate()) { error in
-            guard case .invalidConfiguration(key: "retryAfterSeconds", _) = error as? SpoolError else { return XCTFail("\(error)") }
+    /// The hub words these with its own keys (spool.max_bytes, ADMIN_SPOOL_MAX_BYTES): the numbers must be there.
+    func testValidationErrorsAreTypedAndCarryTheNumbers() {
+        let cases: [(SpoolConfiguration, SpoolConfigurationError)] = [
+            (SpoolConfiguration(directory: ""), .emptyDirectory),
+            (SpoolConfiguration(directory: "/s", segmentBytes: 100), .segmentBytesTooSmall(segmentBytes: 100, minimum: 4096)),
+            (SpoolConfiguration(directory: "/s", segmentBytes: 1 << 20, maxBytes: 1 << 20),
+             .maxBytesBelowTwoSegments(maxBytes: 1 << 20, segmentBytes: 1 << 20)),
+            (SpoolConfiguration(directory: "/s", retryAfterSeconds: 0), .retryAfterTooSmall(seconds: 0)),
+            (SpoolConfiguration(directory: "/s", maxRecordBytes: 0),
+             .maxRecordBytesOutOfRange(maxRecordBytes: 0, allowed: 1...SpoolConfiguration.maximumRecordBytes)),
+            (SpoolConfiguration(directory: "/s", segmentBytes: 4096, maxBytes: 40960, sinkPolicies: ["tail": .dropOldest(maxLagBytes: 40000)]),
+             .maxLagBytesOutOfRange(sink: "tail", maxLagBytes: 40000, allowed: 1...32768)),
+        ]
+        for (configuration, expected) in cases {
+            XCTAssertThrowsError(try configuration.validate()) { error in
+                XCTAssertEqual(error as? SpoolConfigurationError, expected)
+            }
         }
     }
 

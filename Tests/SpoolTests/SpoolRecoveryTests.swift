@@ -137,25 +137,6 @@ final class SpoolRecoveryTests: XCTestCase {
         XCTAssertEqual(mongoCount, written.payloads.count)
     }
 
-    func testDamagedCommittedRecordIsReportedNotSkipped() async throws {
-        let written = try await writeSpool()
-        let firstName = try segmentFiles(written.directory)[0]
-        let directory = try copy(written, lastSegment: written.files[written.lastSegment]!)
-        var first = written.files[firstName]!
-        first[16 + 8 + 10] ^= 0x01  // inside the first record's payload
-        try first.write(to: URL(fileURLWithPath: directory + "/segments/" + firstName))
-        let spool = try Spool(configuration: configuration(directory), sinks: ["es"], logger: quietLogger)
-        defer { spool.close() }
-        do {
-            _ = try await spool.reader(for: "es").read(maxRecords: 10, maxBytes: 1 << 20, wait: .zero)
-            XCTFail("expected .corruptSegment")
-        } catch {
-            guard case let .corruptSegment(path, offset, _) = error else { return XCTFail("\(error)") }
-            XCTAssertTrue(path.hasSuffix(firstName))
-            XCTAssertEqual(offset, 0)
-        }
-    }
-
     func testMissingMiddleSegmentRefusesToOpen() async throws {
         let written = try await writeSpool()
         let directory = try copy(written, lastSegment: written.files[written.lastSegment]!)
@@ -164,5 +145,26 @@ final class SpoolRecoveryTests: XCTestCase {
         XCTAssertThrowsError(try Spool(configuration: configuration(directory), sinks: ["es"], logger: quietLogger)) { error in
             guard case .corruptSegment = error as? SpoolError else { return XCTFail("\(error)") }
         }
+    }
+
+    func testASealedSegmentWithABadHeaderIsQuarantinedAndTheSpoolStillOpens() async throws {
+        let written = try await writeSpool()
+        let directory = try copy(written, lastSegment: written.files[written.lastSegment]!)
+        let names = try segmentFiles(directory)
+        var first = written.files[names[0]]!
+        first[0] = UInt8(ascii: "X")  // bad magic
+        try first.write(to: URL(fileURLWithPath: directory + "/segments/" + names[0]))
+        let log = LogRecorder()
+
+        let spool = try Spool(configuration: configuration(directory), sinks: ["es"], logger: log.logger)
+        defer { spool.close() }
+
+        XCTAssertEqual(try segmentFiles(directory), Array(names.dropFirst()))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/quarantine/" + names[0]))
+        let line = try XCTUnwrap(log.all.first { $0.message.contains("quarantine") })
+        XCTAssertEqual(line.level, .error)
+        let records = try await readAll(try spool.reader(for: "es"))
+        XCTAssertEqual(records.first?.offset, UInt64(names[1].dropLast(4)), "reading starts after the gap")
+        XCTAssertEqual(records.last?.payload, written.payloads.last)
     }
 }

@@ -14,7 +14,7 @@ public protocol Sink: Sendable {
     func prepare() async throws(SinkError)
 
     /// Sends `events` in one request (or as few as the store needs) and reports one outcome per event,
-    /// in the same order. Never throws: a request that failed as a whole reports `.retry` for every item.
+    /// in the same order. Never throws: a request that failed as a whole reports it with `retryAll`.
     func deliver(_ events: [SpooledEvent]) async -> DeliveryReport
 }
 
@@ -43,29 +43,44 @@ public struct DeliveryReport: Sendable, Equatable {
     public var items: [ItemOutcome]
     /// A server's own hint for when to try again (`Retry-After`), if it gave one.
     public var retryAfterSeconds: Double?
+    /// Set when the request failed as a whole (store unreachable, 5xx/429 for the request, refused
+    /// credentials): the store said nothing about any single item, so no item is to blame for it.
+    public var requestFailure: SinkErrorKind?
 
-    public init(items: [ItemOutcome], retryAfterSeconds: Double? = nil) {
+    public init(items: [ItemOutcome], retryAfterSeconds: Double? = nil, requestFailure: SinkErrorKind? = nil) {
         self.items = items
         self.retryAfterSeconds = retryAfterSeconds
+        self.requestFailure = requestFailure
     }
 
-    /// Every item failed the same transient way (store down, whole request refused).
-    public static func retryAll(_ count: Int, reason: String, retryAfterSeconds: Double? = nil) -> DeliveryReport {
-        DeliveryReport(items: Array(repeating: .retry(reason: reason), count: count), retryAfterSeconds: retryAfterSeconds)
+    /// Every item failed the same way because the request as a whole failed (store down, request
+    /// refused). `kind` says whether waiting can fix it (`.transient`) or an operator must (`.configuration`).
+    public static func retryAll(_ count: Int, reason: String, retryAfterSeconds: Double? = nil,
+                                kind: SinkErrorKind = .transient) -> DeliveryReport {
+        DeliveryReport(items: Array(repeating: .retry(reason: reason), count: count), retryAfterSeconds: retryAfterSeconds,
+                       requestFailure: kind)
     }
+}
+
+/// Whether a failure can pass by itself.
+public enum SinkErrorKind: String, Sendable, Equatable {
+    /// Network, timeouts, 5xx, 429, an election: waiting fixes it.
+    case transient
+    /// Refused credentials (401/403), missing privileges, an unsupported server version, a malformed
+    /// URI: only an operator can fix it. The worker says so at error level and shows `misconfigured`.
+    case configuration
 }
 
 /// Why a sink could not get ready or reach its store. The message names the store and what to check.
 public struct SinkError: Error, Sendable, CustomStringConvertible {
     public var sink: String
     public var message: String
-    /// False for configuration mistakes an operator must fix (bad credentials, wrong URL scheme).
-    public var isRetriable: Bool
+    public var kind: SinkErrorKind
 
-    public init(sink: String, message: String, isRetriable: Bool = true) {
+    public init(sink: String, message: String, kind: SinkErrorKind = .transient) {
         self.sink = sink
         self.message = message
-        self.isRetriable = isRetriable
+        self.kind = kind
     }
 
     public var description: String { "\(sink): \(message)" }
@@ -74,4 +89,6 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
 /// A sink's view of its store for `/readyz`.
 public enum SinkState: String, Sendable {
     case starting, ready, retrying, unavailable
+    /// The store refuses the hub's configuration (credentials, privileges, version): an operator must act.
+    case misconfigured
 }

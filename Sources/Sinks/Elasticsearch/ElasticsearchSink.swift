@@ -14,7 +14,7 @@ import Synchronization
 /// - One outcome per event, in order, classified by status as protocols.md 3.1 prescribes: 200/201
 ///   stored, 409 already stored, 429/5xx/404 retry (that item only), other 4xx rejected with the server's
 ///   reason. Whole-request 429/5xx and network failures retry every item, with the server's `Retry-After`;
-///   401/403 retry with a reason telling the operator the credentials are wrong; 413 splits the batch.
+///   401/403 are a `.configuration` request failure (the worker shows `misconfigured`); 413 splits the batch.
 /// - Never deletes anything but exact daily index names older than `retentionDays`.
 /// - Never logs credentials.
 public final class ElasticsearchSink: Sink {
@@ -65,7 +65,7 @@ public final class ElasticsearchSink: Sink {
             case .notASearchServer(let why):
                 throw fail("\(configuration.urls.map(HTTPRequest.withoutCredentials)) does not look like Elasticsearch or OpenSearch: \(why)")
             case .unsupported(let why):
-                throw fail(why, retriable: false)
+                throw fail(why, kind: .configuration)
             }
         }
         detected.withLock { $0 = distribution }
@@ -97,7 +97,7 @@ public final class ElasticsearchSink: Sink {
             outcomes[position] = sent.items[offset]
         }
         return DeliveryReport(items: outcomes.map { $0 ?? .retry(reason: "no outcome recorded") },
-                              retryAfterSeconds: sent.retryAfterSeconds)
+                              retryAfterSeconds: sent.retryAfterSeconds, requestFailure: sent.requestFailure)
     }
 
     /// One `_bulk` request for `events` (or two halves, recursively, when the server answers 413).
@@ -130,7 +130,10 @@ public final class ElasticsearchSink: Sink {
             let first = await sendBulk(Array(events[..<middle]))
             let second = await sendBulk(Array(events[middle...]))
             let hints = [first.retryAfterSeconds, second.retryAfterSeconds].compactMap { $0 }
-            return DeliveryReport(items: first.items + second.items, retryAfterSeconds: hints.max())
+            // A half the store answered item by item means the request as a whole did not fail.
+            let failure: SinkErrorKind? = [first.requestFailure, second.requestFailure].contains(.configuration) ? .configuration
+                : first.requestFailure == nil || second.requestFailure == nil ? nil : .transient
+            return DeliveryReport(items: first.items + second.items, retryAfterSeconds: hints.max(), requestFailure: failure)
         case 413:
             return DeliveryReport(items: [.reject(reason: "the document (\(body.count) bytes with its action line) is larger than "
                 + "Elasticsearch accepts in one request (http.max_content_length)")])
@@ -138,7 +141,7 @@ public final class ElasticsearchSink: Sink {
             let reason = "Elasticsearch refused the credentials (HTTP \(response.status)): check elasticsearch.username/password or "
                 + "elasticsearch.apiKey and the user's index privileges on \(configuration.indexPrefix)-* — \(Self.errorSummary(response))"
             logger.error("Elasticsearch refused the credentials; an operator must fix them", metadata: ["http.status": "\(response.status)"])
-            return .retryAll(events.count, reason: reason, retryAfterSeconds: retryAfter)
+            return .retryAll(events.count, reason: reason, retryAfterSeconds: retryAfter, kind: .configuration)
         case 429, 500...:
             logger.warning("Elasticsearch refused a bulk request", metadata: ["http.status": "\(response.status)"])
             return .retryAll(events.count, reason: "Elasticsearch answered HTTP \(response.status) to the bulk request: \(Self.errorSummary(response))",
@@ -204,14 +207,15 @@ public final class ElasticsearchSink: Sink {
             return response
         case 401, 403:
             throw fail("\(what): Elasticsearch refused the credentials (HTTP \(response.status)); check elasticsearch.username/password "
-                + "or elasticsearch.apiKey and the user's privileges — \(Self.errorSummary(response))", retriable: false)
+                + "or elasticsearch.apiKey and the user's privileges — \(Self.errorSummary(response))", kind: .configuration)
         default:
-            throw fail("\(what): HTTP \(response.status) \(Self.errorSummary(response))", retriable: response.status == 429 || response.status >= 500)
+            throw fail("\(what): HTTP \(response.status) \(Self.errorSummary(response))",
+                       kind: response.status == 429 || response.status >= 500 ? .transient : .configuration)
         }
     }
 
-    private func fail(_ message: String, retriable: Bool = true) -> SinkError {
-        SinkError(sink: Self.sinkName, message: message, isRetriable: retriable)
+    private func fail(_ message: String, kind: SinkErrorKind = .transient) -> SinkError {
+        SinkError(sink: Self.sinkName, message: message, kind: kind)
     }
 
     private static func errorSummary(_ response: HTTPResponse) -> String {

@@ -53,7 +53,7 @@ public struct ElasticsearchSinkConfiguration: Sendable, Equatable, CustomStringC
     /// Checks every value once at start-up; the error names the key and what is allowed.
     public func validate() throws(SinkError) {
         func invalid(_ message: String) -> SinkError {
-            SinkError(sink: ElasticsearchSink.sinkName, message: message, isRetriable: false)
+            SinkError(sink: ElasticsearchSink.sinkName, message: message, kind: .configuration)
         }
         guard !urls.isEmpty else { throw invalid("elasticsearch.urls is empty: give at least one http(s):// URL") }
         for url in urls {

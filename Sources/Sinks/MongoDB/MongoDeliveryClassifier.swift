@@ -4,8 +4,16 @@ public import Sinks
 /// Turns what MongoDB said about one `insert_many` into one outcome per event (protocols.md 4.3, 5.3):
 /// inserted -> stored; 11000 -> already stored; other write errors -> reject (or retry for the few
 /// codes that mean "the server is changing state"); write-concern errors -> retry everything not
-/// rejected (written, but durability unconfirmed); a failed batch -> retry everything not decided.
+/// rejected (written, but durability unconfirmed); a failed batch -> retry everything not decided,
+/// reported as a request failure whose kind says whether an operator must act (e.g. Unauthorized).
 public enum MongoDeliveryClassifier {
+    /// - Parameter count: how many documents were sent; indexes in `result` refer to them.
+    public static func report(for result: InsertManyResult, count: Int) -> DeliveryReport {
+        let items = outcomes(for: result, count: count)
+        guard let batchError = result.batchError else { return DeliveryReport(items: items) }
+        return DeliveryReport(items: items, requestFailure: MongoErrorKind.of(batchError))
+    }
+
     /// - Parameter count: how many documents were sent; indexes in `result` refer to them.
     public static func outcomes(for result: InsertManyResult, count: Int) -> [ItemOutcome] {
         var outcomes = [ItemOutcome?](repeating: nil, count: count)

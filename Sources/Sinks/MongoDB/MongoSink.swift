@@ -22,7 +22,7 @@ public final class MongoSink: Sink {
     public static let datePaths: BSONDatePaths = ["@timestamp", "event.ingested"]
 
     /// Opens a client pool for `configuration.uri` (connections are made on first use).
-    /// Throws a non-retriable `SinkError` when the URI is malformed.
+    /// Throws a `.configuration` `SinkError` when the URI is malformed.
     public init(configuration: MongoSinkConfiguration, logger: Logger = Logger(label: "datamp.sink.mongodb")) throws(SinkError) {
         self.configuration = configuration
         self.logger = logger
@@ -30,7 +30,7 @@ public final class MongoSink: Sink {
             client = try MongoClientPool(uri: configuration.uri, appName: configuration.appName,
                                          threads: configuration.threads, logger: logger)
         } catch {
-            throw SinkError(sink: "mongodb", message: error.message, isRetriable: false)
+            throw SinkError(sink: "mongodb", message: error.message, kind: .configuration)
         }
         ownsClient = true
     }
@@ -54,7 +54,7 @@ public final class MongoSink: Sink {
             try await reconcileRetention()
         } catch {
             throw SinkError(sink: name, message: "MongoDB at \(client.redactedURI) (\(database).\(collection)): \(error.message)",
-                            isRetriable: error.isTransient)
+                            kind: MongoErrorKind.of(error))
         }
     }
 
@@ -77,6 +77,7 @@ public final class MongoSink: Sink {
                 outcomes[position] = .reject(reason: reason)
             }
         }
+        var requestFailure: SinkErrorKind?
         if !documents.isEmpty {
             let result = await client.insertMany(database: configuration.database, collection: configuration.collection,
                                                  documents: documents, ordered: false)
@@ -85,11 +86,13 @@ public final class MongoSink: Sink {
                     "sink.name": "\(name)", "mongodb.error": "\(error)", "sink.batch_size": "\(documents.count)",
                 ])
             }
-            for (sent, outcome) in MongoDeliveryClassifier.outcomes(for: result, count: documents.count).enumerated() {
+            let report = MongoDeliveryClassifier.report(for: result, count: documents.count)
+            requestFailure = report.requestFailure
+            for (sent, outcome) in report.items.enumerated() {
                 outcomes[positions[sent]] = outcome
             }
         }
-        return DeliveryReport(items: outcomes.map { $0 ?? .retry(reason: "not attempted") })
+        return DeliveryReport(items: outcomes.map { $0 ?? .retry(reason: "not attempted") }, requestFailure: requestFailure)
     }
 
     /// Closes the pool if this sink opened it.

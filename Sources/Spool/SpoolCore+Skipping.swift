@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import Synchronization
+
+/// The two ways a reader moves past records without delivering them: a corrupt sealed segment is
+/// quarantined (moved aside for an operator), and a `drop_oldest` sink that lags too far jumps
+/// forward by whole segments. Both are logged and counted per sink; a `block` sink never drops.
+extension SpoolCore {
+    /// Moves a sealed segment whose committed data fails verification to `quarantine/`, so readers
+    /// go on with the next segment instead of failing on it forever. The active segment cannot be
+    /// moved (the writer appends to it): then the error is thrown as before.
+    func quarantine(_ segment: SegmentEntry, offset: UInt64, reason: String, foundBy sink: String) throws(SpoolError) {
+        try deletion.withLock { _ throws(SpoolError) in
+            let (present, active) = state.withLock { s in
+                (s.segments.contains { $0.base == segment.base }, s.segments.last?.base == segment.base)
+            }
+            guard present else { return }  // another reader was first
+            if active { throw .corruptSegment(path: segment.path, offset: offset, reason: reason) }
+            try SegmentRecovery.quarantine(path: segment.path, base: segment.base, offset: offset, reason: reason,
+                                           paths: paths, logger: logger, foundBy: sink)
+            state.withLock { s in
+                s.segments.removeAll { $0.base == segment.base }
+                s.retainedBytes -= segment.fileBytes
+                s.skips[sink, default: SpoolReaderSkips()].quarantinedSegments += 1
+            }
+        }
+    }
+
+    /// Moves each `drop_oldest` sink that lags more than its bound to the start of the oldest segment
+    /// within the bound (or of the active segment), then deletes what nobody needs any more.
+    /// Runs on the writer thread after each group, so space is reclaimed even while the sink is stuck.
+    func enforceLagBounds() {
+        let dropping = sinkCursors.values.filter { if case .dropOldest = $0.policy { true } else { false } }
+        guard !dropping.isEmpty else { return }
+        var moved = false
+        for cursor in dropping {
+            guard case .dropOldest(let maxLag) = cursor.policy else { continue }
+            let plan: (to: UInt64, segments: Int)? = state.withLock { s in
+                let from = s.cursors[cursor.sink] ?? 0
+                guard s.committedEnd > from, Int64(s.committedEnd - from) > maxLag else { return nil }
+                let end = s.committedEnd
+                let target = s.segments.first { $0.base > from && Int64(end - $0.base) <= maxLag }?.base ?? s.segments[s.segments.count - 1].base
+                guard target > from else { return nil }
+                return (target, s.segments.filter { $0.base < target && $0.end > from }.count)
+            }
+            guard let plan else { continue }
+            do throws(SpoolError) {
+                let from = try cursor.persisted.withLock { current throws(SpoolError) -> UInt64? in
+                    guard plan.to > current else { return nil }
+                    try cursorStore.save(sink: cursor.sink, offset: plan.to)
+                    defer { current = plan.to }
+                    return current
+                }
+                guard let from else { continue }
+                state.withLock { s in
+                    s.cursors[cursor.sink] = max(s.cursors[cursor.sink] ?? 0, plan.to)
+                    s.skips[cursor.sink, default: SpoolReaderSkips()].droppedBytes += plan.to - from
+                    s.skips[cursor.sink, default: SpoolReaderSkips()].droppedSegments += plan.segments
+                }
+                moved = true
+                // WARN: a best-effort consumer missed events by design; the stores have them all.
+                logger.warning(
+                    "spool: a drop_oldest sink lagged past its bound; its oldest records were skipped",
+                    metadata: ["sink.name": "\(cursor.sink)", "spool.dropped_bytes": "\(plan.to - from)",
+                               "spool.dropped_segments": "\(plan.segments)", "spool.from_offset": "\(from)",
+                               "spool.to_offset": "\(plan.to)", "spool.max_lag_bytes": "\(maxLag)"])
+            } catch {
+                logger.error("spool: could not move a lagging drop_oldest sink's cursor", metadata: [
+                    "sink.name": "\(cursor.sink)", "spool.error": "\(error)"])
+            }
+        }
+        if moved { deleteConsumedSegments() }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Intake
+import Logging
+import NIOCore
+import Pipeline
+import Spool
+import Transforms
+import XCTest
+
+/// The intake may accept events larger than the spool's record limit: such an event is refused on
+/// its own, never the whole request with a 503 a client would retry forever.
+final class IngestServiceSpoolLimitTests: XCTestCase {
+    func testAnEventTooLargeForTheSpoolIsRejectedAloneAsEventTooLarge() async throws {
+        let directory = NSTemporaryDirectory() + "pipeline-ingest-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let logger = Logger(label: "pipeline-test") { _ in SwiftLogNoOpLogHandler() }
+        let spool = try Spool(configuration: SpoolConfiguration(directory: directory, maxRecordBytes: 4096), sinks: ["mongodb"], logger: logger)
+        defer { spool.close() }
+        let service = IngestService(spool: spool, normalizer: EventNormalizer(), limits: IngestLimits(maxEventBytes: 16 << 20), logger: logger)
+
+        let big = String(repeating: "x", count: 10_000)
+        let body = """
+            not json
+            {"message":"\(big)","level":"error"}
+            {"message":"fits","level":"info"}
+            """
+        let receipt = try await service.ingest(body: ByteBuffer(string: body), contentType: "application/x-ndjson", contentEncoding: nil,
+                                               context: IngestContext(serviceName: "billing"))
+
+        XCTAssertEqual(receipt.accepted, 1)
+        XCTAssertEqual(receipt.rejected, 2)
+        XCTAssertEqual(receipt.errors.map(\.index), [0, 1], "the request positions, in order")
+        XCTAssertEqual(receipt.errors.map(\.error.code), ["invalid_json", "event_too_large"])
+        XCTAssertTrue(receipt.errors[1].error.message.contains("4096"), receipt.errors[1].error.message)
+        let spooled = try await spool.reader(for: "mongodb").read(maxRecords: 10, maxBytes: 1 << 20, wait: .zero)
+        XCTAssertEqual(spooled.count, 1)
+        XCTAssertTrue(String(decoding: spooled[0].payload, as: UTF8.self).contains("fits"))
+    }
+}
