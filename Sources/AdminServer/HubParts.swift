@@ -3,6 +3,7 @@ public import HubKit
 import Hummingbird
 import Identity
 import IdentityArea
+import PipelineArea
 import Logging
 import Spool
 
@@ -30,7 +31,8 @@ public struct HubParts {
         for module in Hub.modules { consumers += module.consumers(configuration.modules, core: core) }
         let spool = try Spool(
             configuration: SpoolConfiguration(directory: core.spoolDirectory, segmentBytes: core.spool.segmentBytes,
-                                              maxBytes: Int64(core.spool.maxBytes), retryAfterSeconds: core.spool.retryAfterSeconds),
+                                              maxBytes: Int64(core.spool.maxBytes), retryAfterSeconds: core.spool.retryAfterSeconds,
+                                              maxRecordBytes: configuration.pipeline.spoolMaxRecordBytes),
             sinks: consumers.map(\.name), logger: logger)
         let context = HubContext(core: core, logger: logger, database: database, identity: identity, ingestTokens: tokens, gate: gate,
                                  spool: spool, stores: try SharedStoresFactory.make(core, logger: logger))

@@ -1,6 +1,7 @@
 import AdminServer
 import ArgumentParser
 import Spool
+import HubKit
 
 /// `admin spool`: look at the spool and move a sink past what it cannot deliver, without a hub.
 struct SpoolCommand: AsyncParsableCommand {
@@ -10,7 +11,7 @@ struct SpoolCommand: AsyncParsableCommand {
 
     /// Where the hub keeps its spool (Hub.swift: `data_dir` + "/spool").
     static func directory(_ options: GlobalOptions) throws -> String {
-        try loadConfiguration(options).dataDirectory + "/spool"
+        try loadConfiguration(options).core.spoolDirectory
     }
 
     struct Inspect: AsyncParsableCommand {

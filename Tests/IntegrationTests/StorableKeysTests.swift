@@ -3,6 +3,7 @@ import Foundation
 import LogModel
 import TestSupport
 import XCTest
+import ClientMongo
 
 /// Invariant 5: every event the intake accepts is stored, exactly once, in both stores, and both
 /// read its keys back the same way (ingest/README.md, "Keys"). A randomly mutated body once gave

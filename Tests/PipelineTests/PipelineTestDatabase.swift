@@ -1,6 +1,7 @@
 import ClientPostgres
 import Pipeline
 import TestSupport
+import Foundation
 
 /// A throw-away database per test on the server of `ADMIN_TEST_DATABASE_URL`, migrated with the
 /// pipeline's migrations (all of them, or those up to `through`).

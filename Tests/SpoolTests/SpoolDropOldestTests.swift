@@ -1,6 +1,7 @@
 import Foundation
 import Spool
 import XCTest
+import Logging
 
 final class SpoolDropOldestTests: XCTestCase {
     /// 4 KiB segments (5 records of 700 bytes each), 64 KiB bound; "tail" may lag 8 KiB.

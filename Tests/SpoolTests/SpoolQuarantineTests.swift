@@ -1,6 +1,7 @@
 import Foundation
 import Spool
 import XCTest
+import Logging
 
 final class SpoolQuarantineTests: XCTestCase {
     private func configuration(_ directory: String) -> SpoolConfiguration {

@@ -9,6 +9,10 @@ public struct PipelineConfiguration: Sendable {
     public var rateLimitEventsPerSecond: Int
     public var delivery: DeliveryConfiguration
 
+    /// The spool's record limit follows the intake's event limit: the stored document and its
+    /// envelope are larger than the raw event, so an event the intake accepts always fits.
+    public var spoolMaxRecordBytes: Int { max(1 << 20, 2 * limits.maxEventBytes) }
+
     static func read(_ r: ConfigurationReader, core: CoreConfiguration) -> PipelineConfiguration {
         let maxBodyBytes = r.int("intake.max_body_bytes", env: "ADMIN_INTAKE_MAX_BODY_BYTES", default: 10 << 20, range: 1024...(1 << 30),
                                  help: "largest request body after decompression (413 above)")
@@ -26,6 +30,15 @@ public struct PipelineConfiguration: Sendable {
                                  help: "first retry backoff ceiling")
         let retryMax = r.int("delivery.retry_max_ms", env: "ADMIN_DELIVERY_RETRY_MAX_MS", default: 30_000, range: 1...3_600_000,
                              help: "backoff cap")
+        let maxItemRetryAge = r.int("delivery.max_item_retry_age", env: "ADMIN_DELIVERY_MAX_ITEM_RETRY_AGE",
+                                    default: Int(DeliveryConfiguration.defaultMaxItemRetryAge.components.seconds), range: 1...(7 * 86_400),
+                                    help: "seconds one event the store keeps refusing (while it takes others) is retried before it is dead-lettered")
+        let maxItemAttempts = r.int("delivery.max_item_attempts", env: "ADMIN_DELIVERY_MAX_ITEM_ATTEMPTS",
+                                    default: DeliveryConfiguration.defaultMaxItemAttempts, range: 1...100_000,
+                                    help: "attempts for one event the store keeps refusing (while it takes others) before it is dead-lettered")
+        if 2 * maxEventBytes > core.spool.segmentBytes {
+            r.fail("intake.max_event_bytes (ADMIN_INTAKE_MAX_EVENT_BYTES) = \(maxEventBytes) needs spool.segment_bytes (ADMIN_SPOOL_SEGMENT_BYTES) of at least twice that; it is \(core.spool.segmentBytes)")
+        }
         if retryInitial > retryMax {
             r.fail("delivery.retry_initial_ms (ADMIN_DELIVERY_RETRY_INITIAL_MS) = \(retryInitial) must not exceed delivery.retry_max_ms (ADMIN_DELIVERY_RETRY_MAX_MS) = \(retryMax)")
         }
@@ -34,7 +47,8 @@ public struct PipelineConfiguration: Sendable {
         }
         let delivery = DeliveryConfiguration(
             batchMaxEvents: batchMaxEvents, batchMaxBytes: batchMaxBytes, batchMaxWait: .milliseconds(batchMaxWait),
-            retry: RetryPolicy(initial: .milliseconds(retryInitial), maximum: .milliseconds(retryMax)))
+            retry: RetryPolicy(initial: .milliseconds(retryInitial), maximum: .milliseconds(retryMax)),
+            maxItemRetryAge: .seconds(maxItemRetryAge), maxItemAttempts: maxItemAttempts)
         return PipelineConfiguration(limits: IngestLimits(maxBodyBytes: maxBodyBytes, maxEventBytes: maxEventBytes),
                                      rateLimitEventsPerSecond: rateLimit, delivery: delivery)
     }
