@@ -47,7 +47,7 @@ final class FaultTests: HubTestCase {
             let response = try await post(hub, body: ndjson(100, idPrefix: "push", start: batch * 100), token: token)
             XCTAssertEqual(response.status, 202, "ingest must not depend on Elasticsearch: \(response.bodyText)")
             sent += 100
-            try await Task.sleep(for: .seconds(8))
+            try await Task.sleep(for: .seconds(5))
         }
         try await eventually("the hub reports the sink as retrying") {
             let state = try json(try await get(hub.baseURL + "/readyz"))["sinks"]?["elasticsearch"]?["state"]?.stringValue
