@@ -97,7 +97,7 @@ final class StoreFailureTests: StaffTestCase {
 
     func testOverTheSpoolBoundAnswers503AndLosesNothing() async throws {
         // No sinks: nothing drains, so the 1 MiB bound is reached after ~2,000 events.
-        let small = ["ADMIN_SPOOL_MAX_BYTES": "1M", "ADMIN_SPOOL_SEGMENT_BYTES": "64k", "ADMIN_SPOOL_RETRY_AFTER_SECONDS": "7"]
+        let small = ["ADMIN_SPOOL_MAX_BYTES": "1M", "ADMIN_SPOOL_SEGMENT_BYTES": "64k", "ADMIN_INTAKE_MAX_EVENT_BYTES": "32k", "ADMIN_SPOOL_RETRY_AFTER_SECONDS": "7"]
         let hub = try await startHub(mongo: false, elasticsearch: false, extra: small)
         let token = try createToken()
         var accepted = 0
