@@ -32,7 +32,8 @@ public struct HubParts {
         let spool = try Spool(
             configuration: SpoolConfiguration(directory: core.spoolDirectory, segmentBytes: core.spool.segmentBytes,
                                               maxBytes: Int64(core.spool.maxBytes), retryAfterSeconds: core.spool.retryAfterSeconds,
-                                              maxRecordBytes: configuration.pipeline.spoolMaxRecordBytes),
+                                              maxRecordBytes: configuration.pipeline.spoolMaxRecordBytes,
+                                              sinkPolicies: Dictionary(consumers.map { ($0.name, $0.policy) }, uniquingKeysWith: { first, _ in first })),
             sinks: consumers.map(\.name), logger: logger)
         let context = HubContext(core: core, logger: logger, database: database, identity: identity, ingestTokens: tokens, gate: gate,
                                  spool: spool, stores: try SharedStoresFactory.make(core, logger: logger))
@@ -40,6 +41,7 @@ public struct HubParts {
         var modules: [any HubModule] = []
         for module in Hub.modules { modules.append(try await module.build(configuration.modules, context: context)) }
 
+        Navigation.register(Hub.modules.flatMap { $0.navigation })
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         let routes = HubRoutes(router: router, gate: gate)

@@ -29,6 +29,11 @@ public struct IdentityModule: HubModule {
     /// Ingest tokens (1), then the staff tables (100...).
     public static var migrations: [SchemaMigration] { IdentitySchema.migrations }
 
+    public static var navigation: [NavigationLink] {
+        [NavigationLink(title: "Users", path: "/users", permission: .usersManage),
+         NavigationLink(title: "Ingest tokens", path: "/ingest-tokens", permission: .tokensManage)]
+    }
+
     let identity: IdentityServices
     let tokens: IngestTokenStore
     let gate: StaffGate

@@ -36,6 +36,9 @@ public protocol HubModule: Sendable {
     /// The area's routes, each with the access it needs.
     func registerRoutes(on routes: HubRoutes)
 
+    /// The area's pages in the header of every page, each shown to those holding its permission.
+    static var navigation: [NavigationLink] { get }
+
     /// The area's parts for `/readyz` (states only) and `GET /api/v1/status` (with detail).
     func health() async -> [ComponentHealth]
 }
@@ -43,6 +46,7 @@ public protocol HubModule: Sendable {
 extension HubModule {
     public static func spoolConsumers(_ configuration: Configuration, core: CoreConfiguration) -> [SpoolConsumer] { [] }
     public static var migrations: [SchemaMigration] { [] }
+    public static var navigation: [NavigationLink] { [] }
     public var services: [any Service] { [] }
     public func health() async -> [ComponentHealth] { [] }
 }

@@ -24,13 +24,15 @@ public enum HTMLPage {
         return out
     }
 
-    /// A whole page. `body` is HTML built with `escape`; `principal` adds the navigation and sign-out.
-    public static func render(title: String, principal: StaffPrincipal?, body: String) -> String {
+    /// A whole page. `body` is HTML built with `escape`; `principal` adds the navigation (the links the
+    /// modules declared, see `Navigation`) and sign-out. `scripts` are extra same-origin script paths
+    /// a page needs besides /assets/app.js (e.g. the search page's own script).
+    public static func render(title: String, principal: StaffPrincipal?, body: String, scripts: [String] = []) -> String {
         var nav = ""
         if let principal {
-            var links = [#"<a href="/">Home</a>"#]
-            if principal.allows(.usersManage) { links.append(#"<a href="/users">Users</a>"#) }
-            if principal.allows(.tokensManage) { links.append(#"<a href="/ingest-tokens">Ingest tokens</a>"#) }
+            let links = Navigation.links(for: principal).map { link in
+                #"<a href="\#(escape(link.path))">\#(escape(link.title))</a>"#
+            }
             nav = """
             <nav>\(links.joined(separator: " "))
             <span class="who">\(escape(principal.user.email))</span>
@@ -47,6 +49,7 @@ public enum HTMLPage {
         <title>\(escape(title)) · DataMP Admin</title>
         <link rel="stylesheet" href="/assets/app.css">
         <script src="/assets/app.js" defer></script>
+        \(scripts.map { #"<script src="\#(escape($0))" defer></script>"# }.joined(separator: "\n"))
         </head>
         <body>
         <header><strong>DataMP Admin</strong>\(nav)</header>
