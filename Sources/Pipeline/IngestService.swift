@@ -57,6 +57,11 @@ public final class IngestService: Sendable {
                 count(rejectedReason: "spool_full", by: batch.events.count)
                 throw .spoolFull(retryAfterSeconds: retryAfter)
             }
+            if error.isNoSpaceLeft {
+                logger.error("spool volume is full: intake answers 503 until the sinks free space", metadata: ["error": "\(error)"])
+                count(rejectedReason: "disk_full", by: batch.events.count)
+                throw .diskFull
+            }
             logger.error("spool append failed", metadata: ["error": "\(error)"])
             count(rejectedReason: "spool_error", by: batch.events.count)
             throw .spoolUnavailable("\(error)")
@@ -83,6 +88,9 @@ public enum IngestFailure: Error, Sendable {
     case invalidRequest(IngestError)
     /// Over the spool bound: 503 + Retry-After.
     case spoolFull(retryAfterSeconds: Int)
+    /// The spool's volume has no space left (ENOSPC), below the spool's own bound: 503 + Retry-After.
+    /// Nothing of the request was written; space returns as the sinks deliver and segments are deleted.
+    case diskFull
     /// The disk refused the write: 503.
     case spoolUnavailable(String)
     /// The token is over its events/s budget: 429 + Retry-After.

@@ -6,10 +6,14 @@ import Darwin
 import Logging
 
 /// The persisted position of each sink: `<directory>/cursors/<sink>.cursor`, the decimal global
-/// offset of the first record the sink has not yet delivered, followed by a newline.
+/// offset of the first record the sink has not yet delivered, right-aligned in 20 columns and
+/// followed by a newline (21 bytes, always the same length). Text so an operator can read it.
 ///
-/// Written as a temporary file, fsynced, renamed over the old one and the directory fsynced, so a
-/// crash leaves either the old or the new value, never a torn one. Text so an operator can read it.
+/// The first value is written as a temporary file, fsynced and renamed into place. Every later one
+/// overwrites those 21 bytes in place and fsyncs: that needs no new disk space, so a sink can still
+/// move on, and segments can still be deleted, when the spool's volume is full (with write-and-rename
+/// the full disk would block the very deletions that free it). A 21-byte write inside the first
+/// sector is not torn by a crash, the assumption PostgreSQL makes for its 512-byte `pg_control`.
 struct CursorStore: Sendable {
     let paths: SpoolPaths
 
@@ -39,18 +43,41 @@ struct CursorStore: Sendable {
 
     /// Durably replaces the sink's cursor.
     func save(sink: String, offset: UInt64) throws(SpoolError) {
+        let path = paths.cursor(sink: sink)
+        let record = Self.record(offset)
+        let existing: Int32
+        do {
+            existing = try SystemIO.openFile(path, O_WRONLY)
+        } catch {
+            if case let .io(_, _, code) = error, code == ENOENT { return try create(path: path, sink: sink, record: record) }
+            throw error
+        }
+        defer { SystemIO.closeFile(existing) }
+        // A file of another length (an older format, or damage) is replaced whole, not patched.
+        guard lseek(existing, 0, SEEK_END) == off_t(record.count) else { return try create(path: path, sink: sink, record: record) }
+        try SystemIO.write(existing, record, at: 0, path: path)
+        try SystemIO.syncData(existing, path: path)
+    }
+
+    /// The fixed-width text of `offset`: 20 columns (the widest UInt64) and a newline.
+    static func record(_ offset: UInt64) -> [UInt8] {
+        let digits = String(offset)
+        return Array((String(repeating: " ", count: 20 - digits.count) + digits + "\n").utf8)
+    }
+
+    /// The first save of a sink's cursor: write-and-rename, so the file is never seen half-made.
+    private func create(path: String, sink: String, record: [UInt8]) throws(SpoolError) {
         let temporary = paths.cursorTemporary(sink: sink)
         let fd = try SystemIO.openFile(temporary, O_WRONLY | O_CREAT | O_TRUNC)
         do throws(SpoolError) {
-            let text = Array("\(offset)\n".utf8)
-            try SystemIO.write(fd, text, at: 0, path: temporary)
+            try SystemIO.write(fd, record, at: 0, path: temporary)
             try SystemIO.syncData(fd, path: temporary)
         } catch {
             SystemIO.closeFile(fd)
             throw error
         }
         SystemIO.closeFile(fd)
-        try SystemIO.renameFile(temporary, to: paths.cursor(sink: sink))
+        try SystemIO.renameFile(temporary, to: path)
         try SystemIO.syncDirectory(paths.cursors)
     }
 

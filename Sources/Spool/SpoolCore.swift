@@ -51,7 +51,9 @@ final class SpoolCore: Sendable {
                 let oldest = recovered.segments[0].base
                 let end = recovered.segments[recovered.segments.count - 1].end
                 for sink in sinks {
-                    cursors[sink] = try Self.loadCursor(sink: sink, store: store, oldest: oldest, end: end, logger: logger)
+                    let cursor = try Self.loadCursor(sink: sink, store: store, oldest: oldest, end: end, logger: logger)
+                    cursors[sink] = cursor
+                    Self.prepareCursorFile(sink: sink, offset: cursor, store: store, logger: logger)
                 }
             } catch {
                 SystemIO.closeFile(recovered.activeFD)
@@ -107,6 +109,19 @@ final class SpoolCore: Sendable {
         // Segments are deleted only once every sink is past them, so a cursor before the oldest one
         // can only point at records that were already delivered.
         return max(stored, oldest)
+    }
+
+    /// Writes each sink's cursor file at open (fixed width), so that every later commit overwrites it in
+    /// place and needs no new disk space: a sink that has not delivered anything yet must still be able
+    /// to commit, and so free segments, once the spool's volume has filled. Best effort: when even this
+    /// fails (the disk is already full), the first commit creates the file instead.
+    private static func prepareCursorFile(sink: String, offset: UInt64, store: CursorStore, logger: Logger) {
+        do throws(SpoolError) {
+            try store.save(sink: sink, offset: offset)
+        } catch {
+            logger.warning("could not write the sink's cursor file at open; its first commit will",
+                           metadata: ["sink.name": "\(sink)", "error": "\(error)"])
+        }
     }
 
     /// `mkdir -p`, fsyncing each parent whose entries changed.

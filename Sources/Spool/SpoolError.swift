@@ -85,3 +85,12 @@ public enum SpoolError: Error, Equatable, Sendable, CustomStringConvertible {
         return String(cString: text)
     }
 }
+
+extension SpoolError {
+    /// The volume holding the spool has no space left (ENOSPC, or EDQUOT for a quota): unlike the
+    /// spool's own bound, this clears only as the sinks deliver and whole segments are deleted.
+    public var isNoSpaceLeft: Bool {
+        guard case .io(_, _, let errno) = self else { return false }
+        return errno == ENOSPC || errno == EDQUOT
+    }
+}

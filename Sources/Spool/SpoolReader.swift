@@ -83,7 +83,7 @@ public final class SpoolReader: Sendable {
     /// deleted. `offset` must not lie past the read position; an offset the cursor has already
     /// passed (the spool moved a lagging `drop_oldest` sink ahead) changes nothing.
     ///
-    /// One small file write and two fsyncs, on the spool's own threads; commit once per delivered batch.
+    /// One 21-byte overwrite and an fsync (write-and-rename the first time), on the spool's own threads; commit once per delivered batch.
     public func commit(through offset: UInt64) async throws(SpoolError) {
         try await core.io.run { () throws(SpoolError) in try self.commitNow(through: offset) }
     }

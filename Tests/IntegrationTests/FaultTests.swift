@@ -10,35 +10,19 @@ final class FaultTests: HubTestCase {
     /// Elasticsearch answers `_bulk` with 429 (Retry-After: 2) and 503 for a minute: the hub waits as
     /// told, keeps accepting, and once the cluster takes writes again every event is stored exactly once.
     func testElasticsearchPushingBackForAMinute() async throws {
-        let upstream = elasticsearchURL
         let pushBackUntil = Mutex(ContinuousClock.now + .seconds(60))
         let bulkAttempts = Mutex<[ContinuousClock.Instant]>([])
-        let proxy = try await RecordingHTTPServer.start { request in
-            if request.path.hasSuffix("/_bulk"), ContinuousClock.now < pushBackUntil.withLock({ $0 }) {
-                let count = bulkAttempts.withLock { attempts -> Int in
-                    attempts.append(.now)
-                    return attempts.count
-                }
-                if count % 2 == 1 {
-                    return .json(#"{"error":{"type":"es_rejected_execution_exception","reason":"rejected execution"},"status":429}"#,
-                                 status: 429, headers: ["Retry-After": "2"])
-                }
-                return .json(#"{"error":{"type":"unavailable_shards_exception","reason":"primary shard is not active"},"status":503}"#, status: 503)
+        let proxy = try await elasticsearchProxy { request in
+            guard request.path.hasSuffix("/_bulk"), ContinuousClock.now < pushBackUntil.withLock({ $0 }) else { return nil }
+            let count = bulkAttempts.withLock { attempts -> Int in
+                attempts.append(.now)
+                return attempts.count
             }
-            var headers = HTTPHeaders()
-            for field in request.headers where !["host", "content-length", "connection"].contains(field.name.lowercased()) {
-                headers.add(name: field.name, value: field.value)
+            if count % 2 == 1 {
+                return .json(#"{"error":{"type":"es_rejected_execution_exception","reason":"rejected execution"},"status":429}"#,
+                             status: 429, headers: ["Retry-After": "2"])
             }
-            do {
-                let method = HTTPMethod(rawValue: request.method) ?? .get
-                let answer = try await SharedHTTP.client.execute(HTTPRequest(method: method, url: upstream + request.uri, headers: headers,
-                                                                             body: request.body, timeout: .seconds(30)))
-                var back = HTTPHeaders()
-                if let type = answer.headers["Content-Type"] { back.add(name: "Content-Type", value: type) }
-                return RecordingResponse(status: answer.status, headers: back, body: answer.body)
-            } catch {
-                return .text("proxy: \(error)", status: 502)
-            }
+            return .json(#"{"error":{"type":"unavailable_shards_exception","reason":"primary shard is not active"},"status":503}"#, status: 503)
         }
         let hub = try await startHub(mongo: false, extra: ["ADMIN_ELASTICSEARCH_URL": proxy.baseURL, "ADMIN_DELIVERY_RETRY_MAX_MS": "5000"])
         let token = try createToken()

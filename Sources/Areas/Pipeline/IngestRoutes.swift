@@ -77,6 +77,10 @@ struct IngestRoutes {
                 return JSONResponse.error(.serviceUnavailable, code: "spool_full",
                                           message: "the hub's local buffer is full while the stores catch up; retry after \(retryAfter) s",
                                           headers: [.retryAfter: String(retryAfter)])
+            case .diskFull:
+                return JSONResponse.error(.serviceUnavailable, code: "spool_disk_full",
+                                          message: "the hub's disk (the spool volume) is full while the stores catch up; retry after 5 s",
+                                          headers: [.retryAfter: "5"])
             case .spoolUnavailable:
                 return JSONResponse.error(.serviceUnavailable, code: "spool_unavailable",
                                           message: "the hub cannot write to its local buffer; retry later",
