@@ -176,3 +176,19 @@ extension SessionSecurityTests {
         XCTAssertEqual(foreign.status, 403, "a foreign page cannot sign a browser in (login CSRF)")
     }
 }
+
+extension SessionSecurityTests {
+    /// The header shows the pages the modules declared, each only to those holding its permission.
+    func testNavigationShowsOnlyThePagesThePersonMayOpen() async throws {
+        let hub = try await startStaffHub()
+        try createUser("nav-admin@staff.test", roles: ["admin"])
+        try createUser("nav-support@staff.test", roles: ["support"])
+        let admin = try await send(hub, .get, "/", as: try await signIn(hub, "nav-admin@staff.test")).bodyText
+        let support = try await send(hub, .get, "/", as: try await signIn(hub, "nav-support@staff.test")).bodyText
+        for link in [#"<a href="/users">Users</a>"#, #"<a href="/ingest-tokens">Ingest tokens</a>"#] {
+            XCTAssertTrue(admin.contains(link), "an admin sees \(link)")
+            XCTAssertFalse(support.contains(link), "support staff do not see \(link)")
+        }
+        XCTAssertTrue(support.contains(#"<a href="/">Home</a>"#))
+    }
+}
