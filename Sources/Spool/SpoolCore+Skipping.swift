@@ -12,14 +12,26 @@ import Synchronization
 extension SpoolCore {
     /// Moves a sealed segment whose committed data fails verification to `quarantine/`, so readers
     /// go on with the next segment instead of failing on it forever. The active segment cannot be
-    /// moved (the writer appends to it): then the error is thrown as before.
+    /// moved (the writer appends to it): the error is thrown, and the next append starts a new
+    /// segment, after which the damaged one is sealed and the next read quarantines it.
     func quarantine(_ segment: SegmentEntry, offset: UInt64, reason: String, foundBy sink: String) throws(SpoolError) {
         try deletion.withLock { _ throws(SpoolError) in
             let (present, active) = state.withLock { s in
                 (s.segments.contains { $0.base == segment.base }, s.segments.last?.base == segment.base)
             }
             guard present else { return }  // another reader was first
-            if active { throw .corruptSegment(path: segment.path, offset: offset, reason: reason) }
+            if active {
+                let first = state.withLock { s in
+                    defer { s.sealActiveSegment = true }
+                    return !s.sealActiveSegment
+                }
+                if first {
+                    logger.error("spool: the active segment is corrupt; it is sealed at the next append and then quarantined",
+                                 metadata: ["spool.segment": "\(segment.path)", "spool.offset": "\(offset)", "spool.reason": "\(reason)",
+                                            "sink.name": "\(sink)"])
+                }
+                throw .corruptSegment(path: segment.path, offset: offset, reason: reason)
+            }
             try SegmentRecovery.quarantine(path: segment.path, base: segment.base, offset: offset, reason: reason,
                                            paths: paths, logger: logger, foundBy: sink)
             state.withLock { s in

@@ -146,7 +146,7 @@ final class SpoolCore: Sendable {
             if s.closed { return .failure(.closed) }
             let size = Int64(frames.count)
             let header = Int64(SegmentFormat.headerSize)
-            let rollsOver = s.projectedActiveFileBytes > header && s.projectedActiveFileBytes + size > segmentBytes
+            let rollsOver = s.projectedActiveFileBytes > header && (s.sealActiveSegment || s.projectedActiveFileBytes + size > segmentBytes)
             let needed = size + (rollsOver ? header : 0)
             let used = s.retainedBytes + s.pendingBytes
             if used + needed > maxBytes {
@@ -155,6 +155,7 @@ final class SpoolCore: Sendable {
             let range = s.projectedEnd..<(s.projectedEnd + UInt64(size))
             s.projectedEnd = range.upperBound
             s.projectedActiveFileBytes = (rollsOver ? header : s.projectedActiveFileBytes) + size
+            if rollsOver { s.sealActiveSegment = false }
             s.pendingBytes += needed
             s.pending.append(PendingAppend(
                 frames: frames, range: range, recordCount: recordCount, startsNewSegment: rollsOver, continuation: continuation))

@@ -152,7 +152,14 @@ public final class SpoolReader: Sendable {
                     break scan
                 case let .torn(reason):
                     // The records before it are good: hand them out; the rest of the segment is skipped.
-                    try core.quarantine(segment, offset: offset, reason: reason, foundBy: sink)
+                    do throws(SpoolError) {
+                        try core.quarantine(segment, offset: offset, reason: reason, foundBy: sink)
+                    } catch {
+                        // The active segment cannot be moved yet: deliver the good records now, and
+                        // report the damage on the next read.
+                        if case .corruptSegment = error, !records.isEmpty { break scan }
+                        throw error
+                    }
                     SystemIO.closeFile(p.fd)
                     p.fd = -1
                     p.offset = records.last?.nextOffset ?? segment.end

@@ -34,6 +34,9 @@ struct SpoolState {
     var projectedEnd: UInt64
     var projectedActiveFileBytes: Int64
     var pendingBytes: Int64 = 0
+    /// A reader found the active segment corrupt: the next append starts a new segment, so the
+    /// damaged one becomes sealed and can be quarantined instead of failing its readers forever.
+    var sealActiveSegment = false
 
     /// True while the writer thread sleeps on its semaphore; whoever flips it to false signals it once.
     var writerIdle = false

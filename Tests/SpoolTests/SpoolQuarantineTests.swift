@@ -61,3 +61,38 @@ final class SpoolQuarantineTests: XCTestCase {
         XCTAssertEqual(report.quarantined.map(\.path), [quarantined])
     }
 }
+
+extension SpoolQuarantineTests {
+    /// Damage in the segment still being written: reading fails until the next append seals it, then
+    /// the damaged segment is quarantined and the reader goes on with the new one.
+    func testACorruptActiveSegmentIsSealedAtTheNextAppendAndThenQuarantined() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: SpoolConfiguration(directory: directory, segmentBytes: 65536, maxBytes: 1 << 22),
+                              sinks: ["es"], logger: quietLogger)
+        defer { spool.close() }
+        let first = (0..<3).map { payload(call: 0, index: $0, size: 700) }
+        _ = try await spool.append(first)
+        let damaged = try corruptFirstSegment(directory)
+        let reader = try spool.reader(for: "es")
+
+        let before = try await reader.read(maxRecords: 10, maxBytes: 1 << 20, wait: .zero)
+        XCTAssertEqual(before.map(\.payload), [first[0]], "the record before the damage is delivered")
+        do {
+            _ = try await reader.read(maxRecords: 10, maxBytes: 1 << 20, wait: .zero)
+            XCTFail("the damage in the active segment must be reported")
+        } catch {
+            guard case .corruptSegment = error else { return XCTFail("\(error)") }
+        }
+
+        let later = [payload(call: 1, index: 0, size: 300)]
+        _ = try await spool.append(later)
+        // The first read quarantines and moves to the end of the damaged segment; the next one reads on.
+        let quarantining = try await reader.read(maxRecords: 10, maxBytes: 1 << 20, wait: .zero)
+        XCTAssertEqual(quarantining.map(\.payload), [])
+        let after = try await reader.read(maxRecords: 10, maxBytes: 1 << 20, wait: .zero)
+        XCTAssertEqual(after.map(\.payload), later, "reading goes on in the new segment")
+        XCTAssertEqual(reader.skips.quarantinedSegments, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: damaged))
+        XCTAssertEqual(try segmentFiles(directory).count, 1)
+    }
+}
