@@ -1,6 +1,7 @@
 public import HubKit
 public import Intake
 public import Pipeline
+public import Spool
 
 /// The `intake.*` and `delivery.*` keys.
 public struct PipelineConfiguration: Sendable {
@@ -8,6 +9,10 @@ public struct PipelineConfiguration: Sendable {
     /// Events per second per token; 0 = no limit. Over it: 429 + Retry-After.
     public var rateLimitEventsPerSecond: Int
     public var delivery: DeliveryConfiguration
+    /// Each store's spool policy: `block` (the default: nothing is lost, a stuck store fills the spool
+    /// and intake answers 503) or `drop_oldest` (best effort, past a lag bound in bytes).
+    public var mongodbPolicy: SpoolSinkPolicy
+    public var elasticsearchPolicy: SpoolSinkPolicy
 
     /// The spool's record limit follows the intake's event limit: the stored document and its
     /// envelope are larger than the raw event, so an event the intake accepts always fits.
@@ -45,11 +50,38 @@ public struct PipelineConfiguration: Sendable {
         if maxEventBytes > maxBodyBytes {
             r.fail("intake.max_event_bytes (ADMIN_INTAKE_MAX_EVENT_BYTES) = \(maxEventBytes) must not exceed intake.max_body_bytes (ADMIN_INTAKE_MAX_BODY_BYTES) = \(maxBodyBytes)")
         }
+        let mongodbPolicy = readPolicy(r, store: "mongodb", core: core)
+        let elasticsearchPolicy = readPolicy(r, store: "elasticsearch", core: core)
         let delivery = DeliveryConfiguration(
             batchMaxEvents: batchMaxEvents, batchMaxBytes: batchMaxBytes, batchMaxWait: .milliseconds(batchMaxWait),
             retry: RetryPolicy(initial: .milliseconds(retryInitial), maximum: .milliseconds(retryMax)),
             maxItemRetryAge: .seconds(maxItemRetryAge), maxItemAttempts: maxItemAttempts)
         return PipelineConfiguration(limits: IngestLimits(maxBodyBytes: maxBodyBytes, maxEventBytes: maxEventBytes),
-                                     rateLimitEventsPerSecond: rateLimit, delivery: delivery)
+                                     rateLimitEventsPerSecond: rateLimit, delivery: delivery,
+                                     mongodbPolicy: mongodbPolicy, elasticsearchPolicy: elasticsearchPolicy)
+    }
+
+    /// `delivery.<store>_policy` and `delivery.<store>_max_lag_bytes`.
+    private static func readPolicy(_ r: ConfigurationReader, store: String, core: CoreConfiguration) -> SpoolSinkPolicy {
+        let upper = store.uppercased()
+        let policyKey = "delivery.\(store)_policy", policyEnv = "ADMIN_DELIVERY_\(upper)_POLICY"
+        let lagKey = "delivery.\(store)_max_lag_bytes", lagEnv = "ADMIN_DELIVERY_\(upper)_MAX_LAG_BYTES"
+        let policy = r.string(policyKey, env: policyEnv, default: "block",
+                              help: "block (nothing lost; a stuck store fills the spool, then intake answers 503) or drop_oldest (best effort)")
+        let lagLimit = max(1, Int(core.spool.maxBytes) - 2 * core.spool.segmentBytes)
+        let lag = r.int(lagKey, env: lagEnv, default: lagLimit / 2, range: 1...Int.max,
+                        help: "with drop_oldest: how far (bytes) the store may lag before whole old segments are skipped for it")
+        switch policy {
+        case "block":
+            return .block
+        case "drop_oldest":
+            if lag > lagLimit {
+                r.fail("\(lagKey) (\(lagEnv)) = \(lag) must be below spool.max_bytes minus two segments (\(lagLimit))")
+            }
+            return .dropOldest(maxLagBytes: Int64(min(lag, lagLimit)))
+        default:
+            r.fail("\(policyKey) (\(policyEnv)) must be block or drop_oldest, not \"\(policy)\"")
+            return .block
+        }
     }
 }

@@ -23,11 +23,12 @@ public struct PipelineModule: HubModule {
 
     public static var migrations: [SchemaMigration] { PipelineSchema.migrations }
 
-    /// One blocking consumer per configured store: its segments are kept until it has delivered them.
+    /// One consumer per configured store, `block` unless configured otherwise: its segments are kept
+    /// until it has delivered them.
     public static func spoolConsumers(_ configuration: PipelineConfiguration, core: CoreConfiguration) -> [SpoolConsumer] {
         var consumers: [SpoolConsumer] = []
-        if core.mongodb.isEnabled { consumers.append(SpoolConsumer(name: MongoSink.sinkName)) }
-        if core.elasticsearch.isEnabled { consumers.append(SpoolConsumer(name: ElasticsearchSink.sinkName)) }
+        if core.mongodb.isEnabled { consumers.append(SpoolConsumer(name: MongoSink.sinkName, policy: configuration.mongodbPolicy)) }
+        if core.elasticsearch.isEnabled { consumers.append(SpoolConsumer(name: ElasticsearchSink.sinkName, policy: configuration.elasticsearchPolicy)) }
         return consumers
     }
 
@@ -73,8 +74,12 @@ public struct PipelineModule: HubModule {
         let stats = context.spool.stats()
         return workers.map { worker in
             let status = worker.currentStatus
+            let skips = (try? context.spool.reader(for: worker.sink.name).skips) ?? SpoolReaderSkips()
             return ComponentHealth(name: "sink.\(worker.sink.name)", state: status.state.rawValue,
-                                   metrics: ["lag_bytes": stats.lagBytes(for: worker.sink.name)], detail: status.lastError)
+                                   metrics: ["lag_bytes": stats.lagBytes(for: worker.sink.name),
+                                             "dropped_bytes": Int64(skips.droppedBytes), "dropped_segments": Int64(skips.droppedSegments),
+                                             "quarantined_segments": Int64(skips.quarantinedSegments)],
+                                   detail: status.lastError)
         }
     }
 
