@@ -114,7 +114,9 @@ public final class Spool: Sendable {
                 committedEndOffset: s.committedEnd, syncCount: s.syncCount, appendCalls: s.appendCalls,
                 appendedRecords: s.appendedRecords, appendedBytes: s.appendedBytes,
                 sinks: s.cursors.sorted { $0.key < $1.key }.map { name, cursor in
-                    SpoolSinkStats(name: name, committedOffset: cursor, lagBytes: s.committedEnd &- min(cursor, s.committedEnd))
+                    let lag = s.timeline.lag(from: cursor)
+                    return SpoolSinkStats(name: name, committedOffset: cursor, lagBytes: s.committedEnd &- min(cursor, s.committedEnd),
+                                          lagRecords: lag.records, oldestUndeliveredAppendedAtMicros: lag.oldestAppendedAtMicros)
                 },
                 acceptsAppends: !s.closed && s.failure == nil)
         }

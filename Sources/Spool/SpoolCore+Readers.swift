@@ -41,7 +41,10 @@ extension SpoolCore {
 
     /// Records a sink's newly persisted cursor, then deletes the segments every sink has passed.
     func cursorAdvanced(sink: String, to offset: UInt64) {
-        state.withLock { s in s.cursors[sink] = max(s.cursors[sink] ?? 0, offset) }
+        state.withLock { s in
+            s.cursors[sink] = max(s.cursors[sink] ?? 0, offset)
+            if let slowest = s.cursors.values.min() { s.timeline.prune(before: slowest) }
+        }
         deleteConsumedSegments()
     }
 

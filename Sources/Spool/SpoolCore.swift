@@ -68,7 +68,9 @@ final class SpoolCore: Sendable {
         self.logger = logger
         self.cursorStore = store
         self.lockFD = Mutex(lockFD)
-        self.state = Mutex(SpoolState(segments: recovered.segments, cursors: cursors))
+        let lastSegment = recovered.segments[recovered.segments.count - 1]
+        self.state = Mutex(SpoolState(segments: recovered.segments, cursors: cursors, openedAtMicros: SystemIO.nowMicros(),
+                                      backlogAppendedAtMicros: SystemIO.modificationMicros(lastSegment.path)))
         var sinkCursors = [String: SinkCursor]()
         for sink in sinks {
             sinkCursors[sink] = SinkCursor(sink: sink, policy: configuration.policy(for: sink), offset: cursors[sink] ?? 0)
@@ -195,6 +197,7 @@ final class SpoolCore: Sendable {
     func publish(run: ArraySlice<PendingAppend>, activeFileBytes: Int64) {
         let bytes = run.reduce(Int64(0)) { $0 + Int64($1.frames.count) }
         let records = run.reduce(0) { $0 + $1.recordCount }
+        let now = SystemIO.nowMicros()
         let waiters = state.withLock { s in
             s.segments[s.segments.count - 1].fileBytes = activeFileBytes
             s.committedEnd = run[run.endIndex - 1].range.upperBound
@@ -204,6 +207,7 @@ final class SpoolCore: Sendable {
             s.appendCalls += UInt64(run.count)
             s.appendedRecords += UInt64(records)
             s.appendedBytes += UInt64(bytes)
+            s.timeline.appended(end: s.committedEnd, records: records, at: now)
             return s.takeWaiters()
         }
         for item in run { item.continuation.resume(returning: .success(item.range)) }

@@ -58,8 +58,10 @@ struct SpoolState {
     var appendCalls: UInt64 = 0
     var appendedRecords: UInt64 = 0
     var appendedBytes: UInt64 = 0
+    /// When each stretch was appended and how many records it holds: lag in events and seconds.
+    var timeline: AppendTimeline
 
-    init(segments: [SegmentEntry], cursors: [String: UInt64]) {
+    init(segments: [SegmentEntry], cursors: [String: UInt64], openedAtMicros: Int64, backlogAppendedAtMicros: Int64?) {
         self.segments = segments
         let last = segments[segments.count - 1]
         self.committedEnd = last.end
@@ -67,6 +69,14 @@ struct SpoolState {
         self.projectedEnd = last.end
         self.projectedActiveFileBytes = last.fileBytes
         self.cursors = cursors
+        // What was there at open: its time is the last segment's modification time, its record count
+        // an estimate from its bytes.
+        let oldest = segments[0].base
+        let backlogBytes = last.end - oldest
+        self.timeline = AppendTimeline(
+            start: oldest,
+            backlog: backlogBytes == 0 ? nil : (end: last.end, appendedAtMicros: backlogAppendedAtMicros ?? openedAtMicros,
+                                                records: max(1, backlogBytes / AppendTimeline.estimatedRecordBytes)))
     }
 
     /// The segment holding the record at `offset`, if it is committed and retained.

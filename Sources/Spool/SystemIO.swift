@@ -114,6 +114,20 @@ enum SystemIO {
         return stat(path, &info) == 0 ? Int64(info.st_size) : nil
     }
 
+    /// The file's modification time in microseconds since the epoch, nil when it cannot be read.
+    static func modificationMicros(_ path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_mtim.tv_sec) * 1_000_000 + Int64(info.st_mtim.tv_nsec) / 1000
+    }
+
+    /// The wall clock in microseconds since the epoch (CLOCK_REALTIME).
+    static func nowMicros() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
+    }
+
     static func listDirectory(_ path: String) throws(SpoolError) -> [String] {
         guard let dir = opendir(path) else { throw .io(operation: "list directory", path: path, errno: errno) }
         defer { closedir(dir) }
