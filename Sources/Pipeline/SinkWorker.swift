@@ -1,3 +1,4 @@
+import Foundation
 import LogModel
 import Logging
 import Metrics
@@ -17,6 +18,9 @@ public final class SinkWorker: Service, Sendable {
     private let configuration: DeliveryConfiguration
     private let logger: Logger
     private let status = Mutex(SinkStatus())
+    private let lastDelivery = Mutex<Date?>(nil)
+    /// Set by `nudge()`: the current backoff ends early.
+    private let nudged = Atomic<Bool>(false)
 
     private let delivered: Counter
     private let retried: Counter
@@ -42,6 +46,16 @@ public final class SinkWorker: Service, Sendable {
 
     /// The worker's view of its store, for `/readyz`.
     public var currentStatus: SinkStatus { status.withLock { $0 } }
+
+    /// When the store last took a batch (this process).
+    public var lastDeliveredAt: Date? { lastDelivery.withLock { $0 } }
+
+    /// Ends the current backoff wait early: the store's probe says it is back, so there is no point
+    /// sleeping out a long backoff. A server's own `Retry-After` is a wait the probe cannot overrule:
+    /// the probe nudges only when the store had not answered before.
+    public func nudge() {
+        nudged.store(true, ordering: .relaxed)
+    }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -89,13 +103,23 @@ public final class SinkWorker: Service, Sendable {
                     action = machine.commitFailed(error)
                 }
             case .wait(let backoff):
-                try? await Task.sleep(for: backoff.duration(using: &random))
+                await sleep(backoff.duration(using: &random))
                 guard !Task.isCancelled else { break }
                 action = machine.waited(now: .now)
             }
             let current = machine.status
             status.withLock { $0 = current }
             for notice in machine.takeNotices() { report(notice) }
+        }
+    }
+
+    /// Sleeps `duration` in short steps, ending early when nudged or cancelled.
+    private func sleep(_ duration: Duration) async {
+        nudged.store(false, ordering: .relaxed)
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: min(.milliseconds(250), deadline - ContinuousClock.now))
+            if nudged.exchange(false, ordering: .relaxed) { return }
         }
     }
 
@@ -116,6 +140,7 @@ public final class SinkWorker: Service, Sendable {
             }
         case let .delivered(count):
             delivered.increment(by: count)
+            lastDelivery.withLock { $0 = Date() }
         case let .retrying(events, attempt, reason, kind):
             retried.increment(by: events)
             guard attempt == 1 || attempt % 10 == 0 else { return }

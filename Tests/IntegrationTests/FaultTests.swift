@@ -33,9 +33,9 @@ final class FaultTests: HubTestCase {
             sent += 100
             try await Task.sleep(for: .seconds(5))
         }
-        try await eventually("the hub reports the sink as retrying") {
+        try await eventually("the hub reports the store as degraded (it answers, but refuses bulks)") {
             let state = try json(try await get(hub.baseURL + "/readyz"))["sinks"]?["elasticsearch"]?["state"]?.stringValue
-            return state == "retrying"
+            return state == "degraded"
         }
         let expected = sent
         try await eventually(timeout: .seconds(120), "every event in Elasticsearch once it takes writes again") {

@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 import Spool
 
@@ -10,8 +11,12 @@ enum HubGauges {
             let stats = spool.stats()
             spoolBytes.record(stats.retainedBytes)
             spoolSegments.record(stats.segmentCount)
+            let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
             for sink in stats.sinks {
-                Gauge(label: "admin_sink_lag_bytes", dimensions: [("sink", sink.name)]).record(Int64(sink.lagBytes))
+                let dimensions = [("sink", sink.name)]
+                Gauge(label: "admin_sink_lag_bytes", dimensions: dimensions).record(Int64(sink.lagBytes))
+                Gauge(label: "admin_sink_lag_events", dimensions: dimensions).record(Int64(sink.lagRecords))
+                Gauge(label: "admin_sink_lag_seconds", dimensions: dimensions).record(sink.lagSeconds(nowMicros: now))
             }
         }
     }

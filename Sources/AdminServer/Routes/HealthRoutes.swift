@@ -1,3 +1,4 @@
+import Foundation
 import ClientPostgres
 import HubKit
 import Hummingbird
@@ -61,7 +62,12 @@ struct HealthRoutes {
         for part in parts {
             var entry: JSONObject = ["state": .string(part.state)]
             for (key, value) in part.metrics.sorted(by: { $0.key < $1.key }) { entry[key] = .int(value) }
-            if detail { entry["detail"] = part.detail.map(JSONValue.string) ?? .null }
+            if detail {
+                entry["detail"] = part.detail.map(JSONValue.string) ?? .null
+                if let success = part.lastSuccess {
+                    entry["last_success"] = .string(Timestamp.format(micros: Int64(success.timeIntervalSince1970 * 1_000_000)))
+                }
+            }
             if let dot = part.name.firstIndex(of: ".") {
                 let group = String(part.name[..<dot]) + "s"
                 if groups[group] == nil { groupOrder.append(group) }

@@ -13,6 +13,8 @@ public struct PipelineConfiguration: Sendable {
     /// and intake answers 503) or `drop_oldest` (best effort, past a lag bound in bytes).
     public var mongodbPolicy: SpoolSinkPolicy
     public var elasticsearchPolicy: SpoolSinkPolicy
+    /// How often each store is asked whether it answers (`SinkProbeService`).
+    public var probeInterval: Duration
 
     /// The spool's record limit follows the intake's event limit: the stored document and its
     /// envelope are larger than the raw event, so an event the intake accepts always fits.
@@ -50,6 +52,8 @@ public struct PipelineConfiguration: Sendable {
         if maxEventBytes > maxBodyBytes {
             r.fail("intake.max_event_bytes (ADMIN_INTAKE_MAX_EVENT_BYTES) = \(maxEventBytes) must not exceed intake.max_body_bytes (ADMIN_INTAKE_MAX_BODY_BYTES) = \(maxBodyBytes)")
         }
+        let probeSeconds = r.int("delivery.probe_interval_seconds", env: "ADMIN_DELIVERY_PROBE_INTERVAL_SECONDS", default: 5, range: 1...300,
+                                 help: "how often each store is asked whether it answers (its health, and an early end to a backoff)")
         let mongodbPolicy = readPolicy(r, store: "mongodb", core: core)
         let elasticsearchPolicy = readPolicy(r, store: "elasticsearch", core: core)
         let delivery = DeliveryConfiguration(
@@ -58,7 +62,8 @@ public struct PipelineConfiguration: Sendable {
             maxItemRetryAge: .seconds(maxItemRetryAge), maxItemAttempts: maxItemAttempts)
         return PipelineConfiguration(limits: IngestLimits(maxBodyBytes: maxBodyBytes, maxEventBytes: maxEventBytes),
                                      rateLimitEventsPerSecond: rateLimit, delivery: delivery,
-                                     mongodbPolicy: mongodbPolicy, elasticsearchPolicy: elasticsearchPolicy)
+                                     mongodbPolicy: mongodbPolicy, elasticsearchPolicy: elasticsearchPolicy,
+                                     probeInterval: .seconds(probeSeconds))
     }
 
     /// `delivery.<store>_policy` and `delivery.<store>_max_lag_bytes`.

@@ -1,3 +1,4 @@
+import Foundation
 public import ClientPostgres
 public import HubKit
 import Identity
@@ -34,6 +35,8 @@ public struct PipelineModule: HubModule {
 
     let ingest: IngestService
     let workers: [SinkWorker]
+    /// One per worker, same order: what each store answers now.
+    let probes: [SinkProbeService]
     let deadLetters: DeadLetterStore
     let elasticsearch: ElasticsearchSink?
     let context: HubContext
@@ -47,16 +50,18 @@ public struct PipelineModule: HubModule {
             SinkWorker(sink: sink, reader: try context.spool.reader(for: sink.name), deadLetters: deadLetters,
                        configuration: configuration.delivery, logger: logger)
         }
+        let probes = workers.map { SinkProbeService(worker: $0, interval: configuration.probeInterval, logger: logger) }
         let normalizer = EventNormalizer(configuration: NormalizerConfiguration(environment: context.core.environment))
         let ingest = IngestService(spool: context.spool, normalizer: normalizer, limits: configuration.limits, logger: logger)
         return PipelineModule(
-            ingest: ingest, workers: workers, deadLetters: deadLetters,
+            ingest: ingest, workers: workers, probes: probes, deadLetters: deadLetters,
             elasticsearch: sinks.lazy.compactMap { $0 as? ElasticsearchSink }.first, context: context,
             rateLimiter: TokenRateLimiter(eventsPerSecond: configuration.rateLimitEventsPerSecond))
     }
 
     public var services: [any Service] {
         var services: [any Service] = workers
+        services += probes as [any Service]
         if let elasticsearch {
             let logger = context.logger
             services.append(TaskService(name: "elasticsearch-retention") { await Self.runRetention(elasticsearch, logger: logger) })
@@ -69,17 +74,22 @@ public struct PipelineModule: HubModule {
         DeadLetterRoutes(deadLetters: deadLetters, spool: context.spool).register(on: routes)
     }
 
-    /// One part per store: its worker's state, lag and last error.
+    /// One part per store: its state (the worker's view judged with the store's probe), lag in bytes,
+    /// events and seconds, what the spool skipped for it, and the last error and success.
     public func health() async -> [ComponentHealth] {
         let stats = context.spool.stats()
-        return workers.map { worker in
-            let status = worker.currentStatus
-            let skips = (try? context.spool.reader(for: worker.sink.name).skips) ?? SpoolReaderSkips()
-            return ComponentHealth(name: "sink.\(worker.sink.name)", state: status.state.rawValue,
-                                   metrics: ["lag_bytes": stats.lagBytes(for: worker.sink.name),
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        return probes.map { probe in
+            let name = probe.worker.sink.name
+            let health = probe.health
+            let lag = stats.sinks.first { $0.name == name }
+            let skips = (try? context.spool.reader(for: name).skips) ?? SpoolReaderSkips()
+            return ComponentHealth(name: "sink.\(name)", state: health.state.rawValue,
+                                   metrics: ["lag_bytes": Int64(lag?.lagBytes ?? 0), "lag_events": Int64(lag?.lagRecords ?? 0),
+                                             "lag_seconds": lag?.lagSeconds(nowMicros: now) ?? 0,
                                              "dropped_bytes": Int64(skips.droppedBytes), "dropped_segments": Int64(skips.droppedSegments),
                                              "quarantined_segments": Int64(skips.quarantinedSegments)],
-                                   detail: status.lastError)
+                                   detail: health.detail, lastSuccess: health.lastSuccess)
         }
     }
 

@@ -14,7 +14,7 @@ enum SinkFactory {
             sinks.append(MongoSink(
                 configuration: MongoSinkConfiguration(uri: mongo.uri, database: mongo.database, collection: mongo.collection,
                                                       retentionDays: mongo.retentionDays > 0 ? mongo.retentionDays : nil),
-                client: pool, logger: logger))
+                client: pool, probeClient: stores.mongodbProbe, logger: logger))
         }
         if core.elasticsearch.isEnabled, let transport = stores.elasticsearch {
             let es = core.elasticsearch

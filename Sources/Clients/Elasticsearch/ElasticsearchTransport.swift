@@ -54,7 +54,9 @@ public final class ElasticsearchTransport: Sendable {
 
     /// Sends `method path` to one node. A node that cannot be connected to (refused, unknown host) is
     /// skipped in favour of the next; any other failure is returned as is (the request may have arrived).
-    public func execute(_ method: HTTPMethod, _ path: String, body: [UInt8] = [], contentType: String? = nil) async throws(HTTPClientError) -> HTTPResponse {
+    /// `timeout` overrides the connection's request timeout (health probes use a short one).
+    public func execute(_ method: HTTPMethod, _ path: String, body: [UInt8] = [], contentType: String? = nil,
+                        timeout: Duration? = nil) async throws(HTTPClientError) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "Accept", value: "application/json")
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
@@ -64,7 +66,7 @@ public final class ElasticsearchTransport: Sendable {
         var lastError: HTTPClientError?
         for attempt in 0..<baseURLs.count {
             let base = baseURLs[Int(UInt(bitPattern: start &+ attempt) % UInt(baseURLs.count))]
-            let request = HTTPRequest(method: method, url: base + path, headers: headers, body: body, timeout: timeout)
+            let request = HTTPRequest(method: method, url: base + path, headers: headers, body: body, timeout: timeout ?? self.timeout)
             do {
                 return try await client.execute(request)
             } catch where error.kind == .connectionFailed {

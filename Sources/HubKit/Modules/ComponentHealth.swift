@@ -1,3 +1,5 @@
+public import Foundation
+
 /// How one part of the hub is doing (a sink, the spool, PostgreSQL, a notifier).
 ///
 /// `/readyz` is public and shows `name` and `state` only; `detail` (error text that can name
@@ -14,12 +16,16 @@ public struct ComponentHealth: Sendable, Equatable {
     public var metrics: [String: Int64]
     /// Human detail for operators: the last error, what to check.
     public var detail: String?
+    /// The last time this part worked (a store took a batch or answered its probe); shown with the detail.
+    public var lastSuccess: Date?
 
-    public init(name: String, state: String, blocksReadiness: Bool = false, metrics: [String: Int64] = [:], detail: String? = nil) {
+    public init(name: String, state: String, blocksReadiness: Bool = false, metrics: [String: Int64] = [:], detail: String? = nil,
+                lastSuccess: Date? = nil) {
         self.name = name
         self.state = state
         self.blocksReadiness = blocksReadiness
         self.metrics = metrics
         self.detail = detail
+        self.lastSuccess = lastSuccess
     }
 }

@@ -16,6 +16,21 @@ public protocol Sink: Sendable {
     /// Sends `events` in one request (or as few as the store needs) and reports one outcome per event,
     /// in the same order. Never throws: a request that failed as a whole reports it with `retryAll`.
     func deliver(_ events: [SpooledEvent]) async -> DeliveryReport
+
+    /// A cheap question to the store, answered within a few seconds whatever the store does (MongoDB
+    /// `ping` on a short server-selection timeout, Elasticsearch `GET /_cluster/health`), asked by the
+    /// hub every few seconds so that its health shows what the store is doing now, even while a
+    /// delivery sits in a blocked request. Throws `SinkError` when the store cannot be reached or
+    /// refuses the hub's credentials.
+    func probe() async throws(SinkError) -> SinkProbe
+}
+
+/// What a store said to a probe.
+public enum SinkProbe: Sendable, Equatable {
+    /// It answers and says it is well.
+    case healthy
+    /// It answers but says it cannot take everything (an Elasticsearch cluster in `red`).
+    case degraded(reason: String)
 }
 
 /// What the store said about one event.
@@ -86,9 +101,13 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(sink): \(message)" }
 }
 
-/// A sink's view of its store for `/readyz`.
+/// A sink's view of its store for `/readyz`. The worker alone knows `starting`, `ready`, `retrying`
+/// and `misconfigured`; the hub's health (`SinkHealth`) adds what the store's probe says and shows
+/// `ready`, `degraded` (answers but refuses or slows), `unavailable` or `misconfigured`.
 public enum SinkState: String, Sendable {
     case starting, ready, retrying, unavailable
+    /// The store answers its probe but refuses deliveries or says it is unwell.
+    case degraded
     /// The store refuses the hub's configuration (credentials, privileges, version): an operator must act.
     case misconfigured
 }

@@ -80,6 +80,17 @@ public final class ElasticsearchSink: Sink {
         ])
     }
 
+    // MARK: - Probe
+
+    /// `GET /_cluster/health` with a 3 s timeout: `red` (a primary shard unassigned) is degraded.
+    public func probe() async throws(SinkError) -> SinkProbe {
+        let response = try await request(.get, "/_cluster/health", timeout: .seconds(3), what: "GET /_cluster/health")
+        guard case .object(let health)? = try? JSONParser.parse(response.body), case .string(let status)? = health["status"] else {
+            return .healthy
+        }
+        return status == "red" ? .degraded(reason: "the cluster's health is red: some primary shards are not assigned") : .healthy
+    }
+
     // MARK: - Deliver
 
     public func deliver(_ events: [SpooledEvent]) async -> DeliveryReport {
@@ -195,10 +206,10 @@ public final class ElasticsearchSink: Sink {
 
     /// A request whose non-2xx answer becomes a `SinkError` naming `what` failed.
     private func request(_ method: HTTPMethod, _ path: String, body: [UInt8] = [], contentType: String? = nil,
-                         what: String) async throws(SinkError) -> HTTPResponse {
+                         timeout: Duration? = nil, what: String) async throws(SinkError) -> HTTPResponse {
         let response: HTTPResponse
         do {
-            response = try await transport.execute(method, path, body: body, contentType: contentType)
+            response = try await transport.execute(method, path, body: body, contentType: contentType, timeout: timeout)
         } catch {
             throw fail("\(what) failed: \(error)")
         }

@@ -15,6 +15,8 @@ public final class MongoSink: Sink {
     public let configuration: MongoSinkConfiguration
     /// The pool the sink writes through; search can share it.
     public let client: MongoClientPool
+    /// Answers `probe()`: the same server, short timeouts.
+    private let probeClient: MongoClientPool
     private let ownsClient: Bool
     private let logger: Logger
 
@@ -32,16 +34,30 @@ public final class MongoSink: Sink {
         } catch {
             throw SinkError(sink: "mongodb", message: error.message, kind: .configuration)
         }
+        probeClient = client
         ownsClient = true
     }
 
-    /// Uses an existing pool (shared with search); `shutdown()` then leaves it open.
-    public init(configuration: MongoSinkConfiguration, client: MongoClientPool,
+    /// Uses an existing pool (shared with search); `shutdown()` then leaves it open. `probeClient`, a
+    /// pool on the same server with short timeouts, answers `probe()` (default: `client`).
+    public init(configuration: MongoSinkConfiguration, client: MongoClientPool, probeClient: MongoClientPool? = nil,
                 logger: Logger = Logger(label: "datamp.sink.mongodb")) {
         self.configuration = configuration
         self.client = client
+        self.probeClient = probeClient ?? client
         self.logger = logger
         ownsClient = false
+    }
+
+    /// `ping` on the probe pool (short server-selection and socket timeouts): answers within seconds
+    /// even while a delivery waits in a blocked insert on the main pool.
+    public func probe() async throws(SinkError) -> SinkProbe {
+        do {
+            try await probeClient.ping()
+            return .healthy
+        } catch {
+            throw SinkError(sink: name, message: "MongoDB at \(client.redactedURI): \(error.message)", kind: MongoErrorKind.of(error))
+        }
     }
 
     /// Pings the server, creates the query indexes and brings the TTL index in line with
