@@ -70,6 +70,8 @@ final class AuthorizationMatrixTests: StaffTestCase {
         Row(method: .post, pattern: "/api/v1/ingest-tokens/{id}/revoke", path: "/api/v1/ingest-tokens/999999/revoke",
             allowed: 404),
         Row(method: .get, pattern: "/api/v1/audit/security", path: "/api/v1/audit/security", allowed: 200),
+        Row(method: .get, pattern: "/api/v1/audit/security.csv", path: "/api/v1/audit/security.csv", allowed: 200),
+        Row(method: .get, pattern: "/audit", path: "/audit", allowed: 200),
         Row(method: .get, pattern: "/login", path: "/login", allowed: 200),
         Row(method: .get, pattern: "/", path: "/", allowed: 200),
         Row(method: .get, pattern: "/users", path: "/users", allowed: 200),

@@ -20,6 +20,42 @@ struct AuditRoutes {
             body["next_before"] = page.nextBeforeID.map(JSONValue.int) ?? .null
             return JSONResponse.make(.ok, .object(body))
         }
+        routes.staff(.get, "/api/v1/audit/security.csv", .auditRead) { request, _ in
+            var first = try Self.filter(request.uri.queryParameters)
+            first.limit = SecurityAuditFilter.maximumLimit
+            let selection = first
+            let audit = identity.audit
+            let stamp = Date().formatted(.iso8601).replacingOccurrences(of: ":", with: "")
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: #"attachment; filename="security-audit-\#(stamp).csv""#],
+                body: ResponseBody { writer in
+                    // Streamed a page at a time, so a large export never sits in memory.
+                    try await writer.write(ByteBuffer(string: AuditCSV.header))
+                    var filter = selection
+                    var written = 0
+                    while written < AuditCSV.maximumRows {
+                        let page = try await audit.list(filter)
+                        try await writer.write(ByteBuffer(string: page.entries.map(AuditCSV.row).joined()))
+                        written += page.entries.count
+                        guard let next = page.nextBeforeID else { break }
+                        filter.beforeID = next
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+        routes.page("/audit", .auditRead) { request, call in
+            var query: [String: String] = [:]
+            for key in ["actor", "action", "target", "since", "until", "before"] {
+                if let value = request.uri.queryParameters[Substring(key)], !value.isEmpty { query[key] = String(value) }
+            }
+            do {
+                let page = try await identity.audit.list(try Self.filter(request.uri.queryParameters))
+                return HTMLPage.response(.ok, AuditPage.render(call.principal, query: query, page: page, error: nil))
+            } catch let refusal as Refusal {
+                return HTMLPage.response(.badRequest, AuditPage.render(call.principal, query: query, page: nil, error: refusal.message ?? "the filters are not valid"))
+            }
+        }
     }
 
     static func filter(_ query: Parameters) throws -> SecurityAuditFilter {
@@ -52,6 +88,9 @@ struct AuditRoutes {
         guard let text = query[Substring(key)].map(String.init), !text.isEmpty else { return nil }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         if let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return date }
+        // A browser's datetime-local field: minutes (or seconds), no zone; the page says UTC.
+        if let date = try? Date(text + ":00Z", strategy: .iso8601) { return date }
+        if let date = try? Date(text + "Z", strategy: .iso8601) { return date }
         throw Refusal.json(.badRequest, "invalid_\(key)", "'\(key)' must be an ISO 8601 time like 2026-11-25T12:00:00Z or a date")
     }
 }

@@ -31,7 +31,8 @@ public struct IdentityModule: HubModule {
 
     public static var navigation: [NavigationLink] {
         [NavigationLink(title: "Users", path: "/users", permission: .usersManage),
-         NavigationLink(title: "Ingest tokens", path: "/ingest-tokens", permission: .tokensManage)]
+         NavigationLink(title: "Ingest tokens", path: "/ingest-tokens", permission: .tokensManage),
+         NavigationLink(title: "Audit", path: "/audit", permission: .auditRead)]
     }
 
     let identity: IdentityServices

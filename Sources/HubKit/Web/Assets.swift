@@ -17,6 +17,13 @@ public enum Assets {
     form.login label, main > form > label { display: grid; gap: .25em; font-weight: 600; }
     form.login input, main > form > label > input, main > form > label > select { font: inherit; font-weight: 400; padding: .45em .5em; border: 1px solid #c5cad3; border-radius: 4px; }
     form.login button, main > form > button { font: inherit; padding: .5em; border: 0; border-radius: 4px; background: #2f5bd3; color: #fff; }
+    main > form.filters { display: flex; flex-wrap: wrap; gap: .6em 1em; align-items: end; max-width: none; margin-bottom: 1em; }
+    main > form.filters > label { font-weight: 600; }
+    main > form.filters input, main > form.filters select { display: block; font: inherit; padding: .35em .4em; border: 1px solid #c5cad3; border-radius: 4px; }
+    main > form.filters > button { font: inherit; padding: .45em 1em; border: 0; border-radius: 4px; background: #2f5bd3; color: #fff; }
+    table.audit td, table.letters td { font-size: .92em; }
+    .side-by-side { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
+    .side-by-side pre { background: #f6f7f9; padding: .6em; overflow: auto; max-height: 24em; white-space: pre-wrap; word-break: break-word; margin: 0; }
     label.role { margin-right: .6em; white-space: nowrap; font-weight: 400; }
     button { cursor: pointer; }
     .error { color: #a30000; font-weight: 600; }
