@@ -22,4 +22,8 @@ public enum SecurityAuditAction: String, CaseIterable, Sendable, Codable {
     case ingestTokenCreated = "ingest_token_created"
     case ingestTokenRevoked = "ingest_token_revoked"
     case lockoutLifted = "lockout_lifted"
+    /// Dead letters re-queued for their store (`details.count`, `details.sink`).
+    case deadLettersReplayed = "dead_letters_replayed"
+    /// Dead letters set aside for good, with the admin's reason (`details.count`, `details.reason`).
+    case deadLettersDiscarded = "dead_letters_discarded"
 }

@@ -30,5 +30,15 @@ public enum PipelineSchema {
             "UPDATE dead_letters SET event_bytes = convert_to(event_json, 'UTF8')",
             "ALTER TABLE dead_letters ALTER COLUMN event_json DROP NOT NULL",
         ]),
+        // The dead-letters page filters by service and lets an admin discard letters with a reason.
+        SchemaMigration(version: 201, name: "dead letters: service, discarding", statements: [
+            "ALTER TABLE dead_letters ADD COLUMN service text",
+            "ALTER TABLE dead_letters ADD COLUMN discarded_at timestamptz",
+            "ALTER TABLE dead_letters ADD COLUMN discarded_by text",
+            "ALTER TABLE dead_letters ADD COLUMN discard_reason text",
+            #"UPDATE dead_letters SET service = substring(encode(event_bytes, 'escape') from '"service":\{"name":"([^"\\]*)"')"#,
+            "DROP INDEX dead_letters_pending",
+            "CREATE INDEX dead_letters_pending ON dead_letters (sink, id) WHERE replayed_at IS NULL AND discarded_at IS NULL",
+        ]),
     ]
 }

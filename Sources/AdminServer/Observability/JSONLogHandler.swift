@@ -66,9 +66,5 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    static func nowMicros() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
-    }
+    static func nowMicros() -> Int64 { WallClock.nowMicros() }
 }

@@ -53,13 +53,7 @@ enum AuditPage {
     }
 
     /// The page's query, in a stable order, for links.
-    static func encode(_ query: [String: String]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~:")
-        return query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { key, value in
-            "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
-        }.joined(separator: "&")
-    }
+    static func encode(_ query: [String: String]) -> String { QueryString.encode(query) }
 
     static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
 

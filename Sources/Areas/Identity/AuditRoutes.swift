@@ -85,12 +85,6 @@ struct AuditRoutes {
     }
 
     static func date(_ query: Parameters, _ key: String) throws -> Date? {
-        guard let text = query[Substring(key)].map(String.init), !text.isEmpty else { return nil }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return date }
-        // A browser's datetime-local field: minutes (or seconds), no zone; the page says UTC.
-        if let date = try? Date(text + ":00Z", strategy: .iso8601) { return date }
-        if let date = try? Date(text + "Z", strategy: .iso8601) { return date }
-        throw Refusal.json(.badRequest, "invalid_\(key)", "'\(key)' must be an ISO 8601 time like 2026-11-25T12:00:00Z or a date")
+        try TimeParameter.parse(query[Substring(key)].map(String.init), key: key)
     }
 }

@@ -24,6 +24,10 @@ public struct PipelineModule: HubModule {
 
     public static var migrations: [SchemaMigration] { PipelineSchema.migrations }
 
+    public static var navigation: [NavigationLink] {
+        [NavigationLink(title: "Dead letters", path: "/dead-letters", permission: .deadLettersManage)]
+    }
+
     /// One consumer per configured store, `block` unless configured otherwise: its segments are kept
     /// until it has delivered them.
     public static func spoolConsumers(_ configuration: PipelineConfiguration, core: CoreConfiguration) -> [SpoolConsumer] {
@@ -71,7 +75,7 @@ public struct PipelineModule: HubModule {
 
     public func registerRoutes(on routes: HubRoutes) {
         IngestRoutes(ingest: ingest, tokens: context.ingestTokens, rateLimiter: rateLimiter).register(on: routes)
-        DeadLetterRoutes(deadLetters: deadLetters, spool: context.spool).register(on: routes)
+        DeadLetterRoutes(deadLetters: deadLetters, spool: context.spool, audit: context.identity.audit).register(on: routes)
     }
 
     /// One part per store: its state (the worker's view judged with the store's probe), lag in bytes,
