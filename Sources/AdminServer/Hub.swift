@@ -22,8 +22,11 @@ public final class Hub: Sendable {
         PipelineModule.self,
     ]
 
-    /// Every module's migrations, for the migrator and `admin migrate`.
-    public static var migrations: [SchemaMigration] { modules.flatMap { $0.migrations } }
+    /// Every module's migrations and the hub's own (`hub_nodes`), for the migrator and `admin migrate`.
+    public static var migrations: [SchemaMigration] { modules.flatMap { $0.migrations } + HubSchema.migrations }
+
+    /// Shown on the status page, in `admin status` and in `hub_nodes`.
+    public static let version = "0.9.0"
 
     public let configuration: HubConfiguration
     /// The shared clients every module was built with.
@@ -46,6 +49,7 @@ public final class Hub: Sendable {
         var services: [any Service] = [ClientShutdownService(database: database, stores: parts.context.stores, spool: parts.context.spool)]
         for module in parts.modules { services.append(contentsOf: module.services) }
         if let selfIngest { services.append(selfIngest) }
+        services.append(NodeHeartbeat(registry: parts.status.registry, node: parts.node, status: parts.status, interval: .seconds(5), logger: logger))
         HubGauges.register(spool: parts.context.spool)
         application = Application(
             router: parts.router,

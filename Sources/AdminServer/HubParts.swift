@@ -14,6 +14,9 @@ public struct HubParts {
     public let modules: [any HubModule]
     public let routes: HubRoutes
     let router: Router<HubRequestContext>
+    /// This process as the status page and the other nodes see it.
+    let node: NodeIdentity
+    let status: StatusReport
 
     static func build(configuration: HubConfiguration, database: PostgresClient, logger: Logger,
                       bcryptCost: Int? = nil) async throws -> HubParts {
@@ -41,14 +44,17 @@ public struct HubParts {
         var modules: [any HubModule] = []
         for module in Hub.modules { modules.append(try await module.build(configuration.modules, context: context)) }
 
-        Navigation.register(Hub.modules.flatMap { $0.navigation })
+        Navigation.register([NavigationLink(title: "Status", path: "/status", permission: .configRead)] + Hub.modules.flatMap { $0.navigation })
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         let routes = HubRoutes(router: router, gate: gate)
-        HealthRoutes(context: context, modules: modules).register(on: routes)
+        let node = NodeIdentity.current(version: Hub.version)
+        let status = StatusReport(context: context, modules: modules, node: node, registry: NodeRegistry(database: database))
+        HealthRoutes(status: status).register(on: routes)
+        StatusPageRoutes(status: status).register(on: routes)
         MetricsRoutes(metrics: HubMetrics.shared).register(on: routes)
         for module in modules { module.registerRoutes(on: routes) }
-        return HubParts(context: context, modules: modules, routes: routes, router: router)
+        return HubParts(context: context, modules: modules, routes: routes, router: router, node: node, status: status)
     }
 }
 

@@ -15,6 +15,12 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    /// The number when this is a JSON integer.
+    public var int64Value: Int64? {
+        if case .int(let n) = self { return n }
+        return nil
+    }
+
     public var objectValue: JSONObject? {
         if case .object(let o) = self { return o }
         return nil

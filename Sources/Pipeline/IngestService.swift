@@ -15,6 +15,8 @@ public final class IngestService: Sendable {
     private let logger: Logger
 
     private let redactionsCounter = Counter(label: "admin_redactions_total")
+    /// Events accepted and rejected per second, by service (`accepted/<service>`, `rejected/<service>`), for the status page.
+    public let rates = RateCounter()
 
     public init(spool: Spool, normalizer: EventNormalizer, limits: IngestLimits, logger: Logger) {
         self.spool = spool
@@ -36,41 +38,43 @@ public final class IngestService: Sendable {
             batch = try BodyDecoder.decodeAndNormalize(body, contentType: contentType, contentEncoding: contentEncoding,
                                                        limits: limits, normalizer: normalizer, context: context)
         } catch {
-            count(rejectedReason: error.code, by: 1)
+            count(rejectedReason: error.code, by: 1, service: context.serviceName)
             throw .invalidRequest(error)
         }
         let payloads = batch.spoolRecords(limit: spool.maxRecordBytes, maxReportedErrors: limits.maxReportedErrors)
-        for (code, n) in batch.rejectedByCode { count(rejectedReason: code, by: n) }
+        for (code, n) in batch.rejectedByCode { count(rejectedReason: code, by: n, service: context.serviceName) }
         if batch.redactions > 0 { redactionsCounter.increment(by: batch.redactions) }
 
         guard !batch.events.isEmpty else {
             return IngestReceipt(accepted: 0, rejected: batch.rejected, errors: batch.errors)
         }
         if let retryAfter = admit(batch.events.count) {
-            count(rejectedReason: "rate_limited", by: batch.events.count)
+            count(rejectedReason: "rate_limited", by: batch.events.count, service: context.serviceName)
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
         do {
             _ = try await spool.append(payloads)
         } catch {
             if case .full(_, _, let retryAfter) = error {
-                count(rejectedReason: "spool_full", by: batch.events.count)
+                count(rejectedReason: "spool_full", by: batch.events.count, service: context.serviceName)
                 throw .spoolFull(retryAfterSeconds: retryAfter)
             }
             if error.isNoSpaceLeft {
                 logger.error("spool volume is full: intake answers 503 until the sinks free space", metadata: ["error": "\(error)"])
-                count(rejectedReason: "disk_full", by: batch.events.count)
+                count(rejectedReason: "disk_full", by: batch.events.count, service: context.serviceName)
                 throw .diskFull
             }
             logger.error("spool append failed", metadata: ["error": "\(error)"])
-            count(rejectedReason: "spool_error", by: batch.events.count)
+            count(rejectedReason: "spool_error", by: batch.events.count, service: context.serviceName)
             throw .spoolUnavailable("\(error)")
         }
         Counter(label: "admin_ingest_events_total", dimensions: [("outcome", "accepted"), ("reason", "")]).increment(by: batch.events.count)
+        rates.add(batch.events.count, to: "accepted/" + context.serviceName)
         return IngestReceipt(accepted: batch.events.count, rejected: batch.rejected, errors: batch.errors)
     }
 
-    private func count(rejectedReason reason: String, by n: Int) {
+    private func count(rejectedReason reason: String, by n: Int, service: String) {
+        rates.add(n, to: "rejected/" + service)
         Counter(label: "admin_ingest_events_total", dimensions: [("outcome", "rejected"), ("reason", reason)]).increment(by: n)
     }
 }

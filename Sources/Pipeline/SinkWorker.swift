@@ -19,6 +19,8 @@ public final class SinkWorker: Service, Sendable {
     private let logger: Logger
     private let status = Mutex(SinkStatus())
     private let lastDelivery = Mutex<Date?>(nil)
+    /// Events delivered per second (key: the sink's name), for the status page.
+    public let deliveryRates = RateCounter()
     /// Set by `nudge()`: the current backoff ends early.
     private let nudged = Atomic<Bool>(false)
 
@@ -141,6 +143,7 @@ public final class SinkWorker: Service, Sendable {
         case let .delivered(count):
             delivered.increment(by: count)
             lastDelivery.withLock { $0 = Date() }
+            deliveryRates.add(count, to: sink.name)
         case let .retrying(events, attempt, reason, kind):
             retried.increment(by: events)
             guard attempt == 1 || attempt % 10 == 0 else { return }

@@ -41,6 +41,8 @@ final class AuthorizationMatrixTests: StaffTestCase {
         Row(method: .get, pattern: "/readyz", path: "/readyz", allowed: 200),
         Row(method: .get, pattern: "/metrics", path: "/metrics", allowed: 200),
         Row(method: .get, pattern: "/api/v1/status", path: "/api/v1/status", allowed: 200),
+        Row(method: .get, pattern: "/status", path: "/status", allowed: 200),
+        Row(method: .get, pattern: "/assets/status.js", path: "/assets/status.js", allowed: 200),
         Row(method: .post, pattern: "/api/v1/logs", path: "/api/v1/logs", json: "{}", allowed: 202),
         Row(method: .get, pattern: "/api/v1/dead-letters", path: "/api/v1/dead-letters", allowed: 200),
         Row(method: .post, pattern: "/api/v1/dead-letters/replay", path: "/api/v1/dead-letters/replay",

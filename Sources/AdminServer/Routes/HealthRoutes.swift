@@ -13,39 +13,19 @@ import Identity
 /// databases and users, and stay behind `config.read`. A sink that is down does not make the hub
 /// unready: the spool keeps accepting, which is the point of having one.
 struct HealthRoutes {
-    let context: HubContext
-    let modules: [any HubModule]
+    let status: StatusReport
 
     func register(on routes: HubRoutes) {
         routes.open(.get, "/healthz") { _, _ in
             JSONResponse.make(.ok, ["status": "ok"])
         }
         routes.open(.get, "/readyz") { _, _ in
-            let parts = await self.components()
+            let parts = await status.components()
             return JSONResponse.make(Self.isReady(parts) ? .ok : .serviceUnavailable, Self.body(parts, detail: false))
         }
         routes.staff(.get, "/api/v1/status", .configRead) { _, _ in
-            let parts = await self.components()
-            return JSONResponse.make(.ok, Self.body(parts, detail: true))
+            JSONResponse.make(.ok, try await status.full())
         }
-    }
-
-    /// The spool, PostgreSQL, then every module's parts.
-    func components() async -> [ComponentHealth] {
-        let stats = context.spool.stats()
-        var parts = [ComponentHealth(
-            name: "spool", state: stats.acceptsAppends ? "ready" : "full", blocksReadiness: !stats.acceptsAppends,
-            metrics: ["bytes": stats.retainedBytes, "max_bytes": stats.maxBytes, "segments": Int64(stats.segmentCount)],
-            detail: stats.acceptsAppends ? nil : "the spool is over spool.max_bytes; intake answers 503 until the stores catch up")]
-        do {
-            try await context.database.ping()
-            parts.append(ComponentHealth(name: "database", state: "ready"))
-        } catch {
-            parts.append(ComponentHealth(name: "database", state: "unavailable", blocksReadiness: true,
-                                         detail: "PostgreSQL (database_url): \(error)"))
-        }
-        for module in modules { parts += await module.health() }
-        return parts
     }
 
     static func isReady(_ parts: [ComponentHealth]) -> Bool {

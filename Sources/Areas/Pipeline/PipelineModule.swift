@@ -45,6 +45,8 @@ public struct PipelineModule: HubModule {
     let elasticsearch: ElasticsearchSink?
     let context: HubContext
     let rateLimiter: TokenRateLimiter
+    /// Pending dead letters per store, refreshed every 10 s (the health is read often, the table seldom changes).
+    let pendingDeadLetters = PendingDeadLetterCounts()
 
     public static func make(_ configuration: PipelineConfiguration, context: HubContext) async throws -> PipelineModule {
         let logger = context.logger
@@ -66,6 +68,8 @@ public struct PipelineModule: HubModule {
     public var services: [any Service] {
         var services: [any Service] = workers
         services += probes as [any Service]
+        let (store, counts) = (deadLetters, pendingDeadLetters)
+        services.append(TaskService(name: "dead-letter-counts") { await counts.refresh(from: store) })
         if let elasticsearch {
             let logger = context.logger
             services.append(TaskService(name: "elasticsearch-retention") { await Self.runRetention(elasticsearch, logger: logger) })
@@ -92,9 +96,24 @@ public struct PipelineModule: HubModule {
                                    metrics: ["lag_bytes": Int64(lag?.lagBytes ?? 0), "lag_events": Int64(lag?.lagRecords ?? 0),
                                              "lag_seconds": lag?.lagSeconds(nowMicros: now) ?? 0,
                                              "dropped_bytes": Int64(skips.droppedBytes), "dropped_segments": Int64(skips.droppedSegments),
-                                             "quarantined_segments": Int64(skips.quarantinedSegments)],
+                                             "quarantined_segments": Int64(skips.quarantinedSegments),
+                                             "dead_letters": Int64(pendingDeadLetters.count(for: name))],
                                    detail: health.detail, lastSuccess: health.lastSuccess)
         }
+    }
+
+    /// Intake accepted and rejected per service, deliveries per store.
+    public func rates() -> [RateSeries] {
+        var series: [RateSeries] = ingest.rates.snapshot().map { entry in
+            let (outcome, service) = entry.key.split(separator: "/", maxSplits: 1).map(String.init).pairOrSelf
+            return RateSeries(group: "intake." + outcome, key: service, perSecond: entry.perSecond, total: entry.total)
+        }
+        for worker in workers {
+            for entry in worker.deliveryRates.snapshot() {
+                series.append(RateSeries(group: "delivery", key: entry.key, perSecond: entry.perSecond, total: entry.total))
+            }
+        }
+        return series
     }
 
     /// The sinks' names, for the hub's start-up log line.
@@ -111,4 +130,9 @@ public struct PipelineModule: HubModule {
             try? await Task.sleep(for: .seconds(3600))
         }
     }
+}
+
+extension Array where Element == String {
+    /// `["accepted", "core"]` -> ("accepted", "core"); one element -> (it, "").
+    fileprivate var pairOrSelf: (String, String) { (first ?? "", count > 1 ? self[1] : "") }
 }

@@ -39,6 +39,9 @@ public protocol HubModule: Sendable {
     /// The area's pages in the header of every page, each shown to those holding its permission.
     static var navigation: [NavigationLink] { get }
 
+    /// What the area counts per second (intake, deliveries, notifications) for the status page.
+    func rates() -> [RateSeries]
+
     /// The area's parts for `/readyz` (states only) and `GET /api/v1/status` (with detail).
     func health() async -> [ComponentHealth]
 }
@@ -49,4 +52,5 @@ extension HubModule {
     public static var navigation: [NavigationLink] { [] }
     public var services: [any Service] { [] }
     public func health() async -> [ComponentHealth] { [] }
+    public func rates() -> [RateSeries] { [] }
 }

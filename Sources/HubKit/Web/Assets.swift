@@ -24,6 +24,14 @@ public enum Assets {
     table.audit td, table.letters td { font-size: .92em; }
     .side-by-side { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
     .side-by-side pre { background: #f6f7f9; padding: .6em; overflow: auto; max-height: 24em; white-space: pre-wrap; word-break: break-word; margin: 0; }
+    .state { display: inline-block; padding: .05em .5em; border-radius: 3px; background: #e3e6ea; font-size: .9em; }
+    .state-ready, .state-taking { background: #d9f2de; color: #0f5a23; }
+    .state-degraded, .state-starting, .state-retrying, .state-stale { background: #fff1c7; color: #6b4a00; }
+    .state-unavailable, .state-misconfigured, .state-not_ready, .state-failed { background: #fbd9d9; color: #8a0000; }
+    table.status td { vertical-align: middle; }
+    svg.spark { display: block; }
+    meter { width: 16em; height: 1.1em; vertical-align: middle; }
+    p.notice { color: #0f5a23; font-weight: 600; }
     label.role { margin-right: .6em; white-space: nowrap; font-weight: 400; }
     button { cursor: pointer; }
     .error { color: #a30000; font-weight: 600; }

@@ -1,0 +1,28 @@
+import Logging
+import ServiceLifecycle
+
+/// Writes this node's status snapshot to `hub_nodes` every few seconds.
+struct NodeHeartbeat: Service {
+    let registry: NodeRegistry
+    let node: NodeIdentity
+    let status: StatusReport
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var failing = false
+            while !Task.isCancelled {
+                do {
+                    try await registry.report(node, snapshot: await status.localSnapshot())
+                    if failing { logger.info("node heartbeat written again") }
+                    failing = false
+                } catch {
+                    if !failing { logger.warning("cannot write the node heartbeat; other nodes will show this one as stale", metadata: ["error": "\(error)"]) }
+                    failing = true
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}
