@@ -141,5 +141,16 @@ public enum IdentitySchema {
             """,
             "CREATE INDEX staff_password_resets_user ON staff_password_resets (user_id)",
         ]),
+        SchemaMigration(version: 106, name: "ingest token usage", statements: [
+            """
+            CREATE TABLE ingest_token_usage (
+                token_id      bigint NOT NULL REFERENCES ingest_tokens (id) ON DELETE CASCADE,
+                bucket        timestamptz NOT NULL,
+                events        bigint NOT NULL,
+                last_used_at  timestamptz NOT NULL,
+                PRIMARY KEY (token_id, bucket)
+            )
+            """,
+        ]),
     ]
 }

@@ -22,6 +22,9 @@ public final class IngestTokenStore: Sendable {
     }
     private let cache = Mutex(Cache())
 
+    /// What each token shipped, counted on the intake path and written by the identity module's service.
+    public let usage = IngestTokenUsage()
+
     public init(database: PostgresClient, refreshInterval: Duration = .seconds(5), logger: Logger) {
         self.database = database
         self.refreshInterval = refreshInterval

@@ -39,17 +39,19 @@ public struct IdentityModule: HubModule {
     let tokens: IngestTokenStore
     let gate: StaffGate
     let publicBaseURL: String
+    let database: PostgresClient
     let logger: Logger
 
     public static func make(_ configuration: Configuration, context: HubContext) async throws -> IdentityModule {
         IdentityModule(identity: context.identity, tokens: context.ingestTokens, gate: context.gate,
-                       publicBaseURL: context.core.publicBaseURL, logger: context.logger)
+                       publicBaseURL: context.core.publicBaseURL, database: context.database, logger: context.logger)
     }
 
     public var services: [any Service] {
-        let tokens = self.tokens, identity = self.identity, logger = self.logger
+        let tokens = self.tokens, identity = self.identity, logger = self.logger, database = self.database
         return [
             TaskService(name: "token-cache") { await tokens.run() },
+            TaskService(name: "ingest-token-usage") { await tokens.usage.run(database: database, logger: logger) },
             TaskService(name: "identity-purge") { await Self.purgeExpired(identity, logger: logger) },
         ]
     }
@@ -58,9 +60,9 @@ public struct IdentityModule: HubModule {
         AuthRoutes(identity: identity, gate: gate).register(on: routes)
         UserRoutes(identity: identity, gate: gate, publicBaseURL: publicBaseURL).register(on: routes)
         PersonalTokenRoutes(identity: identity, gate: gate).register(on: routes)
-        IngestTokenRoutes(identity: identity, tokens: tokens, gate: gate).register(on: routes)
+        IngestTokenRoutes(identity: identity, tokens: tokens, gate: gate, database: database).register(on: routes)
         AuditRoutes(identity: identity, gate: gate).register(on: routes)
-        PageRoutes(identity: identity, tokens: tokens, gate: gate).register(on: routes)
+        PageRoutes(identity: identity, tokens: tokens, gate: gate, database: database).register(on: routes)
     }
 
     /// Expired sessions and stale throttle counts, every five minutes (idempotent on every node).

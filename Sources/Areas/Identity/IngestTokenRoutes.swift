@@ -1,3 +1,5 @@
+import ClientPostgres
+import Foundation
 import HubKit
 import Hummingbird
 import Identity
@@ -10,11 +12,20 @@ struct IngestTokenRoutes {
     let identity: IdentityServices
     let tokens: IngestTokenStore
     let gate: StaffGate
+    let database: PostgresClient
 
     func register(on routes: HubRoutes) {
         routes.staff(.get, "/api/v1/ingest-tokens", .tokensManage) { request, _ in
             let list = try await tokens.list()
-            return JSONResponse.make(.ok, ["tokens": .array(list.map(StaffJSON.ingestToken))])
+            let activity = (try? await IngestTokenUsage.activity(database: database)) ?? [:]
+            return JSONResponse.make(.ok, ["tokens": .array(list.map { token in
+                guard case .object(var object) = StaffJSON.ingestToken(token) else { return .null }
+                let used = activity[token.id] ?? IngestTokenActivity()
+                object["last_used_at"] = used.lastUsedAt.map { .string($0.formatted(.iso8601)) } ?? .null
+                object["events_last_hour"] = .int(used.eventsLastHour)
+                object["events_last_day"] = .int(used.eventsLastDay)
+                return .object(object)
+            })])
         }
         routes.staff(.post, "/api/v1/ingest-tokens", .tokensManage) { request, call in
             guard let service = call.input.string("service"), !service.isEmpty else {

@@ -1,10 +1,11 @@
+import Foundation
 import HubKit
 import Identity
 
 /// The admins' Ingest tokens page: create (the secret is shown once, on the answer page), list,
 /// revoke.
 enum IngestTokensPage {
-    static func render(_ principal: StaffPrincipal, tokens: [IngestToken]) -> String {
+    static func render(_ principal: StaffPrincipal, tokens: [IngestToken], activity: [Int64: IngestTokenActivity]) -> String {
         let e = HTMLPage.escape
         var rows = ""
         for token in tokens {
@@ -12,9 +13,13 @@ enum IngestTokensPage {
                 ? "revoked \(e(token.revokedAt ?? ""))"
                 : HTMLPage.form(action: "/api/v1/ingest-tokens/\(token.id)/revoke", principal: principal, fields: "", button: "Revoke",
                                 confirm: "Revoke the token of \(token.service)? Its requests are refused within seconds.")
+            let used = activity[token.id] ?? IngestTokenActivity()
+            let lastUsed = used.lastUsedAt.map { String($0.formatted(.iso8601).replacingOccurrences(of: "T", with: " ").dropLast()) } ?? "never"
+            let quiet = !token.isRevoked && used.wentQuiet ? #" <span class="state state-stale">quiet for a day</span>"# : ""
             rows += """
             <tr class="\(token.isRevoked ? "disabled" : "")"><td>\(token.id)</td><td>\(e(token.service))</td><td><code>\(e(token.prefix))…</code></td>
-            <td>\(e(token.description))</td><td>\(e(token.createdAt))</td><td>\(action)</td></tr>
+            <td>\(e(token.description))</td><td>\(e(token.createdAt))</td><td>\(e(lastUsed))\(quiet)</td>\
+            <td>\(used.eventsLastHour)</td><td>\(used.eventsLastDay)</td><td>\(action)</td></tr>
             """
         }
         let create = HTMLPage.form(action: "/api/v1/ingest-tokens", principal: principal, fields: """
@@ -23,7 +28,7 @@ enum IngestTokensPage {
             """, button: "Create token")
         let body = """
         <table>
-        <thead><tr><th>ID</th><th>Service</th><th>Prefix</th><th>Description</th><th>Created</th><th></th></tr></thead>
+        <thead><tr><th>ID</th><th>Service</th><th>Prefix</th><th>Description</th><th>Created</th><th>Last used (UTC)</th><th>Events, last hour</th><th>Events, last day</th><th></th></tr></thead>
         <tbody>\(rows)</tbody>
         </table>
         <h2>New token</h2>

@@ -1,3 +1,4 @@
+import ClientPostgres
 import HubKit
 import Hummingbird
 import Identity
@@ -9,6 +10,7 @@ struct PageRoutes {
     let identity: IdentityServices
     let tokens: IngestTokenStore
     let gate: StaffGate
+    let database: PostgresClient
 
     func register(on routes: HubRoutes) {
         routes.open(.get, "/login") { request, _ in
@@ -23,7 +25,8 @@ struct PageRoutes {
             return HTMLPage.response(.ok, UsersPage.render(call.principal, users: users, locked: locked.map(\.email)))
         }
         routes.page("/ingest-tokens", .tokensManage) { request, call in
-            HTMLPage.response(.ok, IngestTokensPage.render(call.principal, tokens: try await tokens.list()))
+            let activity = (try? await IngestTokenUsage.activity(database: database)) ?? [:]
+            return HTMLPage.response(.ok, IngestTokensPage.render(call.principal, tokens: try await tokens.list(), activity: activity))
         }
         SetPasswordPage(identity: identity, gate: gate).register(on: routes)
         routes.open(.get, "/assets/app.css") { _, _ in

@@ -91,6 +91,7 @@ struct IngestRoutes {
                                           headers: [.retryAfter: String(retryAfter)])
             }
         }
+        tokens.usage.record(tokenID: token.id, events: receipt.accepted)
         let status: HTTPResponse.Status = receipt.accepted > 0 ? .accepted : .badRequest
         return JSONResponse.make(status, receipt.json)
     }
