@@ -2,7 +2,11 @@ import Logging
 import ServiceLifecycle
 
 /// Writes this node's status snapshot to `hub_nodes` every few seconds.
-struct NodeHeartbeat: Service {
+/// Its own `description`: the service group logs services by it, and the default one would print
+/// the whole context, configuration and passwords included.
+struct NodeHeartbeat: Service, CustomStringConvertible {
+    var description: String { "NodeHeartbeat(node: \(node.id))" }
+
     let registry: NodeRegistry
     let node: NodeIdentity
     let status: StatusReport
