@@ -105,6 +105,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
+        // The query language: lexer/parser, AST, printer, compilers to Elasticsearch and MongoDB. No I/O.
+        .target(name: "Search", dependencies: ["LogModel"], swiftSettings: swiftSettings),
         // The areas: each one module with one entry point (configuration, migrations, services, routes).
         .target(name: "IdentityArea", dependencies: [
             "HubKit", "Identity", "LogModel", "ClientPostgres",
@@ -169,6 +171,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: [
             "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel",
         ], swiftSettings: swiftSettings),
