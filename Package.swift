@@ -123,9 +123,15 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/Areas/Pipeline", swiftSettings: swiftSettings),
+        .target(name: "SearchArea", dependencies: [
+            "HubKit", "Search", "Identity", "LogModel", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Sources/Areas/Search", swiftSettings: swiftSettings),
         // The hub: builds the shared clients once, loops over the areas, serves health and metrics.
         .target(name: "AdminServer", dependencies: [
-            "HubKit", "IdentityArea", "PipelineArea", "Identity", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
+            "HubKit", "IdentityArea", "PipelineArea", "SearchArea", "Identity", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
             "Spool", "LogModel",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
