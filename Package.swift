@@ -127,6 +127,7 @@ let package = Package(
             "HubKit", "Search", "Identity", "LogModel", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/Areas/Search", swiftSettings: swiftSettings),
         // The hub: builds the shared clients once, loops over the areas, serves health and metrics.

@@ -69,7 +69,7 @@ final class SearchBackendsTests: StaffTestCase {
     var staff: StaffClient!
 
     func startSearchHub() async throws -> HubProcess {
-        let hub = try await startHub(mongo: true, elasticsearch: true, extra: Self.fastHashing)
+        let hub = try await startHub(mongo: true, elasticsearch: true, extra: Self.fastHashing.merging(["ADMIN_SEARCH_EXPORT_MAX_EVENTS": "2500"]) { $1 })
         try createUser("support@search.test", roles: ["support"])
         staff = StaffClient(bearer: try personalToken("support@search.test"))
         return hub
@@ -216,6 +216,36 @@ final class SearchBackendsTests: StaffTestCase {
             XCTAssertEqual(response.status, 400, path + " " + response.bodyText)
         }
 
+        // Export: streamed, oldest first, cut with a marker at search.export_max_events (2500 here).
+        for backend in ["elasticsearch", "mongodb"] {
+            let errors = try await send(hub, .get, "/api/v1/logs/export?from=now-3h&q=level:error&backend=\(backend)", as: staff)
+            XCTAssertEqual(errors.status, 200)
+            let lines = errors.bodyText.split(separator: "\n")
+            XCTAssertEqual(lines.compactMap { try? JSONParser.parse(String($0))["event"]?["id"]?.stringValue },
+                           expectedOrder.reversed().filter { $0.level == "error" }.map(\.id), backend)
+            let all = try await send(hub, .get, "/api/v1/logs/export?from=now-3h&format=csv&backend=\(backend)", as: staff)
+            let rows = all.bodyText.split(separator: "\r\n")
+            XCTAssertEqual(rows.first, "@timestamp,event.id,log.level,service.name,host.name,log.logger,trace.id,error.type,message,labels")
+            XCTAssertEqual(rows.count, 1 + 2500 + 1, backend)
+            XCTAssertTrue(rows.last?.hasPrefix("# truncated: export stopped at 2500 events") == true, String(rows.last ?? ""))
+        }
+
+        // Saved searches: per user, validated, deletable.
+        let created = try await send(hub, .post, "/api/v1/saved-searches", as: staff,
+                                     json: #"{"name":"errors of shop 42","query":"shop:42 level:>=error","from":"now-24h","to":"now"}"#)
+        XCTAssertEqual(created.status, 201, created.bodyText)
+        let savedID = try json(created)["id"]?.intValue ?? 0
+        let duplicate = try await send(hub, .post, "/api/v1/saved-searches", as: staff, json: #"{"name":"errors of shop 42","query":""}"#)
+        XCTAssertEqual(duplicate.status, 409)
+        let invalid = try await send(hub, .post, "/api/v1/saved-searches", as: staff, json: #"{"name":"bad","query":"*x"}"#)
+        XCTAssertEqual(try json(invalid)["error"], "invalid_query")
+        let listed = try json(try await send(hub, .get, "/api/v1/saved-searches", as: staff))["saved_searches"]?.arrayValue ?? []
+        XCTAssertEqual(listed.map { $0["query"] }, ["shop:42 level:>=error"])
+        let deleted = try await send(hub, .delete, "/api/v1/saved-searches/\(savedID)", as: staff)
+        XCTAssertEqual(deleted.status, 200)
+        let again = try await send(hub, .delete, "/api/v1/saved-searches/\(savedID)", as: staff)
+        XCTAssertEqual(again.status, 404)
+
         // A personal token without logs.read is refused; the access log names who searched.
         try createUser("admin@search.test", roles: ["admin"])
         let narrow = StaffClient(bearer: try personalToken("admin@search.test", scopes: ["users.manage"]))
@@ -225,6 +255,7 @@ final class SearchBackendsTests: StaffTestCase {
         let log = try json(try await send(hub, .get, "/api/v1/logs/access-log?limit=1000", as: admin))["entries"]?.arrayValue ?? []
         XCTAssertTrue(log.contains { $0["user_email"] == "support@search.test" && $0["action"] == "search" && $0["query"] == "level:>=warning" })
         XCTAssertTrue(log.contains { $0["action"] == "context" })
+        XCTAssertTrue(log.contains { $0["action"] == "export" && $0["hits"] == .int(2500) })
     }
 
     func testWalkingTwentyThousandHitsGivesEachOnceInOrderOnBothBackends() async throws {

@@ -11,7 +11,7 @@ struct ElasticsearchSearchBackend: SearchBackend {
     let indexPrefix: String
     var name: String { "elasticsearch" }
 
-    func search(_ request: SearchRequestSpec) async throws -> SearchPage {
+    func search(_ request: SearchRequestSpec) async throws -> ResultPage {
         let compiler = ElasticsearchQueryCompiler(nowMicros: request.nowMicros)
         let order: JSONValue = request.ascending ? "asc" : "desc"
         var body: JSONObject = [
@@ -30,7 +30,7 @@ struct ElasticsearchSearchBackend: SearchBackend {
             if let key = hits.last?.sortKey { next = SearchCursor(timestampMillis: key.millis, eventID: key.id) }
         }
         let total = reply["hits"]?["total"]
-        return SearchPage(hits: hits, total: Int(total?["value"]?.intValue ?? 0),
+        return ResultPage(hits: hits, total: Int(total?["value"]?.intValue ?? 0),
                           totalIsExact: total?["relation"]?.stringValue != "gte", nextCursor: next)
     }
 

@@ -12,7 +12,7 @@ struct MongoSearchBackend: SearchBackend {
     let collection: String
     var name: String { "mongodb" }
 
-    func search(_ request: SearchRequestSpec) async throws -> SearchPage {
+    func search(_ request: SearchRequestSpec) async throws -> ResultPage {
         let compiler = MongoFilterCompiler(nowMicros: request.nowMicros)
         let base = filter(compiler.compile(request.query), request.range)
         let paged: JSONValue
@@ -44,7 +44,7 @@ struct MongoSearchBackend: SearchBackend {
             total = Int(counted.first?["n"]?.intValue ?? 0)
         }
         let exact = total <= SearchLimits.trackTotalHits
-        return SearchPage(hits: hits, total: min(total, SearchLimits.trackTotalHits), totalIsExact: exact, nextCursor: next)
+        return ResultPage(hits: hits, total: min(total, SearchLimits.trackTotalHits), totalIsExact: exact, nextCursor: next)
     }
 
     func histogram(query: QueryNode, range: TimeRange, interval: HistogramInterval, nowMicros: Int64) async throws -> HistogramCounts {

@@ -17,20 +17,28 @@ struct SearchAccessLog: Sendable {
         var backend: String
     }
 
-    func record(_ entry: Entry, by principal: StaffPrincipal) async throws {
+    /// Returns the row's id, for `updateHits` once a stream (export, tail) has ended.
+    @discardableResult
+    func record(_ entry: Entry, by principal: StaffPrincipal) async throws -> Int64 {
         let credential: String
         switch principal.credential {
         case .session: credential = "session"
         case .personalToken: credential = "token"
         }
-        _ = try await database.execute(
+        let rows = try await database.query(
             """
             INSERT INTO search_access_log (user_id, user_email, credential, action, query, range_from, range_to, hits, backend)
-            VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7::timestamptz, $8, $9)
+            VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7::timestamptz, $8, $9) RETURNING id
             """,
             [String(principal.user.id), principal.user.email, credential, entry.action, Self.clean(entry.query),
              entry.range.map { Timestamp.format(micros: $0.fromMicros) }, entry.range.map { Timestamp.format(micros: min($0.toMicros, 253_402_300_799_000_000)) },
              String(entry.hits), entry.backend])
+        return Int64(try rows.first?.int("id") ?? 0)
+    }
+
+    /// How many events a stream delivered in the end.
+    func updateHits(id: Int64, hits: Int) async throws {
+        _ = try await database.execute("UPDATE search_access_log SET hits = $2 WHERE id = $1", [String(id), String(hits)])
     }
 
     /// Newest first, for `GET /api/v1/logs/access-log` (admins: `audit.read`).

@@ -23,7 +23,7 @@ struct SearchRequestSpec: Sendable {
     var nowMicros: Int64
 }
 
-struct SearchPage: Sendable {
+struct ResultPage: Sendable {
     var hits: [JSONValue]
     var total: Int
     /// False when counting stopped at `SearchLimits.trackTotalHits` ("relation": "gte").
@@ -48,7 +48,7 @@ enum SearchLimits {
 /// A store that answers searches: Elasticsearch/OpenSearch (primary) or MongoDB (fallback).
 protocol SearchBackend: Sendable {
     var name: String { get }
-    func search(_ request: SearchRequestSpec) async throws -> SearchPage
+    func search(_ request: SearchRequestSpec) async throws -> ResultPage
     func histogram(query: QueryNode, range: TimeRange, interval: HistogramInterval, nowMicros: Int64) async throws -> HistogramCounts
     func facets(query: QueryNode, range: TimeRange, fields: [String], size: Int, nowMicros: Int64) async throws -> [FacetResult]
     func event(id: String) async throws -> JSONValue?

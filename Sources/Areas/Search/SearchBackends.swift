@@ -10,6 +10,10 @@ struct SearchBackends: Sendable {
     let fallback: (any SearchBackend)?
     let logger: Logger
 
+    func backend(named name: String) -> (any SearchBackend)? {
+        [primary, fallback].compactMap { $0 }.first { $0.name == name }
+    }
+
     var isConfigured: Bool { primary != nil || fallback != nil }
 
     /// `only`: a backend named by the request (`backend=mongodb`), used alone, without fallback.

@@ -1,6 +1,7 @@
 public import ClientPostgres
 public import HubKit
 import Identity
+import Logging
 
 /// The search area: the query language over the stores the pipeline fills (Elasticsearch first,
 /// MongoDB as the fallback), the search API, the `/search` page, saved searches and the access
@@ -19,6 +20,8 @@ public struct SearchModule: HubModule {
     let configuration: SearchConfiguration
     let backends: SearchBackends
     let accessLog: SearchAccessLog
+    let savedSearches: SavedSearchStore
+    let logger: Logger
 
     public static func make(_ configuration: SearchConfiguration, context: HubContext) async throws -> SearchModule {
         let core = context.core
@@ -30,11 +33,14 @@ public struct SearchModule: HubModule {
         }
         return SearchModule(configuration: configuration,
                             backends: SearchBackends(primary: primary, fallback: fallback, logger: context.logger),
-                            accessLog: SearchAccessLog(database: context.database))
+                            accessLog: SearchAccessLog(database: context.database),
+                            savedSearches: SavedSearchStore(database: context.database), logger: context.logger)
     }
 
     public func registerRoutes(on routes: HubRoutes) {
         SearchRoutes(backends: backends, accessLog: accessLog).register(on: routes)
+        ExportRoute(backends: backends, accessLog: accessLog, maxEvents: configuration.exportMaxEvents, logger: logger).register(on: routes)
+        SavedSearchRoutes(store: savedSearches).register(on: routes)
     }
 
     public func health() async -> [ComponentHealth] {

@@ -15,6 +15,17 @@ struct SearchRoutes {
         routes.staff(.get, "/api/v1/logs/search", .logsRead) { request, call in try await search(SearchParameters(request), call) }
         routes.staff(.get, "/api/v1/logs/histogram", .logsRead) { request, _ in try await histogram(SearchParameters(request)) }
         routes.staff(.get, "/api/v1/logs/facets", .logsRead) { request, _ in try await facets(SearchParameters(request)) }
+        routes.page("/search", .logsRead) { request, call in
+            HTMLPage.response(.ok, SearchPage.render(call.principal, parameters: SearchParameters(request).parameters))
+        }
+        routes.open(.get, "/assets/search.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=300"],
+                     body: .init(byteBuffer: .init(string: SearchScript.javascript)))
+        }
+        routes.open(.get, "/assets/search.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=300"],
+                     body: .init(byteBuffer: .init(string: SearchStyle.css)))
+        }
         routes.staff(.get, "/api/v1/logs/access-log", .auditRead) { request, _ in
             let p = SearchParameters(request)
             let limit = try p.int("limit", default: 100, range: 1...1000)
