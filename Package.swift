@@ -124,7 +124,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/Areas/Pipeline", swiftSettings: swiftSettings),
         .target(name: "SearchArea", dependencies: [
-            "HubKit", "Search", "Identity", "LogModel", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
+            "HubKit", "Search", "Identity", "LogModel", "Spool", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

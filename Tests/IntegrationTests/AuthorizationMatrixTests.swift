@@ -85,6 +85,7 @@ final class AuthorizationMatrixTests: StaffTestCase {
         Row(method: .get, pattern: "/api/v1/logs/access-log", path: "/api/v1/logs/access-log", allowed: 200),
         Row(method: .get, pattern: "/api/v1/logs/{event_id}", path: "/api/v1/logs/not!an!id", allowed: 404),
         Row(method: .get, pattern: "/api/v1/logs/{event_id}/context", path: "/api/v1/logs/not!an!id/context", allowed: 404),
+        Row(method: .get, pattern: "/api/v1/logs/tail", path: "/api/v1/logs/tail?q=*x", allowed: 400),
         Row(method: .get, pattern: "/api/v1/logs/export", path: "/api/v1/logs/export?format=xml", allowed: 400),
         Row(method: .get, pattern: "/api/v1/saved-searches", path: "/api/v1/saved-searches", allowed: 200),
         Row(method: .post, pattern: "/api/v1/saved-searches", path: "/api/v1/saved-searches", json: #"{"name":""}"#, allowed: 400),

@@ -1,6 +1,8 @@
 public import ClientPostgres
 public import HubKit
+public import ServiceLifecycle
 import Identity
+import Spool
 import Logging
 
 /// The search area: the query language over the stores the pipeline fills (Elasticsearch first,
@@ -15,6 +17,13 @@ public struct SearchModule: HubModule {
 
     public static var migrations: [SchemaMigration] { SearchSchema.migrations }
 
+    /// The live tail's best-effort reader: it may lag by at most 64 MiB (less on a small spool)
+    /// before it skips, so it can never be what fills the spool.
+    public static func spoolConsumers(_ configuration: SearchConfiguration, core: CoreConfiguration) -> [SpoolConsumer] {
+        let limit = Int64(core.spool.maxBytes) - 2 * Int64(core.spool.segmentBytes)
+        return [SpoolConsumer(name: LiveTail.consumerName, policy: .dropOldest(maxLagBytes: max(1, min(64 << 20, limit))))]
+    }
+
     public static var navigation: [NavigationLink] { [NavigationLink(title: "Search", path: "/search", permission: .logsRead)] }
 
     let configuration: SearchConfiguration
@@ -22,6 +31,7 @@ public struct SearchModule: HubModule {
     let accessLog: SearchAccessLog
     let savedSearches: SavedSearchStore
     let logger: Logger
+    let tail: LiveTail?
 
     public static func make(_ configuration: SearchConfiguration, context: HubContext) async throws -> SearchModule {
         let core = context.core
@@ -34,13 +44,20 @@ public struct SearchModule: HubModule {
         return SearchModule(configuration: configuration,
                             backends: SearchBackends(primary: primary, fallback: fallback, logger: context.logger),
                             accessLog: SearchAccessLog(database: context.database),
-                            savedSearches: SavedSearchStore(database: context.database), logger: context.logger)
+                            savedSearches: SavedSearchStore(database: context.database), logger: context.logger,
+                            tail: (try? context.spool.reader(for: LiveTail.consumerName)).map { LiveTail(reader: $0, logger: context.logger) })
     }
 
     public func registerRoutes(on routes: HubRoutes) {
         SearchRoutes(backends: backends, accessLog: accessLog).register(on: routes)
         ExportRoute(backends: backends, accessLog: accessLog, maxEvents: configuration.exportMaxEvents, logger: logger).register(on: routes)
         SavedSearchRoutes(store: savedSearches).register(on: routes)
+        TailRoute(tail: tail, accessLog: accessLog, logger: logger).register(on: routes)
+    }
+
+    public var services: [any Service] {
+        guard let tail else { return [] }
+        return [TaskService(name: "search-live-tail") { await tail.run() }]
     }
 
     public func health() async -> [ComponentHealth] {
