@@ -10,9 +10,8 @@ struct SearchParameters {
     let nowMicros: Int64
 
     init(_ request: Request, nowMicros: Int64 = WallClock.nowMicros()) {
-        var parameters: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
-        self.parameters = parameters
+        // Decoded as a form (`+` is a space), the way browsers' URLSearchParams encode it.
+        self.parameters = RequestInput.parseForm(request.uri.query ?? "").compactMapValues(\.first)
         self.nowMicros = nowMicros
     }
 
