@@ -110,6 +110,14 @@ final class SearchBackendsTests: StaffTestCase {
         return ids
     }
 
+    /// The cursor's parts (base64url of a JSON array: millis, id[, point in time]).
+    static func cursorParts(_ cursor: String) -> [JSONValue] {
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let parsed = try? JSONParser.parse(Array(data)) else { return [] }
+        return parsed.arrayValue ?? []
+    }
+
     static func escape(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
     }
@@ -268,6 +276,9 @@ final class SearchBackendsTests: StaffTestCase {
         try await ingest(hub, lines)
         let expected = (0..<20_000).map { n in (n / 7, String(format: "pg-%05d", (n * 7919) % 20_000)) }
             .sorted { $0 > $1 }.map(\.1)
+        // On the search server the walk reads one point in time (osmem speaks OpenSearch's PIT).
+        let first = try json(try await send(hub, .get, "/api/v1/logs/search?from=now-3h&size=1000&backend=elasticsearch", as: staff))
+        XCTAssertEqual(Self.cursorParts(first["next_cursor"]?.stringValue ?? "").count, 3, "the cursor carries a point in time")
         for backend in ["elasticsearch", "mongodb"] {
             let walked = try await ids(hub, "page walk", backend: backend, size: 1000)
             XCTAssertEqual(walked.count, 20_000, backend)

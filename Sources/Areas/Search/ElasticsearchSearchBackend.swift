@@ -9,7 +9,14 @@ import Search
 struct ElasticsearchSearchBackend: SearchBackend {
     let transport: ElasticsearchTransport
     let indexPrefix: String
+    let pointInTime: PointInTime
     var name: String { "elasticsearch" }
+
+    init(transport: ElasticsearchTransport, indexPrefix: String) {
+        self.transport = transport
+        self.indexPrefix = indexPrefix
+        pointInTime = PointInTime(transport: transport)
+    }
 
     func search(_ request: SearchRequestSpec) async throws -> ResultPage {
         let compiler = ElasticsearchQueryCompiler(nowMicros: request.nowMicros)
@@ -21,13 +28,31 @@ struct ElasticsearchSearchBackend: SearchBackend {
             "track_total_hits": request.wantsTotal ? .int(Int64(SearchLimits.trackTotalHits)) : false,
         ]
         if let cursor = request.cursor { body["search_after"] = [.int(cursor.timestampMillis), .string(cursor.eventID)] }
-        let reply = try await post(indices(request.range), body: .object(body))
+        var pit = request.cursor?.pointInTime
+        var reply: JSONValue
+        if let id = pit {
+            // Later pages read the snapshot the first page opened, so the walk cannot shift under
+            // them; an expired snapshot falls back to reading the live indices.
+            var withPIT = body
+            withPIT["pit"] = ["id": .string(id), "keep_alive": .string(PointInTime.keepAlive)]
+            if let answer = try? await post(nil, body: .object(withPIT)) {
+                reply = answer
+                pit = answer["pit_id"]?.stringValue ?? id
+            } else {
+                reply = try await post(indices(request.range), body: .object(body))
+                pit = nil
+            }
+        } else {
+            reply = try await post(indices(request.range), body: .object(body))
+        }
         let rawHits = reply["hits"]?["hits"]?.arrayValue ?? []
         var hits = rawHits.compactMap { $0["_source"] }
         var next: SearchCursor?
         if hits.count > request.size {
             hits.removeLast(hits.count - request.size)
-            if let key = hits.last?.sortKey { next = SearchCursor(timestampMillis: key.millis, eventID: key.id) }
+            // A walk past the first page opens a point in time, where the server has one.
+            if pit == nil, request.cursor == nil, request.wantsTotal { pit = await pointInTime.open(indices(request.range)) }
+            if let key = hits.last?.sortKey { next = SearchCursor(timestampMillis: key.millis, eventID: key.id, pointInTime: pit) }
         }
         let total = reply["hits"]?["total"]
         return ResultPage(hits: hits, total: Int(total?["value"]?.intValue ?? 0),
@@ -99,8 +124,9 @@ struct ElasticsearchSearchBackend: SearchBackend {
         DailyIndices.names(prefix: indexPrefix, fromMicros: range.fromMicros, toMicros: range.toMicros)
     }
 
-    private func post(_ indices: String, body: JSONValue) async throws -> JSONValue {
-        let path = "/\(indices)/_search?ignore_unavailable=true&allow_no_indices=true"
+    /// `indices` nil: a point-in-time search (the snapshot names its indices).
+    private func post(_ indices: String?, body: JSONValue) async throws -> JSONValue {
+        let path = indices.map { "/\($0)/_search?ignore_unavailable=true&allow_no_indices=true" } ?? "/_search"
         let response: HTTPResponse
         do {
             response = try await transport.execute(.post, path, body: body.serialized(), contentType: "application/json")
