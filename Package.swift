@@ -105,6 +105,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
+        // The query language: lexer/parser, AST, printer, compilers to Elasticsearch and MongoDB. No I/O.
+        .target(name: "Search", dependencies: ["LogModel"], swiftSettings: swiftSettings),
         // The areas: each one module with one entry point (configuration, migrations, services, routes).
         .target(name: "IdentityArea", dependencies: [
             "HubKit", "Identity", "LogModel", "ClientPostgres",
@@ -121,9 +123,16 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/Areas/Pipeline", swiftSettings: swiftSettings),
+        .target(name: "SearchArea", dependencies: [
+            "HubKit", "Search", "Identity", "LogModel", "Spool", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Sources/Areas/Search", swiftSettings: swiftSettings),
         // The hub: builds the shared clients once, loops over the areas, serves health and metrics.
         .target(name: "AdminServer", dependencies: [
-            "HubKit", "IdentityArea", "PipelineArea", "Identity", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
+            "HubKit", "IdentityArea", "PipelineArea", "SearchArea", "Identity", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
             "Spool", "LogModel",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -169,6 +178,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: [
             "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel",
         ], swiftSettings: swiftSettings),

@@ -9,6 +9,7 @@ import Identity
 import IdentityArea
 import Logging
 import PipelineArea
+import SearchArea
 import ServiceLifecycle
 import Spool
 
@@ -20,6 +21,7 @@ public final class Hub: Sendable {
     public static let modules: [any HubModule.Type] = [
         IdentityModule.self,
         PipelineModule.self,
+        SearchModule.self,
     ]
 
     /// Every module's migrations and the hub's own (`hub_nodes`), for the migrator and `admin migrate`.

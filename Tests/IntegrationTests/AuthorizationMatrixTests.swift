@@ -85,6 +85,21 @@ final class AuthorizationMatrixTests: StaffTestCase {
         Row(method: .post, pattern: "/set-password", path: "/set-password", json: "{}", allowed: 400),
         Row(method: .get, pattern: "/assets/app.css", path: "/assets/app.css", allowed: 200),
         Row(method: .get, pattern: "/assets/app.js", path: "/assets/app.js", allowed: 200),
+        // Search (no store in this hub: bad input is refused before any store is asked).
+        Row(method: .get, pattern: "/api/v1/logs/search", path: "/api/v1/logs/search?q=*pay", allowed: 400),
+        Row(method: .get, pattern: "/api/v1/logs/histogram", path: "/api/v1/logs/histogram?q=(", allowed: 400),
+        Row(method: .get, pattern: "/api/v1/logs/facets", path: "/api/v1/logs/facets?q=service:", allowed: 400),
+        Row(method: .get, pattern: "/api/v1/logs/access-log", path: "/api/v1/logs/access-log", allowed: 200),
+        Row(method: .get, pattern: "/api/v1/logs/{event_id}", path: "/api/v1/logs/not!an!id", allowed: 404),
+        Row(method: .get, pattern: "/api/v1/logs/{event_id}/context", path: "/api/v1/logs/not!an!id/context", allowed: 404),
+        Row(method: .get, pattern: "/api/v1/logs/tail", path: "/api/v1/logs/tail?q=*x", allowed: 400),
+        Row(method: .get, pattern: "/api/v1/logs/export", path: "/api/v1/logs/export?format=xml", allowed: 400),
+        Row(method: .get, pattern: "/api/v1/saved-searches", path: "/api/v1/saved-searches", allowed: 200),
+        Row(method: .post, pattern: "/api/v1/saved-searches", path: "/api/v1/saved-searches", json: #"{"name":""}"#, allowed: 400),
+        Row(method: .delete, pattern: "/api/v1/saved-searches/{id}", path: "/api/v1/saved-searches/999999", allowed: 404),
+        Row(method: .get, pattern: "/search", path: "/search", allowed: 200),
+        Row(method: .get, pattern: "/assets/search.js", path: "/assets/search.js", allowed: 200),
+        Row(method: .get, pattern: "/assets/search.css", path: "/assets/search.css", allowed: 200),
     ]
 
     /// A caller of the matrix: how it authenticates and which permissions it holds (nil = it is not

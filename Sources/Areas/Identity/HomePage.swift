@@ -10,7 +10,7 @@ enum HomePage {
         if principal.allows(.tokensManage) { items.append(#"<li><a href="/ingest-tokens">Ingest tokens</a>: create, list and revoke the tokens services ship logs with</li>"#) }
         if principal.allows(.auditRead) { items.append(#"<li><a href="/api/v1/audit/security">Security audit</a> (JSON): sign-ins, account and token changes</li>"#) }
         if principal.allows(.deadLettersManage) { items.append(#"<li><a href="/api/v1/dead-letters">Dead letters</a> (JSON): events a store refused, to replay</li>"#) }
-        if principal.allows(.logsRead) { items.append("<li>Log search and live tail (coming next)</li>") }
+        if principal.allows(.logsRead) { items.append(#"<li><a href="/search">Log search</a>: query language, histogram, facets, live tail, export, saved searches</li>"#) }
         if principal.allows(.alertsManage) { items.append("<li>Alerts and silences (coming)</li>") }
         if principal.allows(.operationsRun) { items.append("<li>Operations on shops (coming)</li>") }
         items.append(#"<li>Your own account: <a href="/api/v1/auth/me">who am I</a> (JSON), personal API tokens via <code>POST /api/v1/me/tokens</code></li>"#)

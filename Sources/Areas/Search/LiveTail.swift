@@ -1,0 +1,132 @@
+import LogModel
+import Logging
+import Search
+import Spool
+import Synchronization
+
+/// Feeds live tails from the intake: a best-effort (`drop_oldest`) spool consumer reads each event
+/// as soon as the intake's group commit has made it durable (the reader wakes on the commit, no
+/// polling of a store), and offers it to every open tail whose query matches. The intake never
+/// waits for it: the spool lets this reader fall behind and skip, and each subscriber's queue is
+/// bounded (see `TailSubscriber`). The most recent events are kept in memory so a client that
+/// reconnects with `Last-Event-ID` resumes where it left off, as far back as they reach.
+final class LiveTail: Sendable {
+    static let consumerName = "search-tail"
+    static let heartbeatInterval: Duration = .seconds(15)
+    /// How far back a reconnecting client can resume (events, and bytes of their JSON).
+    static let recentEvents = 10_000
+    static let recentBytes = 32 << 20
+
+    private let reader: SpoolReader
+    private let logger: Logger
+    private let subscribers = Mutex<[ObjectIdentifier: TailSubscriber]>([:])
+    private let recent = Mutex<RecentEvents>(RecentEvents())
+
+    struct RecentEvents {
+        var events: [(offset: UInt64, json: [UInt8])] = []
+        var start = 0
+        var bytes = 0
+        var live: ArraySlice<(offset: UInt64, json: [UInt8])> { events[start...] }
+
+        mutating func append(_ offset: UInt64, _ json: [UInt8]) {
+            events.append((offset, json))
+            bytes += json.count
+            while events.count - start > LiveTail.recentEvents || bytes > LiveTail.recentBytes {
+                bytes -= events[start].json.count
+                start += 1
+            }
+            if start > 4096 && start * 2 > events.count {
+                events.removeFirst(start)
+                start = 0
+            }
+        }
+    }
+
+    init(reader: SpoolReader, logger: Logger) {
+        self.reader = reader
+        self.logger = logger
+    }
+
+    /// Registers a tail; with `lastEventID`, first replays the held events after it (or a `gap`
+    /// marker when the ones right after it are gone).
+    func subscribe(_ matcher: QueryMatcher, lastEventID: UInt64?) -> TailSubscriber {
+        let subscriber = TailSubscriber(matcher: matcher)
+        // Under the lock of `recent`, so no event falls between the replay and the live feed.
+        recent.withLock { recent in
+            if let lastEventID {
+                let held = recent.live
+                var replay = held.filter { event in
+                    event.offset > lastEventID && (try? JSONParser.parse(event.json)).map(matcher.matches) == true
+                }
+                let missing = held.first.map { $0.offset > lastEventID && !held.contains { $0.offset == lastEventID } } ?? false
+                // A resume never fills the new queue by itself: at most half of it is replayed.
+                let bound = TailSubscriber.capacity / 2
+                if missing || replay.count > bound {
+                    replay = Array(replay.suffix(bound))
+                    subscriber.offer(.gap("some events after \(lastEventID) are no longer held; resuming from \(replay.first?.offset ?? lastEventID)"))
+                }
+                for event in replay { subscriber.offer(.event(offset: event.offset, json: event.json)) }
+            }
+            subscribers.withLock { $0[ObjectIdentifier(subscriber)] = subscriber }
+        }
+        return subscriber
+    }
+
+    func unsubscribe(_ subscriber: TailSubscriber) {
+        subscribers.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(subscriber)) }
+        subscriber.finish()
+    }
+
+    var subscriberCount: Int { subscribers.withLock { $0.count } }
+
+    /// The reading loop, run as one of the module's services until the hub stops.
+    func run() async {
+        let clock = ContinuousClock()
+        var lastHeartbeat = clock.now
+        var lastCommit = clock.now
+        var uncommitted: UInt64?
+        while !Task.isCancelled {
+            let records: [SpoolRecord]
+            do {
+                records = try await reader.read(maxRecords: 1000, maxBytes: 4 << 20, wait: .seconds(1))
+            } catch .closed {
+                return
+            } catch {
+                logger.warning("live tail cannot read the spool", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            for record in records { publish(record) }
+            if let last = records.last { uncommitted = last.nextOffset }
+            let now = clock.now
+            // The cursor only bounds what a restart re-reads: committing every few seconds is enough
+            // and keeps this reader's fsyncs out of the intake's way.
+            if let offset = uncommitted, now - lastCommit >= .seconds(5) {
+                try? await reader.commit(through: offset)
+                uncommitted = nil
+                lastCommit = now
+            }
+            if now - lastHeartbeat >= Self.heartbeatInterval {
+                lastHeartbeat = now
+                for subscriber in subscribers.withLock({ Array($0.values) }) { subscriber.offer(.heartbeat) }
+            }
+        }
+    }
+
+    private func publish(_ record: SpoolRecord) {
+        guard let event = try? SpooledEvent(decoding: record.payload), event.target.isEmpty else { return }
+        // Server-Sent Events end a field at a newline: keep the JSON on one line (the intake writes
+        // compact JSON, so this is a guard, not a cost).
+        var json = event.json
+        if json.contains(0x0A) { guard let document = try? JSONParser.parse(json) else { return }; json = document.serialized() }
+        recent.withLock { recent in
+            recent.append(record.offset, json)
+            let listening = subscribers.withLock { Array($0.values) }
+            // Parsed only when someone listens: with no tail open this reader costs a copy per event.
+            guard !listening.isEmpty, let document = try? JSONParser.parse(json) else { return }
+            for subscriber in listening where subscriber.matcher.matches(document) {
+                subscriber.offer(.event(offset: record.offset, json: json))
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+public import LogModel
+
+/// Evaluates a `QueryNode` against one stored document in memory (the live tail filters events as
+/// the intake accepts them, before any store has them). Same meaning as the MongoDB filter: text
+/// by case-insensitive word-boundary regular expressions, numbers in labels only when canonical.
+public struct QueryMatcher: Sendable {
+    private let test: @Sendable (JSONValue) -> Bool
+
+    public init(_ node: QueryNode, nowMicros: Int64) {
+        test = Self.build(node, nowMicros: nowMicros)
+    }
+
+    public func matches(_ document: JSONValue) -> Bool { test(document) }
+
+    static func build(_ node: QueryNode, nowMicros: Int64) -> @Sendable (JSONValue) -> Bool {
+        switch node {
+        case .matchAll:
+            return { _ in true }
+        case .word(let w), .phrase(let w):
+            return textTest(FieldCatalog.textFields, MongoFilterCompiler.phrasePattern(w))
+        case .wordPrefix(let w):
+            return textTest(FieldCatalog.textFields, MongoFilterCompiler.prefixPattern(w))
+        case .exists(let field):
+            return { doc in if let v = value(doc, field), v != .null { true } else { false } }
+        case .and(let terms):
+            let tests = terms.map { build($0, nowMicros: nowMicros) }
+            return { doc in tests.allSatisfy { $0(doc) } }
+        case .or(let terms):
+            let tests = terms.map { build($0, nowMicros: nowMicros) }
+            return { doc in tests.contains { $0(doc) } }
+        case .not(let inner):
+            let test = build(inner, nowMicros: nowMicros)
+            return { doc in !test(doc) }
+        case .field(let field, let predicate):
+            return fieldTest(field, predicate, nowMicros: nowMicros)
+        }
+    }
+
+    static func fieldTest(_ field: String, _ predicate: FieldPredicate, nowMicros: Int64) -> @Sendable (JSONValue) -> Bool {
+        let kind = FieldCatalog.kind(of: field)
+        switch (kind, predicate) {
+        case (.text, .equals(let v)):
+            return textTest([field], MongoFilterCompiler.phrasePattern(v))
+        case (.text, .prefix(let v)):
+            return textTest([field], MongoFilterCompiler.prefixPattern(v))
+        case (.level, .compare(let op, let v)):
+            let names = Set(LevelSet.matching(op, v).map(\.name))
+            return { doc in value(doc, field)?.stringValue.map(names.contains) ?? false }
+        case (.level, .range(let lower, let upper)):
+            let names = Set(LevelSet.between(lower, upper).map(\.name))
+            return { doc in value(doc, field)?.stringValue.map(names.contains) ?? false }
+        case (.date, _):
+            let parts = bounds(predicate).map { ($0.0, TimeExpression.resolve($0.1, nowMicros: nowMicros) ?? nowMicros) }
+            return { doc in
+                guard let text = value(doc, field)?.stringValue, let micros = Timestamp.parse(text) else { return false }
+                let millis = micros / 1000 * 1000  // stores keep milliseconds
+                return parts.allSatisfy { $0.0.holds(millis, $0.1) }
+            }
+        case (_, .equals(let v)):
+            return { doc in
+                switch value(doc, field) {
+                case .string(let s)?: return s == v
+                case .int(let n)?: return (kind == .attribute || kind == .number) && Double(v) == Double(n)
+                case .double(let d)?: return (kind == .attribute || kind == .number) && Double(v) == d
+                case .bool(let b)?: return String(b) == v
+                default: return false
+                }
+            }
+        case (_, .prefix(let v)):
+            return { doc in value(doc, field)?.stringValue?.hasPrefix(v) ?? false }
+        case (_, .compare), (_, .range):
+            let parts = bounds(predicate)
+            if parts.allSatisfy({ NumericText.isNumber($0.1) }) {
+                let numeric = parts.map { ($0.0, Double($0.1) ?? 0) }
+                return { doc in
+                    let number: Double?
+                    switch value(doc, field) {
+                    case .string(let s)?: number = NumericText.isNumber(s) ? Double(s) : nil
+                    case .int(let n)? where kind != .keyword: number = Double(n)
+                    case .double(let d)? where kind != .keyword: number = d
+                    default: number = nil
+                    }
+                    guard let number else { return false }
+                    return numeric.allSatisfy { $0.0.holds(number, $0.1) }
+                }
+            }
+            return { doc in
+                guard let s = value(doc, field)?.stringValue else { return false }
+                return parts.allSatisfy { $0.0.holds(ByteOrder(s), ByteOrder($0.1)) }
+            }
+        }
+    }
+
+    static func bounds(_ predicate: FieldPredicate) -> [(Comparison, String)] {
+        switch predicate {
+        case .equals(let v): return [(.greaterOrEqual, v), (.lessOrEqual, v)]
+        case .prefix: return []
+        case .compare(let op, let v): return [(op, v)]
+        case .range(let lower, let upper):
+            var parts: [(Comparison, String)] = []
+            if let lower { parts.append((lower.comparison(isLower: true), lower.value)) }
+            if let upper { parts.append((upper.comparison(isLower: false), upper.value)) }
+            return parts
+        }
+    }
+
+    static func textTest(_ fields: [String], _ pattern: String) -> @Sendable (JSONValue) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return { _ in false } }
+        let box = RegexBox(regex)
+        return { doc in
+            fields.contains { field in
+                guard let text = value(doc, field)?.stringValue else { return false }
+                return box.regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            }
+        }
+    }
+
+    /// A stored field by its dotted name (`labels.status` is `{"labels": {"status": …}}`).
+    static func value(_ doc: JSONValue, _ field: String) -> JSONValue? {
+        if let direct = doc[field] { return direct }
+        var current: JSONValue? = doc
+        for part in field.split(separator: ".") { current = current?[String(part)] }
+        return current
+    }
+}
+
+/// NSRegularExpression is immutable and documented thread-safe for matching.
+private final class RegexBox: @unchecked Sendable {
+    let regex: NSRegularExpression
+    init(_ regex: NSRegularExpression) { self.regex = regex }
+}
+
+/// Keyword order is byte order (Elasticsearch `keyword`, MongoDB's simple collation).
+struct ByteOrder: Comparable {
+    let bytes: [UInt8]
+    init(_ text: String) { bytes = Array(text.utf8) }
+    static func < (lhs: ByteOrder, rhs: ByteOrder) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+}

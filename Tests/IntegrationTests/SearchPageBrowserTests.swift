@@ -1,0 +1,58 @@
+import ClientHTTP
+import Foundation
+import LogModel
+import TestSupport
+import XCTest
+
+/// The /search page in headless Chromium, driven by scripts/browser/search_page.py (Selenium):
+/// sign in, search, expand an event, open its context, see a live-tail event arrive. Screenshots
+/// are kept in var/artifacts/search-page/.
+final class SearchPageBrowserTests: StaffTestCase {
+    func testSearchExpandContextAndLiveTailInChromium() async throws {
+        let python = packageRoot() + "/.venv/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),
+              (try? runProcess(python, ["-c", "import selenium"])) != nil
+        else { throw StandIns.missing("chromium, chromedriver and selenium (scripts/install-deps --with-chromium)") }
+        let hub = try await startHub(mongo: true, elasticsearch: true, extra: Self.fastHashing)
+        try createUser("browser@search.test", roles: ["support"])
+        let ingest = try createToken(service: "billing")
+        var lines = ""
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for n in 0..<60 {
+            let level = ["info", "warning", "error"][n % 3]
+            let ts = Timestamp.format(micros: (now - Int64(n) * 30_000) * 1000)
+            lines += #"{"@timestamp":"\#(ts)","event.id":"br-\#(n)","shop_id":\#(n % 2 == 0 ? 42 : 7),"level":"\#(level)","service":"\#(["billing", "auth"][n % 2 == 0 ? n / 2 % 2 : 0])","message":"payment attempt \#(n) for shop \#(n % 2 == 0 ? 42 : 7)","trace_id":"t-\#(n % 5)"}"# + "\n"
+        }
+        let accepted = try await post(hub, body: Array(lines.utf8), token: ingest)
+        XCTAssertEqual(accepted.status, 202)
+        try await eventually(timeout: .seconds(30), "events stored") { try await elasticsearchCount() == 60 }
+
+        let artifacts = packageRoot() + "/var/artifacts/search-page"
+        try? FileManager.default.removeItem(atPath: artifacts)
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        let output = try runProcess(python, [packageRoot() + "/scripts/browser/search_page.py", hub.baseURL, "browser@search.test",
+                                             Self.password, ingest, artifacts], allowFailure: true)
+        print(output.text)
+        XCTAssertEqual(output.status, 0, output.text + "\nhub log:\n" + hub.tailOfLog())
+        for shot in ["1-search", "2-expanded", "3-context", "4-live-tail"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(artifacts)/\(shot).png"), shot)
+        }
+    }
+
+    /// Runs a program to its end (at most two minutes) and returns its combined output and status.
+    @discardableResult
+    func runProcess(_ path: String, _ arguments: [String], allowFailure: Bool = false) throws -> (text: String, status: Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        if !allowFailure && process.terminationStatus != 0 { throw StandIns.missing("\(path) failed: \(text)") }
+        return (text, process.terminationStatus)
+    }
+}

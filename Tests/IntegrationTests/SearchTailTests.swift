@@ -1,0 +1,88 @@
+import ClientHTTP
+import Foundation
+import LogModel
+import TestSupport
+import XCTest
+
+/// Live tail over Server-Sent Events, fed from the intake (no store is configured here at all).
+final class SearchTailTests: StaffTestCase {
+    func event(_ id: String, shop: Int, message: String = "tail test") -> [UInt8] {
+        Array(#"{"event.id":"\#(id)","shop_id":\#(shop),"message":"\#(message)","level":"warning"}"#.utf8 + [10])
+    }
+
+    func testIngestedEventsArriveWithinASecondAndResumeWithLastEventID() async throws {
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing)
+        try createUser("tail@search.test", roles: ["support"])
+        let bearer = try personalToken("tail@search.test")
+        let ingest = try createToken()
+        let client = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=shop:42", headers: ["Authorization": "Bearer \(bearer)"])
+        XCTAssertEqual(try client.readHead(), 200)
+
+        var lastID = ""
+        for n in 0..<3 {
+            _ = try await post(hub, body: event("other-\(n)", shop: 7), token: ingest)
+            let posted = Date()
+            let accepted = try await post(hub, body: event("tail-\(n)", shop: 42), token: ingest)
+            XCTAssertEqual(accepted.status, 202)
+            let frame = try XCTUnwrap(try client.nextEvent(containing: "tail-\(n)", timeout: 5), "event \(n) did not arrive")
+            let latency = Date().timeIntervalSince(posted)
+            XCTAssertLessThan(latency, 1.0, "event \(n) took \(latency) s")
+            XCTAssertFalse(frame.data.contains("other-"), "only matching events")
+            XCTAssertEqual(try JSONParser.parse(frame.data)["labels"]?["shop_id"], "42")
+            lastID = frame.id ?? ""
+            print("live tail latency \(Int(latency * 1000)) ms")
+        }
+
+        // Reconnecting with Last-Event-ID gets what was missed while away, then the live feed.
+        let missed = (0..<3).map { "missed-\($0)" }
+        for id in missed { _ = try await post(hub, body: event(id, shop: 42), token: ingest) }
+        let resumed = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=shop:42",
+                                    headers: ["Authorization": "Bearer \(bearer)", "Last-Event-ID": lastID])
+        XCTAssertEqual(try resumed.readHead(), 200)
+        for id in missed { XCTAssertNotNil(try resumed.nextEvent(containing: id, timeout: 3), "\(id) after resume") }
+
+        // A bad query is refused before any stream opens; a token without logs.read too.
+        let bad = try await send(hub, .get, "/api/v1/logs/tail?q=" + "shop:".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+                                 as: StaffClient(bearer: bearer))
+        XCTAssertEqual(bad.status, 400)
+    }
+
+    /// A client that opens a tail and stops reading is cut loose with a marker, and intake keeps
+    /// its pace: the same ingest is timed with and without such clients.
+    func testAClientThatStopsReadingIsCutAndDoesNotSlowIntake() async throws {
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing)
+        try createUser("slow@search.test", roles: ["support"])
+        let bearer = try personalToken("slow@search.test")
+        let ingest = try createToken()
+
+        func ingestRound(_ tag: String) async throws -> Double {
+            let started = Date()
+            for batch in 0..<10 {
+                let body = ndjson(1000, idPrefix: "\(tag)-\(batch)", extra: { _ in #","padding":"\#(String(repeating: "x", count: 3000))""# })
+                let response = try await post(hub, body: body, token: ingest)
+                XCTAssertEqual(response.status, 202)
+            }
+            return Date().timeIntervalSince(started)
+        }
+        _ = try await ingestRound("warmup")
+        let baseline = try await ingestRound("baseline")
+        var stuck: [SSEClient] = []
+        for _ in 0..<3 {
+            let client = try SSEClient(port: hub.port, path: "/api/v1/logs/tail", headers: ["Authorization": "Bearer \(bearer)"])
+            stuck.append(client)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let withStuckClients = try await ingestRound("stuck")
+        print("ingest of 10,000 events: \(Int(baseline * 1000)) ms without tails, \(Int(withStuckClients * 1000)) ms with 3 clients that stopped reading")
+        XCTAssertLessThan(withStuckClients, max(baseline * 2, baseline + 1.0), "stuck tails must not slow intake")
+
+        // Reading now, each stuck client finds the cut marker and then the end of its stream.
+        for client in stuck {
+            let stream = String(decoding: try client.readAll(timeout: 30), as: UTF8.self)
+            XCTAssertTrue(stream.hasPrefix("HTTP/1.1 200"), String(stream.prefix(200)))
+            XCTAssertTrue(stream.contains("event: cut\ndata: {\"message\":\"the client read too slowly"),
+                          "a client that stopped reading gets the cut marker; got \(stream.count) bytes, \(stream.components(separatedBy: "event: event").count - 1) events, ending \(stream.suffix(300))")
+            XCTAssertLessThan(stream.components(separatedBy: "event: event").count, 10_000, "it was cut before the end")
+        }
+    }
+}
