@@ -1,3 +1,4 @@
+import AlertingArea
 import ClientElasticsearch
 import ClientHTTP
 import ClientMongo
@@ -20,6 +21,7 @@ public final class Hub: Sendable {
     public static let modules: [any HubModule.Type] = [
         IdentityModule.self,
         PipelineModule.self,
+        AlertingModule.self,
     ]
 
     /// Every module's migrations, for the migrator and `admin migrate`.

@@ -22,4 +22,8 @@ public enum SecurityAuditAction: String, CaseIterable, Sendable, Codable {
     case ingestTokenCreated = "ingest_token_created"
     case ingestTokenRevoked = "ingest_token_revoked"
     case lockoutLifted = "lockout_lifted"
+    /// Alerting: a group acknowledged (API, page or Telegram button).
+    case alertAcknowledged = "alert_acknowledged"
+    case silenceCreated = "silence_created"
+    case silenceExpired = "silence_expired"
 }

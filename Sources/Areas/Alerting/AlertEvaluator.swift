@@ -1,0 +1,125 @@
+import Alerting
+import Foundation
+import LogModel
+import Logging
+import Spool
+
+/// Reads the spool through alerting's own best-effort cursor (`drop_oldest`: it never holds back
+/// intake or the stores), routes each event, sends Sentry's share to `SentrySender` and adds the
+/// rest to their groups in PostgreSQL, once per batch. The cursor moves only after the batch is
+/// recorded.
+final class AlertEvaluator: Sendable {
+    static let consumerName = "alerting"
+
+    let reader: SpoolReader
+    let configuration: AlertingConfiguration
+    let store: AlertStore
+    let sentry: SentrySender?
+    let logger: Logger
+
+    init(reader: SpoolReader, configuration: AlertingConfiguration, store: AlertStore, sentry: SentrySender?, logger: Logger) {
+        self.reader = reader
+        self.configuration = configuration
+        self.store = store
+        self.sentry = sentry
+        self.logger = logger
+    }
+
+    func run() async {
+        let floor = configuration.route.minimumLevel
+        while !Task.isCancelled {
+            let records: [SpoolRecord]
+            do {
+                records = try await reader.read(maxRecords: 5000, maxBytes: 8 << 20, wait: .milliseconds(250))
+            } catch {
+                if case .closed = error { return }
+                logger.error("alerting cannot read the spool", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            guard let last = records.last else { continue }
+            let deltas = evaluate(records, floor: floor)
+            for delta in deltas {
+                // PostgreSQL down: keep trying; the spool drops our oldest segments if we fall too far behind.
+                while !Task.isCancelled {
+                    do {
+                        try await store.record(delta, now: Self.now())
+                        break
+                    } catch {
+                        logger.warning("cannot record alert events; retrying", metadata: ["error": "\(error)"])
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                }
+            }
+            do { try await reader.commit(through: last.nextOffset) } catch {
+                logger.warning("alerting cannot move its spool cursor", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    func evaluate(_ records: [SpoolRecord], floor: Level) -> [AlertStore.GroupDelta] {
+        var deltas: [String: AlertStore.GroupDelta] = [:]
+        var order: [String] = []
+        let now = Self.now()
+        for record in records {
+            guard let spooled = try? SpooledEvent(decoding: record.payload), spooled.isMeant(for: Self.consumerName) else { continue }
+            if let level = LevelPeek.level(in: spooled.json), level < floor { continue }
+            guard let document = try? JSONParser.parse(spooled.json) else { continue }
+            let event = AlertEvent(document: document, id: spooled.id, timestampMillis: spooled.timestampMillis)
+            let routes = configuration.route.match(event)
+            guard !routes.isEmpty else { continue }
+            let fingerprint = Fingerprint.of(event)
+            for route in routes where !route.receiver.isEmpty {
+                switch configuration.receivers[route.receiver] {
+                case .sentry(let receiver)?:
+                    sentry?.offer(event, fingerprint: fingerprint, receiver: receiver, now: now)
+                case .telegram?:
+                    let key = route.groupKey(for: event, fingerprint: fingerprint)
+                    let critical = event.level >= .critical
+                    if var d = deltas[key] {
+                        d.count += 1
+                        d.last = now
+                        d.critical = d.critical || critical
+                        if critical, !d.sample.level.isCriticalOrAbove { d.sample = event }
+                        deltas[key] = d
+                    } else {
+                        order.append(key)
+                        deltas[key] = AlertStore.GroupDelta(key: key, route: route, fingerprint: fingerprint, sample: event, count: 1,
+                                                            first: now, last: now, critical: critical)
+                    }
+                case nil:
+                    continue
+                }
+            }
+        }
+        return order.compactMap { deltas[$0] }
+    }
+}
+
+extension Level {
+    var isCriticalOrAbove: Bool { self >= .critical }
+}
+
+/// Finds `"level":"<name>"` in a stored document without parsing it, so events below every route's
+/// level (most of the traffic) cost a byte scan, not a JSON parse.
+enum LevelPeek {
+    static let needle = Array("\"level\":\"".utf8)
+
+    static func level(in json: [UInt8]) -> Level? {
+        let limit = min(json.count, 1024)
+        guard limit > needle.count else { return nil }
+        var i = 0
+        while i <= limit - needle.count {
+            if json[i] == needle[0], json[i..<(i + needle.count)].elementsEqual(needle) {
+                let start = i + needle.count
+                var end = start
+                while end < json.count, end - start < 16, json[end] != 0x22 { end += 1 }
+                return Level(name: String(decoding: json[start..<end], as: UTF8.self))
+            }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,162 @@
+import Alerting
+import ClientPostgres
+import Foundation
+import HubKit
+import Hummingbird
+import Identity
+import LogModel
+
+/// The alerting API: groups and acknowledgement, silences, the loaded configuration (secrets masked).
+struct AlertRoutes {
+    let configuration: AlertingConfiguration
+    let store: AlertStore
+    let silences: SilenceStore
+    let identity: IdentityServices
+
+    func register(on routes: HubRoutes) {
+        routes.staff(.get, "/api/v1/alerts", .logsRead) { request, _ in
+            let query = request.uri.queryParameters
+            var limit = 100
+            if let text = query["limit"] {
+                guard let n = Int(String(text)), (1...1000).contains(n) else {
+                    throw Refusal.json(.badRequest, "invalid_limit", "'limit' must be 1...1000")
+                }
+                limit = n
+            }
+            let wanted = query["state"].map(String.init)
+            if let wanted, !["firing", "acknowledged", "silenced", "resolved"].contains(wanted) {
+                throw Refusal.json(.badRequest, "invalid_state", "'state' must be firing, acknowledged, silenced or resolved")
+            }
+            return JSONResponse.make(.ok, try await alerts(limit: limit, state: wanted))
+        }
+        routes.staff(.post, "/api/v1/alerts/{id}/ack", .alertsManage) { _, call in
+            let id = try call.id(what: "alert")
+            let name = call.principal.user.displayName.isEmpty ? call.principal.user.email : call.principal.user.displayName
+            let group = try await acknowledge(id, by: name, context: call.audit)
+            return JSONResponse.make(.ok, ["alert": group])
+        }
+        routes.staff(.get, "/api/v1/silences", .logsRead) { _, _ in
+            JSONResponse.make(.ok, ["silences": .array(try await silences.list().map(\.json))])
+        }
+        routes.staff(.post, "/api/v1/silences", .silencesManage) { _, call in
+            let texts = try call.input.strings("matchers") ?? []
+            guard !texts.isEmpty else {
+                throw Refusal.json(.badRequest, "missing_matchers", "send {\"matchers\": [\"service=billing\", \"level>=error\"], \"duration\": \"1h\"}")
+            }
+            var matchers: [RouteMatcher] = []
+            for (i, text) in texts.enumerated() {
+                switch RouteMatcher.parse(text) {
+                case .success(let m): matchers.append(m)
+                case .failure(let error): throw Refusal.json(.badRequest, "invalid_matcher", "matchers[\(i)]: \(error)")
+                }
+            }
+            let durationText = call.input.string("duration") ?? "1h"
+            guard let ms = AlertDuration.milliseconds(durationText), ms > 0, ms <= 90 * 86_400_000 else {
+                throw Refusal.json(.badRequest, "invalid_duration", "duration \"\(durationText)\" must be like 30m, 1h, 24h (at most 90d)")
+            }
+            let comment = String((call.input.string("comment") ?? "").prefix(1000))
+            let silence = try await silences.create(matchers: matchers, durationMillis: ms, comment: comment, createdBy: call.principal.user.email)
+            try await identity.audit.record(.silenceCreated, context: call.audit, target: "silence:\(silence.id)",
+                                            details: ["matchers": matchers.map(\.description).joined(separator: ", "), "ends_at": silence.endsAt])
+            return JSONResponse.make(.created, ["silence": silence.json])
+        }
+        routes.staff(.delete, "/api/v1/silences/{id}", .silencesManage) { _, call in
+            let id = try call.id(what: "silence")
+            guard try await silences.get(id) != nil else { throw Refusal.json(.notFound, "unknown_silence", "no silence with id '\(id)'") }
+            let expired = try await silences.expire(id, by: call.principal.user.email)
+            if expired {
+                try await identity.audit.record(.silenceExpired, context: call.audit, target: "silence:\(id)")
+            }
+            guard let silence = try await silences.get(id) else { throw Refusal.json(.notFound, "unknown_silence", "no silence with id '\(id)'") }
+            return JSONResponse.make(.ok, ["silence": silence.json, "expired_now": .bool(expired)])
+        }
+        routes.staff(.get, "/api/v1/alerting/config", .logsRead) { _, _ in
+            JSONResponse.make(.ok, AlertingConfigJSON.describe(configuration))
+        }
+    }
+
+    func alerts(limit: Int, state wanted: String?) async throws -> JSONValue {
+        let active = try await silences.active()
+        let rows = try await store.database.query(
+            "SELECT \(AlertGroupRow.columns), (SELECT max(at)::text FROM alert_notifications n WHERE n.group_id = g.id AND outcome = 'sent') AS last_notification FROM alert_groups g ORDER BY last_seen DESC LIMIT 2000", [])
+        var list: [JSONValue] = []
+        for row in rows {
+            let group = try AlertGroupRow(row)
+            let silenced = active.contains { $0.matches(group.asEvent) }
+            let state = group.apiState(silenced: silenced)
+            if let wanted, wanted != state { continue }
+            list.append(json(group, state: state, lastNotification: try row.string("last_notification")))
+            if list.count >= limit { break }
+        }
+        var suppressed = JSONObject()
+        for counter in try await store.counters() where counter.name == "suppressed" { suppressed[counter.receiver] = .int(counter.value) }
+        return ["alerts": .array(list), "suppressed": .object(suppressed)]
+    }
+
+    func json(_ g: AlertGroupRow, state: String, lastNotification: String?) -> JSONValue {
+        [
+            "id": .int(g.id), "fingerprint": .string(g.fingerprint), "state": .string(state), "count": .int(g.state.count),
+            "first_seen": .string(SearchLink.iso(g.state.firstSeen)), "last_seen": .string(SearchLink.iso(g.state.lastSeen)),
+            "level": .string(g.level), "service": .string(g.service), "environment": .string(g.environment),
+            "error_type": g.errorType.map(JSONValue.string) ?? .null, "message": .string(g.message),
+            "route": .string(g.route), "receivers": .array([.string(g.receiver)]),
+            "telegram_message_id": g.state.messageID.map(JSONValue.int) ?? .null,
+            "last_notification": lastNotification.map(JSONValue.string) ?? .null,
+            "acknowledged_by": g.acknowledgedBy.map(JSONValue.string) ?? .null,
+        ]
+    }
+
+    /// Marks a group acknowledged (no more notifications this episode) and has its message say so.
+    func acknowledge(_ id: Int64, by name: String, context: AuditContext) async throws -> JSONValue {
+        let rows = try await store.database.query("""
+            UPDATE alert_groups SET acknowledged_by = $2, acknowledged_at = now(),
+                status_changed = (message_id IS NOT NULL), next_check = $3
+            WHERE id = $1 AND phase <> 'resolved' RETURNING id
+            """, [String(id), name, String(AlertEvaluator.now())])
+        guard !rows.isEmpty else {
+            let exists = try await store.database.query("SELECT 1 FROM alert_groups WHERE id = $1", [String(id)])
+            if exists.isEmpty { throw Refusal.json(.notFound, "unknown_alert", "no alert with id '\(id)'") }
+            throw Refusal.json(.conflict, "alert_resolved", "alert \(id) is resolved; there is nothing to acknowledge")
+        }
+        try await identity.audit.record(.alertAcknowledged, context: context, target: "alert:\(id)")
+        let row = try await store.database.query("SELECT \(AlertGroupRow.columns) FROM alert_groups WHERE id = $1", [String(id)])
+        let group = try AlertGroupRow(row[0])
+        return json(group, state: group.apiState(silenced: false), lastNotification: nil)
+    }
+}
+
+/// The configuration as the API shows it: receivers with secrets masked, the routing tree as loaded.
+enum AlertingConfigJSON {
+    static func describe(_ c: AlertingConfiguration) -> JSONValue {
+        var receivers: [JSONValue] = []
+        for name in c.receivers.keys.sorted() {
+            switch c.receivers[name]! {
+            case .telegram(let r):
+                receivers.append(["name": .string(name), "type": "telegram", "bot_token": .string(ConfigurationReader.masked(r.botToken)),
+                                  "chat_id": .int(r.chatID), "topic_id": r.topicID.map(JSONValue.int) ?? .null])
+            case .sentry(let r):
+                var services = JSONObject()
+                for (service, dsn) in r.byService.sorted(by: { $0.key < $1.key }) { services[service] = .string(dsn.endpoint) }
+                receivers.append(["name": .string(name), "type": "sentry", "endpoint": .string(r.dsn.endpoint), "public_key": "********",
+                                  "dsn_by_service": .object(services)])
+            }
+        }
+        return [
+            "receivers": .array(receivers), "route": route(c.route),
+            "telegram_api_url": .string(c.telegramAPIURL), "webhook_secret_set": .bool(!c.webhookSecret.isEmpty),
+            "storm": ["per_chat_per_minute": .int(Int64(c.perChatPerMinute)), "global_per_second": .int(Int64(c.globalPerSecond))],
+            "sentry": ["max_events_per_group_per_minute": .int(Int64(c.sentryMaxEventsPerGroupPerMinute))],
+        ]
+    }
+
+    static func route(_ r: AlertRoute) -> JSONValue {
+        let g = r.grouping
+        return [
+            "path": .string(r.path), "matchers": .array(r.matchers.map { .string($0.description) }), "receiver": .string(r.receiver),
+            "group_by": .array(g.groupBy.map(JSONValue.string)), "group_wait": .string(AlertDuration.describe(g.groupWait)),
+            "critical_group_wait": .string(AlertDuration.describe(g.criticalGroupWait)),
+            "group_interval": .string(AlertDuration.describe(g.groupInterval)), "repeat_interval": .string(AlertDuration.describe(g.repeatInterval)),
+            "resolve_after": .string(AlertDuration.describe(g.resolveAfter)), "continue": .bool(r.continue), "routes": .array(r.routes.map(route)),
+        ]
+    }
+}
