@@ -5,7 +5,9 @@ public struct TelegramRateLimiter: Sendable {
     public let globalPerSecond: Double
     var global: TokenBucket
     var perSecond: [Int64: TokenBucket] = [:]
-    var perMinute: [Int64: TokenBucket] = [:]
+    /// Groups: the times of the last sends, so no 60-second window ever holds more than `groupPerMinute`.
+    var recentSends: [Int64: [Int64]] = [:]
+    public let groupPerMinute = 20
     var blockedUntil: [Int64: Int64] = [:]
 
     public init(globalPerSecond: Double = 30, now: Int64) {
@@ -19,20 +21,19 @@ public struct TelegramRateLimiter: Sendable {
         if let until = blockedUntil[chat], until > now { wait = until - now }
         var second = perSecond[chat] ?? TokenBucket(capacity: 1, perSecond: 1, now: now)
         wait = max(wait, second.wait(now: now))
-        var minute: TokenBucket?
+        var window = recentSends[chat] ?? []
         if chat < 0 {
-            var m = perMinute[chat] ?? TokenBucket(capacity: 20, perSecond: 20.0 / 60, now: now)
-            wait = max(wait, m.wait(now: now))
-            minute = m
+            window.removeAll { now - $0 >= 60_000 }
+            if window.count >= groupPerMinute, let oldest = window.first { wait = max(wait, oldest + 60_000 - now) }
         }
         wait = max(wait, global.wait(now: now))
         if wait == 0 {
             second.take(now: now)
-            minute?.take(now: now)
             global.take(now: now)
+            if chat < 0 { window.append(now) }
         }
         perSecond[chat] = second
-        if let minute { perMinute[chat] = minute }
+        if chat < 0 { recentSends[chat] = window }
         return wait
     }
 

@@ -70,6 +70,13 @@ final class AuthorizationMatrixTests: StaffTestCase {
         Row(method: .post, pattern: "/api/v1/ingest-tokens/{id}/revoke", path: "/api/v1/ingest-tokens/999999/revoke",
             allowed: 404),
         Row(method: .get, pattern: "/api/v1/audit/security", path: "/api/v1/audit/security", allowed: 200),
+        // Alerting
+        Row(method: .get, pattern: "/api/v1/alerts", path: "/api/v1/alerts", allowed: 200),
+        Row(method: .post, pattern: "/api/v1/alerts/{id}/ack", path: "/api/v1/alerts/999999/ack", allowed: 404),
+        Row(method: .get, pattern: "/api/v1/silences", path: "/api/v1/silences", allowed: 200),
+        Row(method: .post, pattern: "/api/v1/silences", path: "/api/v1/silences", json: "{}", allowed: 400),
+        Row(method: .delete, pattern: "/api/v1/silences/{id}", path: "/api/v1/silences/999999", allowed: 404),
+        Row(method: .get, pattern: "/api/v1/alerting/config", path: "/api/v1/alerting/config", allowed: 200),
         Row(method: .get, pattern: "/login", path: "/login", allowed: 200),
         Row(method: .get, pattern: "/", path: "/", allowed: 200),
         Row(method: .get, pattern: "/users", path: "/users", allowed: 200),
