@@ -68,11 +68,11 @@ public struct AlertingModule: HubModule {
         for name in configuration.receivers.keys.sorted() {
             guard case .telegram = configuration.receivers[name] else { continue }
             let state = try? await store.receiverState(name)
-            parts.append(ComponentHealth(name: "alerting.\(name)", state: state?.disabledReason == nil ? "ready" : "disabled",
+            parts.append(ComponentHealth(name: "alert.\(name)", state: state?.disabledReason == nil ? "ready" : "disabled",
                                          detail: state?.disabledReason))
         }
         if configuration.isEnabled {
-            parts.append(ComponentHealth(name: "alerting.spool", state: "ready",
+            parts.append(ComponentHealth(name: "alert.spool", state: "ready",
                                          metrics: ["lag_bytes": Int64(context.spool.stats().sinks.first { $0.name == AlertEvaluator.consumerName }?.lagBytes ?? 0)]))
         }
         return parts
