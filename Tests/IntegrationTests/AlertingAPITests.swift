@@ -88,3 +88,87 @@ final class AlertingAPITests: StaffTestCase {
         XCTAssertTrue(actions.contains("silence_expired"))
     }
 }
+
+/// The alert buttons through `POST /api/v1/telegram/webhook`.
+final class AlertingWebhookTests: StaffTestCase {
+    var telegram: FakeTelegram!
+
+    override func setUp() async throws {
+        try await super.setUp()
+        telegram = try await FakeTelegram.start()
+    }
+
+    override func tearDown() async throws {
+        await telegram?.server.stop()
+        try await super.tearDown()
+    }
+
+    func update(_ id: Int, from user: Int64, data: String) -> String {
+        #"{"update_id":\#(id),"callback_query":{"id":"cb-\#(id)","from":{"id":\#(user),"is_bot":false,"first_name":"X"},"chat_instance":"1","data":"\#(data)"}}"#
+    }
+
+    func testButtonsActOnlyForLinkedAllowedUsersOncePerUpdate() async throws {
+        let hub = try await startStaffHub(extra: [
+            "ADMIN_TELEGRAM_BOT_TOKEN": "123:secret-token", "ADMIN_TELEGRAM_CHAT_ID": "-1001",
+            "ADMIN_TELEGRAM_API_URL": telegram.server.baseURL, "ADMIN_ALERTING_DISPATCH_INTERVAL_MS": "100",
+            "ADMIN_TELEGRAM_WEBHOOK_SECRET": "s3cret_token",
+        ])
+        try createUser("ann@example.com", roles: ["oncall"])
+        try createUser("sam@example.com", roles: ["support"])
+        try createUser("root@example.com", roles: ["admin"])
+        let root = StaffClient(bearer: try personalToken("root@example.com"))
+        let users = try json(try await send(hub, .get, "/api/v1/users", as: root))["users"]?.arrayValue ?? []
+        func id(_ email: String) -> Int64 {
+            if case .int(let id)? = users.first(where: { $0["email"]?.stringValue == email })?["id"] { return id }
+            return 0
+        }
+        let (annID, samID) = (id("ann@example.com"), id("sam@example.com"))
+        for (user, telegramID) in [(annID, 777), (samID, 888)] {
+            let linked = try await send(hub, .put, "/api/v1/users/\(user)/telegram", as: root, json: #"{"telegram_user_id":\#(telegramID)}"#)
+            XCTAssertEqual(linked.status, 200, linked.bodyText)
+        }
+        let token = try createToken(service: "billing")
+        let posted = try await post(hub, body: Array(#"{"level":"critical","message":"queue stuck","event.id":"wh-1"}"#.utf8), token: token)
+        XCTAssertEqual(posted.status, 202)
+        try await eventually(timeout: .seconds(15), "the alert message") { telegram.sends().count == 1 }
+        let buttons = telegram.sends()[0].body["reply_markup"]?["inline_keyboard"]?.arrayValue?.first?.arrayValue ?? []
+        XCTAssertEqual(buttons.compactMap { $0["text"]?.stringValue }, ["✅ Acknowledge", "🔕 Silence 1h", "🔕 Silence 24h"])
+        guard let data = buttons.first?["callback_data"]?.stringValue else { return XCTFail("no callback data") }
+        let groupID = data.split(separator: ":")[1]
+
+        func webhook(_ body: String, secret: String = "s3cret_token") async throws -> HTTPResponse {
+            try await post(hub, body: Array(body.utf8), token: nil, contentType: "application/json",
+                           headers: [("X-Telegram-Bot-Api-Secret-Token", secret)], path: "/api/v1/telegram/webhook")
+        }
+        func state() async throws -> String? {
+            try json(try await send(hub, .get, "/api/v1/alerts", as: root))["alerts"]?.arrayValue?.first?["state"]?.stringValue
+        }
+        let wrong = try await webhook(update(1, from: 777, data: data), secret: "s3cret_tokem")
+        XCTAssertEqual(wrong.status, 401)
+        let stranger = try await webhook(update(2, from: 999, data: data))
+        XCTAssertEqual(stranger.status, 200)
+        let support = try await webhook(update(3, from: 888, data: data))
+        XCTAssertEqual(support.status, 200)
+        let refusals = telegram.calls.filter { $0.method == "answerCallbackQuery" }
+        XCTAssertEqual(refusals.count, 2)
+        XCTAssertTrue(refusals.allSatisfy { $0.body["text"]?.stringValue?.contains("not linked") == true })
+        let firing = try await state()
+        XCTAssertEqual(firing, "firing", "refused presses change nothing")
+
+        let ack = try await webhook(update(4, from: 777, data: data))
+        XCTAssertEqual(ack.status, 200)
+        let again = try await webhook(update(4, from: 777, data: data))
+        XCTAssertEqual(try json(again)["duplicate"], .bool(true))
+        let acked = try await state()
+        XCTAssertEqual(acked, "acknowledged")
+        XCTAssertEqual(telegram.calls.filter { $0.method == "answerCallbackQuery" }.count, 3, "a repeated update_id acts once")
+        try await eventually(timeout: .seconds(10), "the message says who acknowledged it") {
+            telegram.edits().contains { $0.text.contains("Acknowledged by ann@example.com") }
+        }
+        let silence = try await webhook(update(5, from: 777, data: "sil:\(groupID):3600"))
+        XCTAssertEqual(silence.status, 200)
+        let silences = try json(try await send(hub, .get, "/api/v1/silences", as: root))["silences"]?.arrayValue ?? []
+        XCTAssertEqual(silences.count, 1)
+        XCTAssertEqual(silences.first?["created_by"]?.stringValue, "ann@example.com")
+    }
+}

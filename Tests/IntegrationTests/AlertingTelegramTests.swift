@@ -50,10 +50,14 @@ final class FakeTelegram: Sendable {
     func answer(_ request: RecordedRequest) -> RecordingResponse {
         let method = String(request.path.split(separator: "/").last ?? "")
         let body = (try? JSONParser.parse(request.body)) ?? .null
-        guard case .int(let chat)? = body["chat_id"] else { return .json(#"{"ok":false,"error_code":400,"description":"Bad Request: chat_id is empty"}"#, status: 400) }
         let now = ContinuousClock.now
+        guard case .int(let chat)? = body["chat_id"] else {
+            // answerCallbackQuery and friends: no chat, no chat limits.
+            state.withLock { $0.calls.append(Call(method: method, chat: 0, at: now, body: body)) }
+            return .json(#"{"ok":true,"result":true}"#)
+        }
         return state.withLock { s in
-            let previous = s.calls.filter { $0.chat == chat }
+            let previous = s.calls.filter { $0.chat == chat && $0.method != "answerCallbackQuery" }
             s.calls.append(Call(method: method, chat: chat, at: now, body: body))
             if !s.scripted.isEmpty {
                 let text = s.scripted.removeFirst()
@@ -198,5 +202,23 @@ final class AlertingTelegramTests: HubTestCase {
         XCTAssertEqual(second.status, 202)
         try await Task.sleep(for: .seconds(2))
         XCTAssertEqual(telegram.calls.count, 1, "nothing more is sent to a chat that removed the bot")
+    }
+
+    func testPastThePerChatCapNewGroupsGoIntoOneDigest() async throws {
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: alertingEnvironment(["ADMIN_ALERTING_PER_CHAT_PER_MINUTE": "2"]))
+        let token = try createToken(service: "billing")
+        var body = ""
+        for n in 0..<6 { body += #"{"level":"critical","message":"failure","error.type":"Kind\#(n)Error","event.id":"digest-\#(n)"}"# + "\n" }
+        let accepted = try await post(hub, body: Array(body.utf8), token: token)
+        XCTAssertEqual(accepted.status, 202)
+        try await eventually(timeout: .seconds(20), "two messages and a digest") {
+            telegram.sends().contains { $0.text.contains("4 more alert groups in the last minute") }
+        }
+        try await Task.sleep(for: .seconds(2))
+        XCTAssertEqual(telegram.sends().count, 3, "two groups of their own, the rest in one digest")
+        XCTAssertEqual(telegram.violations, [])
+        let metrics = try await get(hub.baseURL + "/metrics")
+        XCTAssertTrue(metrics.bodyText.contains(#"admin_alert_notifications_total{receiver="telegram",outcome="suppressed"} 4"#)
+                      || metrics.bodyText.contains(#"admin_alert_notifications_total{outcome="suppressed",receiver="telegram"} 4"#), "suppressed counted")
     }
 }

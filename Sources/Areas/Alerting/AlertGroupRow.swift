@@ -20,11 +20,13 @@ struct AlertGroupRow: Sendable {
     var digestPending: Bool
     var acknowledgedBy: String?
     var acknowledgedAt: String?
+    /// "Acknowledged by Ann, 10:07", "Silenced by Ann until 11:07": the message's status line.
+    var statusNote: String?
 
     static let columns = """
         id, route, receiver, fingerprint, level, service, environment, logger, error_type, message, stack_trace, phase, count,
         notified_count, first_seen, last_seen, pending_since, critical, message_id, chat_id, message_sent_at, last_notified_at,
-        status_changed, digest_pending, acknowledged_by, acknowledged_at
+        status_changed, digest_pending, acknowledged_by, acknowledged_at, status_note
         """
 
     init(_ row: PostgresRow) throws {
@@ -42,6 +44,7 @@ struct AlertGroupRow: Sendable {
         stackTrace = try row.string("stack_trace")
         acknowledgedBy = try row.string("acknowledged_by")
         acknowledgedAt = try row.string("acknowledged_at")
+        statusNote = try row.string("status_note")
         chatID = try int64("chat_id")
         digestPending = try row.bool("digest_pending") ?? false
         var s = AlertGroupState(

@@ -13,6 +13,8 @@ struct AlertRoutes {
     let silences: SilenceStore
     let identity: IdentityServices
 
+    var actions: AlertActions { AlertActions(store: store, silences: silences, identity: identity) }
+
     func register(on routes: HubRoutes) {
         routes.staff(.get, "/api/v1/alerts", .logsRead) { request, _ in
             let query = request.uri.queryParameters
@@ -31,9 +33,14 @@ struct AlertRoutes {
         }
         routes.staff(.post, "/api/v1/alerts/{id}/ack", .alertsManage) { _, call in
             let id = try call.id(what: "alert")
-            let name = call.principal.user.displayName.isEmpty ? call.principal.user.email : call.principal.user.displayName
-            let group = try await acknowledge(id, by: name, context: call.audit)
-            return JSONResponse.make(.ok, ["alert": group])
+            do {
+                let group = try await actions.acknowledge(id, by: call.principal.user, context: call.audit)
+                return JSONResponse.make(.ok, ["alert": json(group, state: group.apiState(silenced: false), lastNotification: nil)])
+            } catch AlertActions.Failure.unknownAlert {
+                throw Refusal.json(.notFound, "unknown_alert", "no alert with id '\(id)'")
+            } catch AlertActions.Failure.resolved {
+                throw Refusal.json(.conflict, "alert_resolved", "alert \(id) is resolved; there is nothing to acknowledge")
+            }
         }
         routes.staff(.get, "/api/v1/silences", .logsRead) { _, _ in
             JSONResponse.make(.ok, ["silences": .array(try await silences.list().map(\.json))])
@@ -104,24 +111,6 @@ struct AlertRoutes {
             "last_notification": lastNotification.map(JSONValue.string) ?? .null,
             "acknowledged_by": g.acknowledgedBy.map(JSONValue.string) ?? .null,
         ]
-    }
-
-    /// Marks a group acknowledged (no more notifications this episode) and has its message say so.
-    func acknowledge(_ id: Int64, by name: String, context: AuditContext) async throws -> JSONValue {
-        let rows = try await store.database.query("""
-            UPDATE alert_groups SET acknowledged_by = $2, acknowledged_at = now(),
-                status_changed = (message_id IS NOT NULL), next_check = $3
-            WHERE id = $1 AND phase <> 'resolved' RETURNING id
-            """, [String(id), name, String(AlertEvaluator.now())])
-        guard !rows.isEmpty else {
-            let exists = try await store.database.query("SELECT 1 FROM alert_groups WHERE id = $1", [String(id)])
-            if exists.isEmpty { throw Refusal.json(.notFound, "unknown_alert", "no alert with id '\(id)'") }
-            throw Refusal.json(.conflict, "alert_resolved", "alert \(id) is resolved; there is nothing to acknowledge")
-        }
-        try await identity.audit.record(.alertAcknowledged, context: context, target: "alert:\(id)")
-        let row = try await store.database.query("SELECT \(AlertGroupRow.columns) FROM alert_groups WHERE id = $1", [String(id)])
-        let group = try AlertGroupRow(row[0])
-        return json(group, state: group.apiState(silenced: false), lastNotification: nil)
     }
 }
 

@@ -46,6 +46,7 @@ struct AlertStore: Sendable {
                     stack_trace = CASE WHEN $7 THEN $10 ELSE stack_trace END,
                     acknowledged_by = CASE WHEN $7 THEN NULL ELSE acknowledged_by END,
                     acknowledged_at = CASE WHEN $7 THEN NULL ELSE acknowledged_at END,
+                    status_note = CASE WHEN $7 THEN NULL ELSE status_note END,
                     next_check = LEAST(COALESCE(next_check, $11), $11)
                 WHERE id = $1
                 """, [String(group.id), String(next.count), String(next.lastSeen), next.phase.rawValue, String(next.pendingSince),
@@ -61,6 +62,7 @@ struct AlertStore: Sendable {
             UPDATE alert_groups SET phase = $2, notified_count = $3, message_id = $4, message_sent_at = $5, last_notified_at = $6,
                 next_check = $7, chat_id = COALESCE($8, chat_id), status_changed = $9, digest_pending = COALESCE($10, digest_pending),
                 acknowledged_by = CASE WHEN $2 = 'resolved' THEN NULL ELSE acknowledged_by END,
+                status_note = CASE WHEN $2 = 'resolved' THEN NULL ELSE status_note END,
                 pending_since = $11
             WHERE id = $1
             """, [String(id), s.phase.rawValue, String(s.notifiedCount), s.messageID.map(String.init), s.messageSentAt.map(String.init),

@@ -61,6 +61,10 @@ public struct AlertingModule: HubModule {
 
     public func registerRoutes(on routes: HubRoutes) {
         AlertRoutes(configuration: configuration, store: store, silences: silences, identity: context.identity).register(on: routes)
+        TelegramWebhookRoutes(configuration: configuration,
+                              actions: AlertActions(store: store, silences: silences, identity: context.identity),
+                              client: TelegramClient(http: context.stores.http, baseURL: configuration.telegramAPIURL),
+                              logger: context.logger).register(on: routes)
     }
 
     public func health() async -> [ComponentHealth] {

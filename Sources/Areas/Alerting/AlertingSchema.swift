@@ -95,5 +95,9 @@ enum AlertingSchema {
             )
             """,
         ]),
+        SchemaMigration(version: 401, name: "alerting: Telegram updates seen once, status line of a group's message", statements: [
+            "CREATE TABLE alert_telegram_updates (update_id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())",
+            "ALTER TABLE alert_groups ADD COLUMN status_note text",
+        ]),
     ]
 }

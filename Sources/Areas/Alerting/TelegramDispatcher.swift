@@ -214,6 +214,8 @@ final class TelegramDispatcher: Sendable {
         var status: String?
         if action == .resolve {
             status = "Resolved: quiet since \(TelegramAlertMessage.timeText(state.lastSeen)) UTC"
+        } else if let note = g.statusNote {
+            status = note
         } else if let by = g.acknowledgedBy {
             status = "Acknowledged by \(by)"
         }
