@@ -1,4 +1,6 @@
 import AdminServer
+import ClientHTTP
+import LogModel
 import Foundation
 import TestSupport
 import XCTest
@@ -80,5 +82,53 @@ final class AlertingConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try HubConfiguration.load(file: nil, environment: ["ADMIN_ALERTING_GROUP_WAIT": "soon"])) { error in
             XCTAssertTrue("\(error)".contains("alerting.defaults.group_wait (ADMIN_ALERTING_GROUP_WAIT): \"soon\" is not a duration"))
         }
+    }
+}
+
+/// Reloading the alerting configuration of a running hub: the API and SIGHUP; a bad file keeps the running one.
+final class AlertingReloadTests: StaffTestCase {
+    func config(groupWait: String) -> String {
+        """
+        alerting:
+          receivers:
+            - name: oncall
+              type: telegram
+              bot_token: "123:abc"
+              chat_id: -1001
+          route:
+            receiver: oncall
+            group_wait: \(groupWait)
+        """
+    }
+
+    func testReloadByAPIAndSIGHUPAndABadFileChangesNothing() async throws {
+        let path = directory.path + "/admin.yaml"
+        try config(groupWait: "10s").write(toFile: path, atomically: true, encoding: .utf8)
+        let hub = try await startStaffHub(extra: ["ADMIN_CONFIG": path, "ADMIN_TELEGRAM_API_URL": "http://127.0.0.1:1"])
+        try createUser("ann@example.com", roles: ["oncall"])
+        let ann = StaffClient(bearer: try personalToken("ann@example.com"))
+        func groupWait() async throws -> String? {
+            try json(try await send(hub, .get, "/api/v1/alerting/config", as: ann))["route"]?["group_wait"]?.stringValue
+        }
+        let initial = try await groupWait()
+        XCTAssertEqual(initial, "10s")
+
+        try config(groupWait: "0s").write(toFile: path, atomically: true, encoding: .utf8)
+        let reloaded = try await send(hub, .post, "/api/v1/alerting/reload", as: ann)
+        XCTAssertEqual(reloaded.status, 200, reloaded.bodyText)
+        let afterAPI = try await groupWait()
+        XCTAssertEqual(afterAPI, "0s")
+
+        try config(groupWait: "5 minutes").write(toFile: path, atomically: true, encoding: .utf8)
+        let refused = try await send(hub, .post, "/api/v1/alerting/reload", as: ann)
+        XCTAssertEqual(refused.status, 400)
+        XCTAssertTrue(refused.bodyText.contains("alerting.route.group_wait: \\\"5 minutes\\\" is not a duration"), refused.bodyText)
+        let kept = try await groupWait()
+        XCTAssertEqual(kept, "0s", "a bad reload keeps the running configuration")
+
+        try config(groupWait: "30s").write(toFile: path, atomically: true, encoding: .utf8)
+        kill(try XCTUnwrap(hub.pid), SIGHUP)
+        try await eventually(timeout: .seconds(10), "SIGHUP reloads") { try await groupWait() == "30s" }
+        XCTAssertTrue(hub.isRunning)
     }
 }

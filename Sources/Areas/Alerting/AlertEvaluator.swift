@@ -12,21 +12,20 @@ final class AlertEvaluator: Sendable {
     static let consumerName = "alerting"
 
     let reader: SpoolReader
-    let configuration: AlertingConfiguration
+    let settings: AlertingSettings
     let store: AlertStore
     let sentry: SentrySender?
     let logger: Logger
 
-    init(reader: SpoolReader, configuration: AlertingConfiguration, store: AlertStore, sentry: SentrySender?, logger: Logger) {
+    init(reader: SpoolReader, settings: AlertingSettings, store: AlertStore, sentry: SentrySender?, logger: Logger) {
         self.reader = reader
-        self.configuration = configuration
+        self.settings = settings
         self.store = store
         self.sentry = sentry
         self.logger = logger
     }
 
     func run() async {
-        let floor = configuration.route.minimumLevel
         while !Task.isCancelled {
             let records: [SpoolRecord]
             do {
@@ -38,7 +37,8 @@ final class AlertEvaluator: Sendable {
                 continue
             }
             guard let last = records.last else { continue }
-            let deltas = evaluate(records, floor: floor)
+            let configuration = settings.current
+            let deltas = evaluate(records, configuration: configuration)
             for delta in deltas {
                 // PostgreSQL down: keep trying; the spool drops our oldest segments if we fall too far behind.
                 while !Task.isCancelled {
@@ -59,7 +59,8 @@ final class AlertEvaluator: Sendable {
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    func evaluate(_ records: [SpoolRecord], floor: Level) -> [AlertStore.GroupDelta] {
+    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration) -> [AlertStore.GroupDelta] {
+        let floor = configuration.route.minimumLevel
         var deltas: [String: AlertStore.GroupDelta] = [:]
         var order: [String] = []
         let now = Self.now()

@@ -8,7 +8,7 @@ import LogModel
 
 /// The alerting API: groups and acknowledgement, silences, the loaded configuration (secrets masked).
 struct AlertRoutes {
-    let configuration: AlertingConfiguration
+    let settings: AlertingSettings
     let store: AlertStore
     let silences: SilenceStore
     let identity: IdentityServices
@@ -78,7 +78,24 @@ struct AlertRoutes {
             return JSONResponse.make(.ok, ["silence": silence.json, "expired_now": .bool(expired)])
         }
         routes.staff(.get, "/api/v1/alerting/config", .logsRead) { _, _ in
-            JSONResponse.make(.ok, AlertingConfigJSON.describe(configuration))
+            JSONResponse.make(.ok, AlertingConfigJSON.describe(settings.current))
+        }
+        routes.staff(.post, "/api/v1/alerting/reload", .alertsManage) { _, _ in
+            try await Self.reload(settings)
+        }
+    }
+
+    /// A bad configuration is refused with every problem; the running one stays.
+    static func reload(_ settings: AlertingSettings) async throws -> Response {
+        switch settings.reload() {
+        case .success(let configuration):
+            return JSONResponse.make(.ok, ["reloaded": true, "config": AlertingConfigJSON.describe(configuration)])
+        case .failure(let failure):
+            return JSONResponse.make(.badRequest, [
+                "error": "invalid_configuration",
+                "message": .string("the configuration was not reloaded: " + failure.problems.joined(separator: "; ")),
+                "problems": .array(failure.problems.map(JSONValue.string)),
+            ])
         }
     }
 

@@ -51,6 +51,8 @@ public struct AlertingConfiguration: Sendable {
     public var spoolMaxLagBytes: Int
     /// How often the dispatcher looks for groups that are due (ms).
     public var dispatchIntervalMillis: Int
+    /// The file this was read from (reloads read it again).
+    public var sourceFile: String?
 
     public var isEnabled: Bool { !receivers.isEmpty }
 
@@ -134,7 +136,7 @@ public struct AlertingConfiguration: Sendable {
         return AlertingConfiguration(
             receivers: tree.receivers, route: route, telegramAPIURL: apiURL, webhookSecret: webhookSecret, publicURL: base,
             perChatPerMinute: perChat, globalPerSecond: global, sentryMaxEventsPerGroupPerMinute: sentryCap,
-            spoolMaxLagBytes: maxLag, dispatchIntervalMillis: dispatchMillis)
+            spoolMaxLagBytes: maxLag, dispatchIntervalMillis: dispatchMillis, sourceFile: r.filePath)
     }
 
     /// Variables only: errors and above to Sentry (and on), errors and above to Telegram.

@@ -24,6 +24,7 @@ public struct AlertingModule: HubModule {
     }
 
     let configuration: AlertingConfiguration
+    let settings: AlertingSettings
     let context: HubContext
     let store: AlertStore
     let silences: SilenceStore
@@ -32,22 +33,23 @@ public struct AlertingModule: HubModule {
     let sentry: SentrySender?
 
     public static func make(_ configuration: AlertingConfiguration, context: HubContext) async throws -> AlertingModule {
+        let settings = AlertingSettings(configuration)
         let store = AlertStore(database: context.database)
         let silences = SilenceStore(database: context.database)
         let hasSentry = configuration.receivers.values.contains { if case .sentry = $0 { return true } else { return false } }
         let hasTelegram = configuration.receivers.values.contains { if case .telegram = $0 { return true } else { return false } }
         let logger = context.logger
         let sentry = hasSentry ? SentrySender(http: context.stores.http, store: store,
-                                              maxPerGroupPerMinute: configuration.sentryMaxEventsPerGroupPerMinute, logger: logger) : nil
+                                              settings: settings, logger: logger) : nil
         let evaluator = configuration.isEnabled
-            ? AlertEvaluator(reader: try context.spool.reader(for: AlertEvaluator.consumerName), configuration: configuration,
+            ? AlertEvaluator(reader: try context.spool.reader(for: AlertEvaluator.consumerName), settings: settings,
                              store: store, sentry: sentry, logger: logger)
             : nil
         let dispatcher = hasTelegram
-            ? TelegramDispatcher(configuration: configuration, store: store, silences: silences,
+            ? TelegramDispatcher(settings: settings, store: store, silences: silences,
                                  client: TelegramClient(http: context.stores.http, baseURL: configuration.telegramAPIURL), logger: logger)
             : nil
-        return AlertingModule(configuration: configuration, context: context, store: store, silences: silences,
+        return AlertingModule(configuration: configuration, settings: settings, context: context, store: store, silences: silences,
                               evaluator: evaluator, dispatcher: dispatcher, sentry: sentry)
     }
 
@@ -56,12 +58,14 @@ public struct AlertingModule: HubModule {
         if let evaluator { services.append(TaskService(name: "alert-evaluator") { await evaluator.run() }) }
         if let dispatcher { services.append(TaskService(name: "telegram-dispatcher") { await dispatcher.run() }) }
         if let sentry { services.append(TaskService(name: "sentry-sender") { await sentry.run() }) }
+        let (settings, logger) = (self.settings, context.logger)
+        services.append(TaskService(name: "alerting-sighup") { await ReloadSignal.run(settings, logger: logger) })
         return services
     }
 
     public func registerRoutes(on routes: HubRoutes) {
-        AlertRoutes(configuration: configuration, store: store, silences: silences, identity: context.identity).register(on: routes)
-        TelegramWebhookRoutes(configuration: configuration,
+        AlertRoutes(settings: settings, store: store, silences: silences, identity: context.identity).register(on: routes)
+        TelegramWebhookRoutes(settings: settings,
                               actions: AlertActions(store: store, silences: silences, identity: context.identity),
                               client: TelegramClient(http: context.stores.http, baseURL: configuration.telegramAPIURL),
                               logger: context.logger).register(on: routes)

@@ -26,7 +26,8 @@ final class SentrySender: Sendable {
 
     let http: HTTPClient
     let store: AlertStore
-    let maxPerGroupPerMinute: Int
+    let settings: AlertingSettings
+    var maxPerGroupPerMinute: Int { settings.current.sentryMaxEventsPerGroupPerMinute }
     let logger: Logger
     private let stream: AsyncStream<Item>
     private let continuation: AsyncStream<Item>.Continuation
@@ -35,10 +36,10 @@ final class SentrySender: Sendable {
     /// Backoff before retry n (5xx, network): 1 s, 2 s, 4 s.
     let backoff: [Duration] = [.seconds(1), .seconds(2), .seconds(4)]
 
-    init(http: HTTPClient, store: AlertStore, maxPerGroupPerMinute: Int, logger: Logger, queueSize: Int = 2000) {
+    init(http: HTTPClient, store: AlertStore, settings: AlertingSettings, logger: Logger, queueSize: Int = 2000) {
         self.http = http
         self.store = store
-        self.maxPerGroupPerMinute = maxPerGroupPerMinute
+        self.settings = settings
         self.logger = logger
         (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingOldest(queueSize))
     }
@@ -46,6 +47,7 @@ final class SentrySender: Sendable {
     /// Called by the spool reader for each matching event; never waits.
     func offer(_ event: AlertEvent, fingerprint: String, receiver: AlertingConfiguration.SentryReceiver, now: Int64) {
         let key = receiver.name + ":" + fingerprint
+        let maxPerGroupPerMinute = self.maxPerGroupPerMinute
         let suppressed: Int64? = windows.withLock { windows in
             var w = windows[key] ?? GroupWindow(start: now, sent: 0, suppressed: 0)
             if now - w.start >= 60_000 { w = GroupWindow(start: now, sent: 0, suppressed: w.suppressed) }

@@ -11,7 +11,8 @@ import Synchronization
 /// So a `kill -9` between the request and the record never causes a second `sendMessage`: at worst
 /// one edit is lost. Storm caps fold new groups into one digest per chat and minute.
 final class TelegramDispatcher: Sendable {
-    let configuration: AlertingConfiguration
+    let settings: AlertingSettings
+    var configuration: AlertingConfiguration { settings.current }
     let store: AlertStore
     let silences: SilenceStore
     let client: TelegramClient
@@ -21,8 +22,9 @@ final class TelegramDispatcher: Sendable {
     static let leaseMillis: Int64 = 60_000
     static let retryMillis: Int64 = 5_000
 
-    init(configuration: AlertingConfiguration, store: AlertStore, silences: SilenceStore, client: TelegramClient, logger: Logger) {
-        self.configuration = configuration
+    init(settings: AlertingSettings, store: AlertStore, silences: SilenceStore, client: TelegramClient, logger: Logger) {
+        self.settings = settings
+        let configuration = settings.current
         self.store = store
         self.silences = silences
         self.client = client
@@ -53,6 +55,7 @@ final class TelegramDispatcher: Sendable {
     }
 
     func tick() async throws {
+        let configuration = self.configuration
         let now = Self.now()
         let active = try await silences.active()
         var states: [String: AlertStore.ReceiverState] = [:]

@@ -14,7 +14,8 @@ import Logging
 /// others get a polite refusal in the callback answer and nothing changes.
 /// Also `PUT /api/v1/users/{id}/telegram` to link a staff account (`users.manage`).
 struct TelegramWebhookRoutes {
-    let configuration: AlertingConfiguration
+    let settings: AlertingSettings
+    var configuration: AlertingConfiguration { settings.current }
     let actions: AlertActions
     let client: TelegramClient
     let logger: Logger

@@ -22,7 +22,8 @@ public final class ConfigurationReader {
     /// The file's top-level mapping as Yams loaded it, for sections with lists of mappings (`section`).
     private var fileRoot: [String: Any] = [:]
     private let environment: [String: String]
-    private let filePath: String?
+    /// The YAML file read, if any (areas that reload their section read it again).
+    public let filePath: String?
     public private(set) var entries: [Entry] = []
     private var errors: [String] = []
 
