@@ -76,6 +76,15 @@ final class AlertingAPITests: StaffTestCase {
         let unknown = try await send(hub, .delete, "/api/v1/silences/999999", as: ann)
         XCTAssertEqual(unknown.status, 404)
 
+        let page = try await send(hub, .get, "/alerts", as: sam)
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.bodyText.contains("db &lt;down&gt; &amp; out"), "the page escapes values")
+        XCTAssertTrue(page.bodyText.contains("<polyline"), "a sparkline per open group")
+        XCTAssertTrue(page.bodyText.contains("route.routes[0]: level&gt;=error → telegram"), "routing as loaded")
+        XCTAssertFalse(page.bodyText.contains("Create silence"), "support cannot create silences")
+        let annPage = try await send(hub, .get, "/alerts", as: ann)
+        XCTAssertTrue(annPage.bodyText.contains("Create silence"))
+
         let config = try await send(hub, .get, "/api/v1/alerting/config", as: sam)
         XCTAssertEqual(config.status, 200)
         XCTAssertFalse(config.bodyText.contains("secret-token"), "secrets masked")
@@ -122,11 +131,13 @@ final class AlertingWebhookTests: StaffTestCase {
             if case .int(let id)? = users.first(where: { $0["email"]?.stringValue == email })?["id"] { return id }
             return 0
         }
-        let (annID, samID) = (id("ann@example.com"), id("sam@example.com"))
-        for (user, telegramID) in [(annID, 777), (samID, 888)] {
-            let linked = try await send(hub, .put, "/api/v1/users/\(user)/telegram", as: root, json: #"{"telegram_user_id":\#(telegramID)}"#)
-            XCTAssertEqual(linked.status, 200, linked.bodyText)
-        }
+        // One linked through the API, one through the CLI.
+        let linked = try await send(hub, .put, "/api/v1/users/\(id("sam@example.com"))/telegram", as: root, json: #"{"telegram_user_id":888}"#)
+        XCTAssertEqual(linked.status, 200, linked.bodyText)
+        XCTAssertEqual(try json(linked)["user"]?["telegram_user_id"], .int(888))
+        let taken = try await send(hub, .put, "/api/v1/users/\(id("ann@example.com"))/telegram", as: root, json: #"{"telegram_user_id":888}"#)
+        XCTAssertEqual(taken.status, 409, "one Telegram user, one staff account")
+        XCTAssertTrue(try cli(["user", "set-telegram", "--email", "ann@example.com", "--telegram-id", "777"]).contains("777"))
         let token = try createToken(service: "billing")
         let posted = try await post(hub, body: Array(#"{"level":"critical","message":"queue stuck","event.id":"wh-1"}"#.utf8), token: token)
         XCTAssertEqual(posted.status, 202)

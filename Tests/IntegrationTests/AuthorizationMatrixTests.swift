@@ -78,6 +78,8 @@ final class AuthorizationMatrixTests: StaffTestCase {
         Row(method: .delete, pattern: "/api/v1/silences/{id}", path: "/api/v1/silences/999999", allowed: 404),
         Row(method: .get, pattern: "/api/v1/alerting/config", path: "/api/v1/alerting/config", allowed: 200),
         Row(method: .post, pattern: "/api/v1/alerting/reload", path: "/api/v1/alerting/reload", allowed: 200),
+        Row(method: .post, pattern: "/api/v1/silences/{id}/expire", path: "/api/v1/silences/999999/expire", allowed: 404),
+        Row(method: .get, pattern: "/alerts", path: "/alerts", allowed: 200),
         Row(method: .post, pattern: "/api/v1/telegram/webhook", path: "/api/v1/telegram/webhook", json: "{}", allowed: 404),
         Row(method: .put, pattern: "/api/v1/users/{id}/telegram", path: "/api/v1/users/999999/telegram",
             json: #"{"telegram_user_id":5}"#, allowed: 404),

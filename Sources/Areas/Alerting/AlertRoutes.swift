@@ -15,6 +15,12 @@ struct AlertRoutes {
 
     var actions: AlertActions { AlertActions(store: store, silences: silences, identity: identity) }
 
+    /// Forms on the alerts page get the page back; API clients get JSON.
+    func done(_ call: StaffCall, _ status: HTTPResponse.Status, _ body: JSONValue) -> Response {
+        if call.isForm { return Response(status: .seeOther, headers: [.location: "/alerts"]) }
+        return JSONResponse.make(status, body)
+    }
+
     func register(on routes: HubRoutes) {
         routes.staff(.get, "/api/v1/alerts", .logsRead) { request, _ in
             let query = request.uri.queryParameters
@@ -35,7 +41,7 @@ struct AlertRoutes {
             let id = try call.id(what: "alert")
             do {
                 let group = try await actions.acknowledge(id, by: call.principal.user, context: call.audit)
-                return JSONResponse.make(.ok, ["alert": json(group, state: group.apiState(silenced: false), lastNotification: nil)])
+                return done(call, .ok, ["alert": json(group, state: group.apiState(silenced: false), lastNotification: nil)])
             } catch AlertActions.Failure.unknownAlert {
                 throw Refusal.json(.notFound, "unknown_alert", "no alert with id '\(id)'")
             } catch AlertActions.Failure.resolved {
@@ -46,7 +52,9 @@ struct AlertRoutes {
             JSONResponse.make(.ok, ["silences": .array(try await silences.list().map(\.json))])
         }
         routes.staff(.post, "/api/v1/silences", .silencesManage) { _, call in
-            let texts = try call.input.strings("matchers") ?? []
+            // The page sends one text field ("service=billing, level>=error"); the API a list.
+            let texts = (try call.input.strings("matchers") ?? []).flatMap { $0.split(separator: ",").map(String.init) }
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard !texts.isEmpty else {
                 throw Refusal.json(.badRequest, "missing_matchers", "send {\"matchers\": [\"service=billing\", \"level>=error\"], \"duration\": \"1h\"}")
             }
@@ -65,17 +73,13 @@ struct AlertRoutes {
             let silence = try await silences.create(matchers: matchers, durationMillis: ms, comment: comment, createdBy: call.principal.user.email)
             try await identity.audit.record(.silenceCreated, context: call.audit, target: "silence:\(silence.id)",
                                             details: ["matchers": matchers.map(\.description).joined(separator: ", "), "ends_at": silence.endsAt])
-            return JSONResponse.make(.created, ["silence": silence.json])
+            return done(call, .created, ["silence": silence.json])
         }
-        routes.staff(.delete, "/api/v1/silences/{id}", .silencesManage) { _, call in
-            let id = try call.id(what: "silence")
-            guard try await silences.get(id) != nil else { throw Refusal.json(.notFound, "unknown_silence", "no silence with id '\(id)'") }
-            let expired = try await silences.expire(id, by: call.principal.user.email)
-            if expired {
-                try await identity.audit.record(.silenceExpired, context: call.audit, target: "silence:\(id)")
-            }
-            guard let silence = try await silences.get(id) else { throw Refusal.json(.notFound, "unknown_silence", "no silence with id '\(id)'") }
-            return JSONResponse.make(.ok, ["silence": silence.json, "expired_now": .bool(expired)])
+        routes.staff(.delete, "/api/v1/silences/{id}", .silencesManage) { _, call in try await expire(call) }
+        // HTML forms cannot DELETE.
+        routes.staff(.post, "/api/v1/silences/{id}/expire", .silencesManage) { _, call in try await expire(call) }
+        routes.page("/alerts", .logsRead) { _, call in
+            HTMLPage.response(.ok, try await page(call.principal))
         }
         routes.staff(.get, "/api/v1/alerting/config", .logsRead) { _, _ in
             JSONResponse.make(.ok, AlertingConfigJSON.describe(settings.current))
@@ -83,6 +87,35 @@ struct AlertRoutes {
         routes.staff(.post, "/api/v1/alerting/reload", .alertsManage) { _, _ in
             try await Self.reload(settings)
         }
+    }
+
+    func expire(_ call: StaffCall) async throws -> Response {
+        let id = try call.id(what: "silence")
+        guard try await silences.get(id) != nil else { throw Refusal.json(.notFound, "unknown_silence", "no silence with id '\(id)'") }
+        let expired = try await silences.expire(id, by: call.principal.user.email)
+        if expired {
+            try await identity.audit.record(.silenceExpired, context: call.audit, target: "silence:\(id)")
+        }
+        guard let silence = try await silences.get(id) else { throw Refusal.json(.notFound, "unknown_silence", "no silence with id '\(id)'") }
+        return done(call, .ok, ["silence": silence.json, "expired_now": .bool(expired)])
+    }
+
+    func page(_ principal: StaffPrincipal) async throws -> String {
+        let active = try await silences.active()
+        let rows = try await store.database.query(
+            "SELECT \(AlertGroupRow.columns) FROM alert_groups ORDER BY last_seen DESC LIMIT 300", [])
+        var open: [AlertsPage.Group] = [], history: [AlertsPage.Group] = []
+        for row in rows {
+            let g = try AlertGroupRow(row)
+            let state = g.apiState(silenced: active.contains { $0.matches(g.asEvent) })
+            let item = AlertsPage.Group(row: g, state: state, sparkline: [])
+            if state == "resolved" { if history.count < 50 { history.append(item) } } else { open.append(item) }
+        }
+        let lines = try await store.sparklines(open.map(\.row.id), now: AlertEvaluator.now())
+        for i in open.indices { open[i].sparkline = lines[open[i].row.id] ?? Array(repeating: 0, count: 60) }
+        let suppressed = try await store.counters().filter { $0.name == "suppressed" }.map { ($0.receiver, $0.value) }
+        return AlertsPage.render(principal, open: open, history: history, silences: try await silences.list(), suppressed: suppressed,
+                                 configuration: settings.current)
     }
 
     /// A bad configuration is refused with every problem; the running one stays.

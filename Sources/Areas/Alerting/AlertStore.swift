@@ -32,10 +32,13 @@ struct AlertStore: Sendable {
                   e.errorType, String(e.errorType != nil ? (e.errorMessage ?? e.message).prefix(4000) : e.message.prefix(4000)),
                   e.stackTrace.map { String($0.suffix(20_000)) }, String(delta.count), String(delta.first), String(delta.last),
                   delta.critical ? "true" : "false", String(now)])
-        if !inserted.isEmpty { return }
-        try await database.transaction { c in
+        if let row = inserted.first, let id = try row.int("id") {
+            try await countMinute(Int64(id), delta)
+            return
+        }
+        let groupID: Int64? = try await database.transaction { c in
             let rows = try await c.query("SELECT \(AlertGroupRow.columns) FROM alert_groups WHERE group_key = $1 FOR UPDATE", [delta.key])
-            guard let row = rows.first else { return }
+            guard let row = rows.first else { return nil }
             let group = try AlertGroupRow(row)
             let wasResolved = group.state.phase == .resolved
             let next = AlertGroupMachine.observe(group.state, count: delta.count, at: delta.last, critical: delta.critical)
@@ -53,7 +56,36 @@ struct AlertStore: Sendable {
                       next.critical ? "true" : "false", wasResolved ? "true" : "false", e.level.name,
                       String(e.errorType != nil ? (e.errorMessage ?? e.message).prefix(4000) : e.message.prefix(4000)),
                       e.stackTrace.map { String($0.suffix(20_000)) }, String(now)])
+            return group.id
         }
+        if let groupID { try await countMinute(groupID, delta) }
+    }
+
+    /// Events per group and minute, for the sparklines (kept for a day).
+    func countMinute(_ groupID: Int64, _ delta: GroupDelta) async throws {
+        try await database.execute("""
+            INSERT INTO alert_group_minutes (group_id, minute, count) VALUES ($1, $2, $3)
+            ON CONFLICT (group_id, minute) DO UPDATE SET count = alert_group_minutes.count + EXCLUDED.count
+            """, [String(groupID), String(delta.last / 60_000), String(delta.count)])
+    }
+
+    /// The last hour's per-minute counts of `groups`, oldest first (60 values each).
+    func sparklines(_ groups: [Int64], now: Int64) async throws -> [Int64: [Int64]] {
+        guard !groups.isEmpty else { return [:] }
+        let current = now / 60_000
+        _ = try? await database.execute("DELETE FROM alert_group_minutes WHERE minute < $1", [String(current - 24 * 60)])
+        let rows = try await database.query(
+            "SELECT group_id, minute, count FROM alert_group_minutes WHERE group_id = ANY($1::bigint[]) AND minute > $2",
+            ["{" + groups.map(String.init).joined(separator: ",") + "}", String(current - 60)])
+        var out: [Int64: [Int64]] = [:]
+        for row in rows {
+            let id = Int64(try row.int("group_id") ?? 0), minute = Int64(try row.int("minute") ?? 0)
+            var series = out[id] ?? Array(repeating: 0, count: 60)
+            let index = Int(minute - (current - 59))
+            if (0..<60).contains(index) { series[index] += Int64(try row.int("count") ?? 0) }
+            out[id] = series
+        }
+        return out
     }
 
     /// Writes a group's new state, when to look again, and (optionally) its message and chat.

@@ -1,5 +1,6 @@
 public import ClientPostgres
 public import HubKit
+import Identity
 import Logging
 public import ServiceLifecycle
 import Spool
@@ -70,6 +71,8 @@ public struct AlertingModule: HubModule {
                               client: TelegramClient(http: context.stores.http, baseURL: configuration.telegramAPIURL),
                               logger: context.logger).register(on: routes)
     }
+
+    public static var navigation: [NavigationLink] { [NavigationLink(title: "Alerts", path: "/alerts", permission: .logsRead)] }
 
     public func health() async -> [ComponentHealth] {
         var parts: [ComponentHealth] = []

@@ -99,5 +99,15 @@ enum AlertingSchema {
             "CREATE TABLE alert_telegram_updates (update_id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())",
             "ALTER TABLE alert_groups ADD COLUMN status_note text",
         ]),
+        SchemaMigration(version: 402, name: "alerting: events per group and minute (the page's sparklines)", statements: [
+            """
+            CREATE TABLE alert_group_minutes (
+                group_id bigint NOT NULL REFERENCES alert_groups(id) ON DELETE CASCADE,
+                minute   bigint NOT NULL,
+                count    bigint NOT NULL,
+                PRIMARY KEY (group_id, minute)
+            )
+            """,
+        ]),
     ]
 }
