@@ -35,6 +35,7 @@ public enum AlertGroupMachine {
             s.pendingSince = at
             s.critical = critical
             s.muted = false
+            s.resolveRequested = false
         } else {
             s.critical = s.critical || critical
         }
@@ -47,7 +48,7 @@ public enum AlertGroupMachine {
         case .resolved:
             return Decision(action: .none, nextCheck: nil)
         case .pending:
-            if now >= resolveAt { return Decision(action: .resolve, nextCheck: nil) }
+            if now >= resolveAt || s.resolveRequested { return Decision(action: .resolve, nextCheck: nil) }
             if s.muted { return Decision(action: .none, nextCheck: resolveAt) }
             let recent = s.messageSentAt.map { now - $0 < g.repeatInterval } ?? false
             if recent {
@@ -58,7 +59,7 @@ public enum AlertGroupMachine {
             let due = s.pendingSince + (s.critical ? g.criticalGroupWait : g.groupWait)
             return now >= due ? Decision(action: .sendNew, nextCheck: resolveAt) : Decision(action: .none, nextCheck: due)
         case .firing:
-            if now >= resolveAt { return Decision(action: .resolve, nextCheck: nil) }
+            if now >= resolveAt || s.resolveRequested { return Decision(action: .resolve, nextCheck: nil) }
             if s.statusChanged, s.messageID != nil { return Decision(action: .edit, nextCheck: resolveAt) }
             guard !s.muted, s.count > s.notifiedCount else { return Decision(action: .none, nextCheck: resolveAt) }
             if let sent = s.messageSentAt, now - sent >= g.repeatInterval { return Decision(action: .sendNew, nextCheck: resolveAt) }
@@ -89,6 +90,7 @@ public enum AlertGroupMachine {
             s.lastNotifiedAt = now
             s.notifiedCount = s.count
             s.muted = false
+            s.resolveRequested = false
         }
         return s
     }

@@ -30,6 +30,8 @@ public struct AlertGroupState: Sendable, Equatable {
     public var muted: Bool
     /// The message's status line changed (acknowledged): edit it now, whatever the interval.
     public var statusChanged: Bool = false
+    /// An absence rule's events came back: resolve now, whatever `resolve_after` says.
+    public var resolveRequested: Bool = false
 
     public init(phase: Phase = .pending, count: Int64 = 0, notifiedCount: Int64 = 0, firstSeen: Int64, lastSeen: Int64,
                 pendingSince: Int64, messageID: Int64? = nil, messageSentAt: Int64? = nil, lastNotifiedAt: Int64? = nil,

@@ -73,3 +73,26 @@ final class AlertGroupMachineTests: XCTestCase {
         XCTAssertLessThanOrEqual(edits, 1, "one minute of storm, group_interval 1 min")
     }
 }
+
+final class AlertRuleTests: XCTestCase {
+    func testThresholdFiresOncePerWindow() {
+        let rule = AlertRule(name: "burst", path: "rules[0]", kind: .threshold, matchers: [], count: 3, window: 60_000, receiver: "t")
+        var counter = ThresholdCounter()
+        let fired = (0..<10).map { counter.add(rule, key: "billing", at: 1000 + Int64($0)) }
+        XCTAssertEqual(fired.filter { $0 }.count, 1, "more than 3 in the window: fires once")
+        XCTAssertEqual(fired.firstIndex(of: true), 3, "on the fourth event")
+        XCTAssertFalse(counter.add(rule, key: "shop", at: 2000), "keys count apart")
+        let nextWindow = (0..<4).map { counter.add(rule, key: "billing", at: 61_000 + Int64($0)) }
+        XCTAssertEqual(nextWindow, [false, false, false, true], "and once again in the next window")
+    }
+
+    func testResolveRequestedResolvesAtOnce() {
+        var s = AlertGroupMachine.applied(.new(count: 1, first: 0, last: 0, critical: true), .sendNew, now: 0, messageID: 1)
+        XCTAssertEqual(AlertGroupMachine.decide(s, settings: .defaults, now: 10).action, .none)
+        s.resolveRequested = true
+        XCTAssertEqual(AlertGroupMachine.decide(s, settings: .defaults, now: 10).action, .resolve)
+        let resolved = AlertGroupMachine.applied(s, .resolve, now: 10, messageID: nil)
+        XCTAssertFalse(resolved.resolveRequested)
+        XCTAssertEqual(AlertGroupMachine.observe(resolved, count: 1, at: 20, critical: true).phase, .pending, "fires again later")
+    }
+}

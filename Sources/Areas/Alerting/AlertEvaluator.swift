@@ -3,6 +3,7 @@ import Foundation
 import LogModel
 import Logging
 import Spool
+import Synchronization
 
 /// Reads the spool through alerting's own best-effort cursor (`drop_oldest`: it never holds back
 /// intake or the stores), routes each event, sends Sentry's share to `SentrySender` and adds the
@@ -16,6 +17,17 @@ final class AlertEvaluator: Sendable {
     let store: AlertStore
     let sentry: SentrySender?
     let logger: Logger
+    private let thresholds = Mutex(ThresholdCounter())
+    private let lastAbsenceCheck = Mutex<Int64>(0)
+
+    /// An event an absence rule saw, for `alert_heartbeats`.
+    struct Heartbeat: Sendable {
+        var rule: AlertRule
+        var key: String
+        var service: String
+        var environment: String
+        var at: Int64
+    }
 
     init(reader: SpoolReader, settings: AlertingSettings, store: AlertStore, sentry: SentrySender?, logger: Logger) {
         self.reader = reader
@@ -36,9 +48,11 @@ final class AlertEvaluator: Sendable {
                 try? await Task.sleep(for: .seconds(1))
                 continue
             }
+            await checkAbsence(settings.current)
             guard let last = records.last else { continue }
             let configuration = settings.current
-            let deltas = evaluate(records, configuration: configuration)
+            let (deltas, heartbeats) = evaluate(records, configuration: configuration)
+            await persist(heartbeats)
             for delta in deltas {
                 // PostgreSQL down: keep trying; the spool drops our oldest segments if we fall too far behind.
                 while !Task.isCancelled {
@@ -57,11 +71,54 @@ final class AlertEvaluator: Sendable {
         }
     }
 
+    /// Absence rules: keys seen again resolve their alert; quiet keys (checked about once a second,
+    /// claimed atomically so one node fires each) raise one.
+    func checkAbsence(_ configuration: AlertingConfiguration) async {
+        let now = Self.now()
+        let due = lastAbsenceCheck.withLock { last in
+            guard now - last >= 1000 else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        for rule in configuration.rules where rule.kind == .absence {
+            do {
+                for quiet in try await store.claimQuiet(rule: rule.name, quietSince: now - rule.window) {
+                    var sample = AlertEvent(id: "", timestampMillis: now, level: rule.level, service: quiet.service,
+                                            environment: quiet.environment, message: rule.describe(key: quiet.key))
+                    sample.fingerprint = [rule.name, quiet.key]
+                    try await store.record(AlertStore.GroupDelta(
+                        key: rule.groupKey(quiet.key), route: AlertRoute(path: rule.path, receiver: rule.receiver),
+                        fingerprint: Fingerprint.of(sample), sample: sample, count: 1, first: now, last: now,
+                        critical: rule.level >= .critical), now: now)
+                }
+            } catch {
+                logger.warning("absence check failed", metadata: ["rule": "\(rule.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    func persist(_ heartbeats: [Heartbeat]) async {
+        for beat in heartbeats {
+            do {
+                if try await store.heartbeat(rule: beat.rule.name, key: beat.key, service: beat.service, environment: beat.environment, at: beat.at) {
+                    try await store.requestResolve(groupKey: beat.rule.groupKey(beat.key), now: Self.now())
+                }
+            } catch {
+                logger.warning("cannot record a heartbeat", metadata: ["rule": "\(beat.rule.name)", "error": "\(error)"])
+            }
+        }
+    }
+
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration) -> [AlertStore.GroupDelta] {
-        let floor = configuration.route.minimumLevel
+    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration) -> ([AlertStore.GroupDelta], [Heartbeat]) {
+        var floor = configuration.route.minimumLevel
+        for rule in configuration.rules {
+            floor = min(floor, rule.matchers.filter { $0.operation == .atLeast }.compactMap { Level(parsing: $0.value) }.max() ?? .trace)
+        }
         var deltas: [String: AlertStore.GroupDelta] = [:]
+        var beats: [String: Heartbeat] = [:]
         var order: [String] = []
         let now = Self.now()
         for record in records {
@@ -69,6 +126,23 @@ final class AlertEvaluator: Sendable {
             if let level = LevelPeek.level(in: spooled.json), level < floor { continue }
             guard let document = try? JSONParser.parse(spooled.json) else { continue }
             let event = AlertEvent(document: document, id: spooled.id, timestampMillis: spooled.timestampMillis)
+            for rule in configuration.rules where rule.matches(event) {
+                let key = rule.key(for: event)
+                switch rule.kind {
+                case .absence:
+                    beats[rule.name + "\u{0}" + key] = Heartbeat(rule: rule, key: key, service: event.service, environment: event.environment, at: now)
+                case .threshold:
+                    guard thresholds.withLock({ $0.add(rule, key: key, at: now) }) else { continue }
+                    var sample = AlertEvent(id: event.id, timestampMillis: now, level: rule.level, service: event.service,
+                                            environment: event.environment, message: rule.describe(key: key))
+                    sample.fingerprint = [rule.name, key]
+                    let groupKey = rule.groupKey(key)
+                    if deltas[groupKey] == nil { order.append(groupKey) }
+                    deltas[groupKey] = AlertStore.GroupDelta(
+                        key: groupKey, route: AlertRoute(path: rule.path, receiver: rule.receiver), fingerprint: Fingerprint.of(sample),
+                        sample: sample, count: 1, first: now, last: now, critical: rule.level >= .critical)
+                }
+            }
             let routes = configuration.route.match(event)
             guard !routes.isEmpty else { continue }
             let fingerprint = Fingerprint.of(event)
@@ -95,7 +169,7 @@ final class AlertEvaluator: Sendable {
                 }
             }
         }
-        return order.compactMap { deltas[$0] }
+        return (order.compactMap { deltas[$0] }, Array(beats.values))
     }
 }
 

@@ -26,7 +26,7 @@ struct AlertGroupRow: Sendable {
     static let columns = """
         id, route, receiver, fingerprint, level, service, environment, logger, error_type, message, stack_trace, phase, count,
         notified_count, first_seen, last_seen, pending_since, critical, message_id, chat_id, message_sent_at, last_notified_at,
-        status_changed, digest_pending, acknowledged_by, acknowledged_at, status_note
+        status_changed, digest_pending, acknowledged_by, acknowledged_at, status_note, resolve_requested
         """
 
     init(_ row: PostgresRow) throws {
@@ -55,6 +55,7 @@ struct AlertGroupRow: Sendable {
             messageSentAt: try int64("message_sent_at"), lastNotifiedAt: try int64("last_notified_at"),
             critical: try row.bool("critical") ?? false, muted: acknowledgedBy != nil)
         s.statusChanged = try row.bool("status_changed") ?? false
+        s.resolveRequested = try row.bool("resolve_requested") ?? false
         state = s
     }
 

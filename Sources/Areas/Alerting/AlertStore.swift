@@ -50,6 +50,7 @@ struct AlertStore: Sendable {
                     acknowledged_by = CASE WHEN $7 THEN NULL ELSE acknowledged_by END,
                     acknowledged_at = CASE WHEN $7 THEN NULL ELSE acknowledged_at END,
                     status_note = CASE WHEN $7 THEN NULL ELSE status_note END,
+                    resolve_requested = CASE WHEN $7 THEN false ELSE resolve_requested END,
                     next_check = LEAST(COALESCE(next_check, $11), $11)
                 WHERE id = $1
                 """, [String(group.id), String(next.count), String(next.lastSeen), next.phase.rawValue, String(next.pendingSince),
@@ -95,11 +96,11 @@ struct AlertStore: Sendable {
                 next_check = $7, chat_id = COALESCE($8, chat_id), status_changed = $9, digest_pending = COALESCE($10, digest_pending),
                 acknowledged_by = CASE WHEN $2 = 'resolved' THEN NULL ELSE acknowledged_by END,
                 status_note = CASE WHEN $2 = 'resolved' THEN NULL ELSE status_note END,
-                pending_since = $11
+                pending_since = $11, resolve_requested = $12
             WHERE id = $1
             """, [String(id), s.phase.rawValue, String(s.notifiedCount), s.messageID.map(String.init), s.messageSentAt.map(String.init),
                   s.lastNotifiedAt.map(String.init), nextCheck.map(String.init), chatID.map(String.init), s.statusChanged ? "true" : "false",
-                  digestPending.map { $0 ? "true" : "false" }, String(s.pendingSince)])
+                  digestPending.map { $0 ? "true" : "false" }, String(s.pendingSince), s.resolveRequested ? "true" : "false"])
     }
 
     func log(groupID: Int64?, receiver: String, chatID: Int64?, kind: String, messageID: Int64?, outcome: String, detail: String?) async {
@@ -127,6 +128,33 @@ struct AlertStore: Sendable {
         try await database.query("SELECT receiver, name, value FROM alert_counters ORDER BY receiver, name", []).map { row in
             (try row.string("receiver") ?? "", try row.string("name") ?? "", Int64(try row.int("value") ?? 0))
         }
+    }
+
+    // MARK: Absence rules
+
+    /// Records that `rule` saw `key` at `at`; true when its absence alert was firing (the events are back).
+    func heartbeat(rule: String, key: String, service: String, environment: String, at: Int64) async throws -> Bool {
+        let rows = try await database.query("""
+            INSERT INTO alert_heartbeats AS h (rule, key, service, environment, last_seen) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (rule, key) DO UPDATE SET last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen), firing = false
+            RETURNING (SELECT firing FROM alert_heartbeats WHERE rule = $1 AND key = $2) AS was_firing
+            """, [rule, key, service, environment, String(at)])
+        return try rows.first?.bool("was_firing") ?? false
+    }
+
+    /// Keys of `rule` quiet since before `quietSince`, marked firing (once: the row is claimed atomically).
+    func claimQuiet(rule: String, quietSince: Int64) async throws -> [(key: String, service: String, environment: String, lastSeen: Int64)] {
+        try await database.query("""
+            UPDATE alert_heartbeats SET firing = true WHERE rule = $1 AND NOT firing AND last_seen < $2
+            RETURNING key, service, environment, last_seen
+            """, [rule, String(quietSince)]).map { row in
+            (try row.string("key") ?? "", try row.string("service") ?? "", try row.string("environment") ?? "", Int64(try row.int("last_seen") ?? 0))
+        }
+    }
+
+    func requestResolve(groupKey: String, now: Int64) async throws {
+        try await database.execute(
+            "UPDATE alert_groups SET resolve_requested = true, next_check = $2 WHERE group_key = $1 AND phase <> 'resolved'", [groupKey, String(now)])
     }
 
     // MARK: Receiver state (migrated chats, disabled receivers)

@@ -40,6 +40,7 @@ public struct AlertingConfiguration: Sendable {
 
     public var receivers: [String: Receiver]
     public var route: AlertRoute
+    public var rules: [AlertRule] = []
     public var telegramAPIURL: String
     public var webhookSecret: String
     public var publicURL: String
@@ -55,6 +56,13 @@ public struct AlertingConfiguration: Sendable {
     public var sourceFile: String?
 
     public var isEnabled: Bool { !receivers.isEmpty }
+
+    /// The grouping of every route and rule by its path (a group's `route` column).
+    public var groupingByPath: [String: GroupingSettings] {
+        var all = Dictionary(route.allRoutes.map { ($0.path, $0.grouping) }, uniquingKeysWith: { a, _ in a })
+        for rule in rules { all[rule.path] = rule.grouping(defaults: route.grouping) }
+        return all
+    }
 
     public static let receiverName = (sentry: "sentry", telegram: "telegram")
 
@@ -134,7 +142,7 @@ public struct AlertingConfiguration: Sendable {
         var base = core.publicBaseURL
         while base.hasSuffix("/") { base.removeLast() }
         return AlertingConfiguration(
-            receivers: tree.receivers, route: route, telegramAPIURL: apiURL, webhookSecret: webhookSecret, publicURL: base,
+            receivers: tree.receivers, route: route, rules: tree.rules, telegramAPIURL: apiURL, webhookSecret: webhookSecret, publicURL: base,
             perChatPerMinute: perChat, globalPerSecond: global, sentryMaxEventsPerGroupPerMinute: sentryCap,
             spoolMaxLagBytes: maxLag, dispatchIntervalMillis: dispatchMillis, sourceFile: r.filePath)
     }

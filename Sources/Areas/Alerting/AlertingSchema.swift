@@ -109,5 +109,19 @@ enum AlertingSchema {
             )
             """,
         ]),
+        SchemaMigration(version: 403, name: "alerting: threshold and absence rules", statements: [
+            "ALTER TABLE alert_groups ADD COLUMN resolve_requested boolean NOT NULL DEFAULT false",
+            """
+            CREATE TABLE alert_heartbeats (
+                rule        text NOT NULL,
+                key         text NOT NULL,
+                service     text NOT NULL,
+                environment text NOT NULL,
+                last_seen   bigint NOT NULL,
+                firing      boolean NOT NULL DEFAULT false,
+                PRIMARY KEY (rule, key)
+            )
+            """,
+        ]),
     ]
 }

@@ -1,5 +1,6 @@
 import Alerting
 import Foundation
+import LogModel
 
 /// Reads the tree parts of `alerting:` (`receivers`, `route`) as YAML loaded them, reporting every
 /// problem with its path: `alerting.route.routes[2].group_wait: "5 minutes" is not a duration`.
@@ -7,9 +8,10 @@ struct AlertingTreeReader {
     let defaults: GroupingSettings
     var receivers: [String: AlertingConfiguration.Receiver]
     var route: AlertRoute?
+    var rules: [AlertRule] = []
     var problems: [String] = []
 
-    static let sectionKeys: Set<String> = ["sentry", "telegram", "storm", "defaults", "spool_max_lag_bytes", "dispatch_interval_ms", "receivers", "route"]
+    static let sectionKeys: Set<String> = ["sentry", "telegram", "storm", "defaults", "spool_max_lag_bytes", "dispatch_interval_ms", "receivers", "route", "rules"]
     static let routeKeys: Set<String> = ["matchers", "receiver", "group_by", "group_wait", "critical_group_wait", "group_interval",
                                          "repeat_interval", "resolve_after", "continue", "routes"]
     static let groupByFields: Set<String> = ["fingerprint", "service", "environment", "logger", "level", "error.type", "host"]
@@ -38,6 +40,55 @@ struct AlertingTreeReader {
         if let node = mapping["route"] {
             route = readRoute(node, path: "route", inherited: AlertRoute(path: "", receiver: "", grouping: defaults))
         }
+        if let list = mapping["rules"] {
+            if let items = list as? [Any] {
+                for (i, item) in items.enumerated() { readRule(item, path: "rules[\(i)]") }
+            } else {
+                problems.append("alerting.rules: must be a list of rules")
+            }
+        }
+    }
+
+    mutating func readRule(_ item: Any, path: String) {
+        let at = "alerting.\(path)"
+        guard let m = item as? [String: Any] else { return problems.append("\(at): must be a mapping") }
+        for key in m.keys.sorted() where !["name", "type", "matchers", "count", "window", "group_by", "receiver", "level"].contains(key) {
+            problems.append("\(at).\(key): unknown key")
+        }
+        guard let name = m["name"].map({ "\($0)" }), !name.isEmpty else { return problems.append("\(at).name: required") }
+        if rules.contains(where: { $0.name == name }) { problems.append("\(at).name: '\(name)' is defined twice") }
+        guard let kind = m["type"].flatMap({ AlertRule.Kind(rawValue: "\($0)") }) else {
+            return problems.append("\(at).type: must be threshold or absence")
+        }
+        var matchers: [RouteMatcher] = []
+        if let items = m["matchers"] as? [Any] {
+            for (i, text) in items.enumerated() {
+                switch RouteMatcher.parse("\(text)") {
+                case .success(let matcher): matchers.append(matcher)
+                case .failure(let error): problems.append("\(at).matchers[\(i)]: \(error)")
+                }
+            }
+        } else if m["matchers"] != nil {
+            problems.append("\(at).matchers: must be a list")
+        }
+        guard let windowText = m["window"].map({ "\($0)" }), let window = AlertDuration.milliseconds(windowText), window > 0 else {
+            return problems.append("\(at).window: required, a duration like 5m")
+        }
+        var count: Int64 = 0
+        if kind == .threshold {
+            guard let n = m["count"].flatMap({ Int64("\($0)") }), n >= 0 else { return problems.append("\(at).count: required, a whole number") }
+            count = n
+        }
+        let groupBy = (m["group_by"] as? [Any])?.map { "\($0)" } ?? ["service"]
+        guard let receiver = m["receiver"].map({ "\($0)" }), receivers[receiver] != nil else {
+            return problems.append("\(at).receiver: required, one of \(receivers.keys.sorted().joined(separator: ", "))")
+        }
+        var level = Level.error
+        if let text = m["level"] {
+            if let l = Level(parsing: "\(text)") { level = l } else { problems.append("\(at).level: '\(text)' is not a level") }
+        }
+        rules.append(AlertRule(name: name, path: path, kind: kind, matchers: matchers, count: count, window: window,
+                               groupBy: groupBy, receiver: receiver, level: level))
     }
 
     mutating func readReceiver(_ item: Any, path: String) {

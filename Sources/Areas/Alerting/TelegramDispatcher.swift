@@ -60,7 +60,7 @@ final class TelegramDispatcher: Sendable {
         let active = try await silences.active()
         var states: [String: AlertStore.ReceiverState] = [:]
         for (name, receiver) in configuration.receivers { if case .telegram = receiver { states[name] = try await store.receiverState(name) } }
-        let routes = Dictionary(configuration.route.allRoutes.map { ($0.path, $0.grouping) }, uniquingKeysWith: { a, _ in a })
+        let routes = configuration.groupingByPath
         var sentThisTick: [Int64: Int] = [:]
         var cap: [Int64: Int] = [:]
         for (name, state) in states {
