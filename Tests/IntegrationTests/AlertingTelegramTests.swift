@@ -221,4 +221,17 @@ final class AlertingTelegramTests: HubTestCase {
         XCTAssertTrue(metrics.bodyText.contains(#"admin_alert_notifications_total{receiver="telegram",outcome="suppressed"} 4"#)
                       || metrics.bodyText.contains(#"admin_alert_notifications_total{outcome="suppressed",receiver="telegram"} 4"#), "suppressed counted")
     }
+
+    func testMigratedChatIsFollowedAndRemembered() async throws {
+        telegram.script(#"{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1002}}"#)
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: alertingEnvironment())
+        let token = try createToken(service: "billing")
+        let first = try await post(hub, body: Array(#"{"level":"critical","message":"one","error.type":"A","event.id":"m-1"}"#.utf8), token: token)
+        XCTAssertEqual(first.status, 202)
+        try await eventually(timeout: .seconds(15), "the message reaches the supergroup") { telegram.sends().contains { $0.chat == -1002 } }
+        let second = try await post(hub, body: Array(#"{"level":"critical","message":"two","error.type":"B","event.id":"m-2"}"#.utf8), token: token)
+        XCTAssertEqual(second.status, 202)
+        try await eventually(timeout: .seconds(15), "a new group goes to the new chat too") { telegram.sends().filter { $0.chat == -1002 }.count == 2 }
+        XCTAssertEqual(telegram.sends().filter { $0.chat == -1001 }.count, 1, "the old chat was tried once")
+    }
 }
