@@ -4,7 +4,7 @@
 #
 #   delay: a critical event's 202 → the Telegram sendMessage request (group_wait 0), probed every
 #          1.2 s for BENCH_ALERTS_SECONDS (30) with 1,000 and then 50,000 info events/s of background
-#          traffic; p50 / p99 / max.
+#          traffic (BENCH_ALERTS_RATES, "1000 50000"); p50 / p99 / max, and the alerting reader's lag at the end.
 #   intake: wrk as in scripts/bench phase 1 (sinks off) with alerting off, then on (Telegram + a rule
 #          tree reading the spool); acknowledged events/s of each.
 # Results: var/bench/alerts.txt.
@@ -75,13 +75,15 @@ alerting_on() {
 alerting_off() { unset ADMIN_TELEGRAM_BOT_TOKEN ADMIN_TELEGRAM_CHAT_ID ADMIN_TELEGRAM_API_URL; }
 
 results=()
-for rate in 1000 50000; do
+for rate in ${BENCH_ALERTS_RATES:-1000 50000}; do
   say "delay: critical event → Telegram request, $rate background events/s, ${seconds}s"
   alerting_on
   start_hub "$bench_dir/log/admin-alerts-$rate.log"
   rm -f "$tg_out"
   line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_alerts.py" probe "$url" "$token" "$seconds" "$rate" "$tg_out")
-  results+=("background=$rate ${line#BENCH }")
+  lag=$(curl -fs "$url/readyz" | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin).get("alerts", {}).get("spool", {}).get("lag_bytes", "?"))' || echo '?')
+  results+=("background=$rate ${line#BENCH } alerting_lag_bytes_at_end=$lag")
+  curl -fs "$url/metrics" | grep -E '^admin_alert_notification_delay' >"$bench_dir/alerts-delay-metrics-$rate.txt" || true
   stop_hub
 done
 

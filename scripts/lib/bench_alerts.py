@@ -91,11 +91,13 @@ def probe(url: str, token: str, seconds: float, rate: int, tg_out: str) -> None:
     conn = http.client.HTTPConnection(host, port, timeout=30)
     sent = {}
     n = 0
+    # A new group per probe, also across runs against the same database (an old group would be edited, not sent).
+    run = time.time_ns() // 1_000_000
     while time.monotonic() < stop - 3:
         n += 1
-        marker = f"probe-{n}"
+        marker = f"probe-{run}-{n}"
         body = json.dumps({"level": "critical", "message": f"{marker} database unreachable",
-                           "error.type": f"Probe{n}Error", "service": "bench-probe"}).encode() + b"\n"
+                           "error.type": f"Probe{run}x{n}Error", "service": "bench-probe"}).encode() + b"\n"
         status = post(conn, token, body)
         if status == 202:
             sent[marker] = time.monotonic_ns()
@@ -110,7 +112,7 @@ def probe(url: str, token: str, seconds: float, rate: int, tg_out: str) -> None:
             received.setdefault(marker, int(at))
     delays = sorted((received[m] - t) / 1e6 for m, t in sent.items() if m in received)
     if not delays:
-        print(f"BENCH sent={len(sent)} received=0")
+        print(f"BENCH sent={len(sent)} received=0 background_eps={background[0] / seconds:.0f}")
         return
     p = lambda q: delays[min(len(delays) - 1, int(q * len(delays)))]
     print(f"BENCH sent={len(sent)} received={len(delays)} p50_ms={p(0.5):.1f} p99_ms={p(0.99):.1f} max_ms={delays[-1]:.1f} "

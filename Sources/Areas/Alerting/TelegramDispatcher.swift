@@ -233,8 +233,12 @@ final class TelegramDispatcher: Sendable {
         guard case .telegram(let receiver)? = configuration.receivers[receiverName], state.disabledReason == nil else { return }
         if let last = state.lastDigest, now - last < 60_000 { return }
         let chat = state.chatID ?? receiver.chatID
-        if limiter.withLock({ $0.acquire(chat: chat, now: now) }) > 0 { return }
         do {
+            // Look before taking a token: an idle digest must not use up the chat's 1/s.
+            let pending = try await store.database.query(
+                "SELECT 1 FROM alert_groups WHERE receiver = $1 AND digest_pending LIMIT 1", [receiverName])
+            if pending.isEmpty { return }
+            if limiter.withLock({ $0.acquire(chat: chat, now: now) }) > 0 { return }
             let groups: [AlertGroupRow] = try await store.database.transaction { c in
                 let rows = try await c.query(
                     "SELECT \(AlertGroupRow.columns) FROM alert_groups WHERE receiver = $1 AND digest_pending ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED",
