@@ -185,6 +185,7 @@ let package = Package(
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: [
             "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel",
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
     ]
 )

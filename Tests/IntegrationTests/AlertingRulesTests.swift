@@ -1,4 +1,5 @@
 import ClientHTTP
+import Crypto
 import Foundation
 import LogModel
 import TestSupport
@@ -72,5 +73,37 @@ final class AlertingRulesTests: HubTestCase {
         }
         XCTAssertEqual(telegram.sends().filter { $0.text.contains("payment-burst") }.count, 1)
         XCTAssertEqual(telegram.violations, [])
+    }
+}
+
+/// A `webhook` receiver: signed JSON per notification.
+final class AlertingWebhookReceiverTests: HubTestCase {
+    func testNotificationsArePostedWithAnHMACSignature() async throws {
+        let receiver = try await RecordingHTTPServer.start { _ in .json("{}") }
+        let path = directory.path + "/admin.yaml"
+        try """
+        alerting:
+          receivers:
+            - {name: hooks, type: webhook, url: "\(receiver.baseURL)/alerts", secret: "hook-key"}
+          route:
+            receiver: hooks
+            resolve_after: 2s
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: ["ADMIN_CONFIG": path, "ADMIN_ALERTING_DISPATCH_INTERVAL_MS": "100"])
+        let token = try createToken(service: "billing")
+        let posted = try await post(hub, body: Array(#"{"level":"critical","message":"queue stuck","event.id":"hook-1"}"#.utf8), token: token)
+        XCTAssertEqual(posted.status, 202)
+        try await eventually(timeout: .seconds(15), "firing, then resolved") { receiver.requests.count >= 2 }
+        let requests = receiver.requests
+        for request in requests {
+            let mac = HMAC<SHA256>.authenticationCode(for: request.body, using: SymmetricKey(data: Array("hook-key".utf8)))
+            XCTAssertEqual(request.headers["X-Admin-Signature"], "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+        }
+        let first = try JSONParser.parse(requests[0].body)
+        XCTAssertEqual(first["action"]?.stringValue, "new")
+        XCTAssertEqual(first["alert"]?["service"]?.stringValue, "billing")
+        XCTAssertEqual(first["alert"]?["count"], .int(1))
+        XCTAssertEqual(try JSONParser.parse(requests[1].body)["status"]?.stringValue, "resolved")
+        await receiver.stop()
     }
 }

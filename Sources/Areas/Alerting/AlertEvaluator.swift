@@ -150,7 +150,7 @@ final class AlertEvaluator: Sendable {
                 switch configuration.receivers[route.receiver] {
                 case .sentry(let receiver)?:
                     sentry?.offer(event, fingerprint: fingerprint, receiver: receiver, now: now)
-                case .telegram?:
+                case .telegram?, .webhook?:
                     let key = route.groupKey(for: event, fingerprint: fingerprint)
                     let critical = event.level >= .critical
                     if var d = deltas[key] {

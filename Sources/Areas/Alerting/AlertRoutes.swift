@@ -173,6 +173,9 @@ enum AlertingConfigJSON {
             case .telegram(let r):
                 receivers.append(["name": .string(name), "type": "telegram", "bot_token": .string(ConfigurationReader.masked(r.botToken)),
                                   "chat_id": .int(r.chatID), "topic_id": r.topicID.map(JSONValue.int) ?? .null])
+            case .webhook(let r):
+                receivers.append(["name": .string(name), "type": "webhook", "url": .string(ConfigurationReader.masked(r.url)),
+                                  "secret": "********"])
             case .sentry(let r):
                 var services = JSONObject()
                 for (service, dsn) in r.byService.sorted(by: { $0.key < $1.key }) { services[service] = .string(dsn.endpoint) }

@@ -21,20 +21,35 @@ public struct AlertingConfiguration: Sendable {
         public func dsn(for service: String) -> SentryDSN { byService[service] ?? dsn }
     }
 
+    /// A JSON POST per notification, signed: `X-Admin-Signature: sha256=<hex HMAC-SHA256(secret, body)>`.
+    public struct WebhookReceiver: Sendable, Equatable {
+        public var name: String
+        public var url: String
+        public var secret: String
+    }
+
     public enum Receiver: Sendable, Equatable {
         case telegram(TelegramReceiver)
         case sentry(SentryReceiver)
+        case webhook(WebhookReceiver)
         public var name: String {
             switch self {
             case .telegram(let r): return r.name
             case .sentry(let r): return r.name
+            case .webhook(let r): return r.name
             }
         }
         public var kind: String {
             switch self {
             case .telegram: return "telegram"
             case .sentry: return "sentry"
+            case .webhook: return "webhook"
             }
+        }
+        /// Receivers that get alert groups (the dispatcher's), as opposed to one envelope per event (Sentry).
+        public var isGrouped: Bool {
+            if case .sentry = self { return false }
+            return true
         }
     }
 

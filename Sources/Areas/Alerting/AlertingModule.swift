@@ -38,7 +38,7 @@ public struct AlertingModule: HubModule {
         let store = AlertStore(database: context.database)
         let silences = SilenceStore(database: context.database)
         let hasSentry = configuration.receivers.values.contains { if case .sentry = $0 { return true } else { return false } }
-        let hasTelegram = configuration.receivers.values.contains { if case .telegram = $0 { return true } else { return false } }
+        let hasTelegram = configuration.receivers.values.contains(where: \.isGrouped)
         let logger = context.logger
         let sentry = hasSentry ? SentrySender(http: context.stores.http, store: store,
                                               settings: settings, logger: logger) : nil

@@ -129,9 +129,18 @@ struct AlertingTreeReader {
             }
             receivers[name] = .sentry(.init(name: name, dsn: dsn, byService: byService))
         case "webhook":
-            problems.append("\(path).type: 'webhook' receivers are not built yet (telegram and sentry are)")
+            for key in m.keys.sorted() where !["name", "type", "url", "secret", "secret_env"].contains(key) {
+                problems.append("\(path).\(key): unknown key")
+            }
+            guard let url = m["url"].map({ "\($0)" }), url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                return problems.append("\(path).url: required, an http:// or https:// URL")
+            }
+            var secret = m["secret"].map { "\($0)" } ?? ""
+            if let env = m["secret_env"].map({ "\($0)" }) { secret = ProcessInfo.processInfo.environment[env] ?? "" }
+            if secret.isEmpty { problems.append("\(path).secret: required (or secret_env: VARIABLE), the HMAC key of X-Admin-Signature") }
+            receivers[name] = .webhook(.init(name: name, url: url, secret: secret))
         default:
-            problems.append("\(path).type: '\(type)' is not a receiver type (telegram, sentry)")
+            problems.append("\(path).type: '\(type)' is not a receiver type (telegram, sentry, webhook)")
         }
     }
 

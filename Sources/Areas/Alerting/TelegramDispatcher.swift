@@ -70,13 +70,26 @@ final class TelegramDispatcher: Sendable {
             }
         }
 
-        let work: [Work] = try await store.database.transaction { c in
+        let (work, hooks): ([Work], [WebhookWork]) = try await store.database.transaction { c in
             let rows = try await c.query(
                 "SELECT \(AlertGroupRow.columns) FROM alert_groups WHERE next_check <= $1 ORDER BY next_check LIMIT 100 FOR UPDATE SKIP LOCKED",
                 [String(now)])
             var work: [Work] = []
+            var hooks: [WebhookWork] = []
             for row in rows {
                 var group = try AlertGroupRow(row)
+                if case .webhook(let hook)? = configuration.receivers[group.receiver] {
+                    if active.contains(where: { $0.matches(group.asEvent) }) { group.state.muted = true }
+                    let decision = AlertGroupMachine.decide(group.state, settings: routes[group.route] ?? configuration.route.grouping, now: now)
+                    if decision.action == .none {
+                        try await store.save(group.id, group.state, nextCheck: decision.nextCheck, chatID: nil, on: c)
+                    } else {
+                        let claim = decision.action == .sendNew ? AlertGroupMachine.applied(group.state, .sendNew, now: now, messageID: nil) : group.state
+                        try await store.save(group.id, claim, nextCheck: now + Self.leaseMillis, chatID: nil, on: c)
+                        hooks.append(WebhookWork(group: group, action: decision.action, nextCheck: decision.nextCheck, receiver: hook))
+                    }
+                    continue
+                }
                 guard case .telegram(let receiver)? = configuration.receivers[group.receiver] else {
                     // Not a Telegram receiver (or no longer configured): nothing to send.
                     try await c.execute("UPDATE alert_groups SET next_check = NULL WHERE id = $1", [String(group.id)])
@@ -125,9 +138,10 @@ final class TelegramDispatcher: Sendable {
                 work.append(Work(group: group, before: group.state, action: decision.action, nextCheck: decision.nextCheck,
                                  receiver: receiver, chat: chat))
             }
-            return work
+            return (work, hooks)
         }
         for item in work { await perform(item) }
+        for hook in hooks { await WebhookNotifier(http: client.http, store: store, logger: logger).send(hook, publicURL: configuration.publicURL) }
         for (name, state) in states { await flushDigest(receiverName: name, state: state, now: now) }
     }
 
