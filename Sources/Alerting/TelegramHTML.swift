@@ -64,4 +64,30 @@ public struct TelegramHTML: Sendable {
 
     /// Room left before `maximumLength`, keeping `reserve` for what is still to come.
     public func remaining(reserve: Int = 0) -> Int { max(0, Self.maximumLength - plainLength - reserve) }
+
+    /// The text as Telegram shows it: tags dropped, the four entities decoded (the fallback when a
+    /// message is refused with "can't parse entities" is this, sent without `parse_mode`).
+    public static func plainText(_ html: String) -> String {
+        var out = ""
+        var i = html.startIndex
+        while i < html.endIndex {
+            let c = html[i]
+            if c == "<", let close = html[i...].firstIndex(of: ">") {
+                i = html.index(after: close)
+                continue
+            }
+            if c == "&", let semi = html[i...].prefix(6).firstIndex(of: ";") {
+                let entity = html[i...semi]
+                let decoded: String? = ["&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": "\""][String(entity)]
+                if let decoded {
+                    out += decoded
+                    i = html.index(after: semi)
+                    continue
+                }
+            }
+            out.append(c)
+            i = html.index(after: i)
+        }
+        return out
+    }
 }

@@ -31,6 +31,10 @@ final class TelegramTests: XCTestCase {
         XCTAssertFalse(html.contains("&am…"), "never cut inside an entity")
     }
 
+    func testPlainTextFallback() {
+        XCTAssertEqual(TelegramHTML.plainText("<b>a &lt;b&gt; &amp; \"c\"</b> &copy; <a href=\"x\">link</a>"), "a <b> & \"c\" &copy; link")
+    }
+
     func testCutKeepsSurrogatePairsWhole() {
         let cut = TelegramHTML.cut(String(repeating: "😀", count: 10), limit: 6)
         XCTAssertLessThanOrEqual(cut.utf16.count, 6)

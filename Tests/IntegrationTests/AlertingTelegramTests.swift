@@ -234,4 +234,17 @@ final class AlertingTelegramTests: HubTestCase {
         try await eventually(timeout: .seconds(15), "a new group goes to the new chat too") { telegram.sends().filter { $0.chat == -1002 }.count == 2 }
         XCTAssertEqual(telegram.sends().filter { $0.chat == -1001 }.count, 1, "the old chat was tried once")
     }
+
+    func testRefusedEntitiesFallBackToPlainText() async throws {
+        telegram.script(#"{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: Unsupported start tag"}"#)
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: alertingEnvironment())
+        let token = try createToken(service: "billing")
+        let posted = try await post(hub, body: Array(#"{"level":"critical","message":"a < b & c","event.id":"p-1"}"#.utf8), token: token)
+        XCTAssertEqual(posted.status, 202)
+        try await eventually(timeout: .seconds(15), "the plain-text message") { telegram.sends().count == 2 }
+        let plain = telegram.sends()[1]
+        XCTAssertNil(plain.body["parse_mode"])
+        XCTAssertTrue(plain.text.contains("a < b & c"), plain.text)
+        XCTAssertEqual(telegram.violations, [])
+    }
 }

@@ -159,7 +159,19 @@ final class TelegramDispatcher: Sendable {
             method = "editMessageText"
             body.append("message_id", .int(w.group.state.messageID ?? 0))
         }
-        let reply = await client.call(token: w.receiver.botToken, method: method, body: .object(body))
+        var reply = await client.call(token: w.receiver.botToken, method: method, body: .object(body))
+        if case .rejected(let description) = reply, description.contains("can't parse entities") {
+            // protocols.md 2.4: resend once as plain text, within the chat's limit.
+            while true {
+                let wait = limiter.withLock { $0.acquire(chat: w.chat, now: Self.now()) }
+                if wait == 0 { break }
+                try? await Task.sleep(for: .milliseconds(wait))
+            }
+            var plain = body
+            _ = plain.removeValue(forKey: "parse_mode")
+            plain["text"] = .string(TelegramHTML.plainText(text))
+            reply = await client.call(token: w.receiver.botToken, method: method, body: .object(plain))
+        }
         let kind = w.action == .sendNew ? "send" : (w.action == .resolve ? "resolve" : "edit")
         do {
             switch reply {
