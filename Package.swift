@@ -130,9 +130,22 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/Areas/Search", swiftSettings: swiftSettings),
+        // Alerting's pure parts: fingerprints, the routing tree, the grouping state machine, Telegram text
+        // and limits, Sentry envelopes and rate limits. No I/O: table-tested without a network.
+        .target(name: "Alerting", dependencies: [
+            "LogModel", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
+        .target(name: "AlertingArea", dependencies: [
+            "Alerting", "HubKit", "Identity", "LogModel", "ClientPostgres", "ClientHTTP", "Spool",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Sources/Areas/Alerting", swiftSettings: swiftSettings),
         // The hub: builds the shared clients once, loops over the areas, serves health and metrics.
         .target(name: "AdminServer", dependencies: [
-            "HubKit", "IdentityArea", "PipelineArea", "SearchArea", "Identity", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
+            "HubKit", "IdentityArea", "PipelineArea", "SearchArea", "AlertingArea", "Identity", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
             "Spool", "LogModel",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -179,8 +192,10 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "SearchTests", dependencies: ["Search", "LogModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: [
             "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel",
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
     ]
 )

@@ -1,3 +1,4 @@
+import AlertingArea
 import ClientElasticsearch
 import ClientHTTP
 import ClientMongo
@@ -22,6 +23,7 @@ public final class Hub: Sendable {
         IdentityModule.self,
         PipelineModule.self,
         SearchModule.self,
+        AlertingModule.self,
     ]
 
     /// Every module's migrations and the hub's own (`hub_nodes`), for the migrator and `admin migrate`.

@@ -26,4 +26,8 @@ public enum SecurityAuditAction: String, CaseIterable, Sendable, Codable {
     case deadLettersReplayed = "dead_letters_replayed"
     /// Dead letters set aside for good, with the admin's reason (`details.count`, `details.reason`).
     case deadLettersDiscarded = "dead_letters_discarded"
+    /// Alerting: a group acknowledged (API, page or Telegram button).
+    case alertAcknowledged = "alert_acknowledged"
+    case silenceCreated = "silence_created"
+    case silenceExpired = "silence_expired"
 }

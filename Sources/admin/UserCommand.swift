@@ -9,7 +9,7 @@ import HubKit
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage staff accounts (roles: support, oncall, manager, senior_manager, admin).",
-        subcommands: [Create.self, List.self, SetRoles.self, Disable.self, Enable.self, Passwd.self, Unlock.self, Token.self])
+        subcommands: [Create.self, List.self, SetRoles.self, SetTelegram.self, Disable.self, Enable.self, Passwd.self, Unlock.self, Token.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -59,6 +59,24 @@ struct UserCommand: AsyncParsableCommand {
             let user = try await existingUser(identity, email: email)
             let changed = try await identity.administration.setRoles(userID: user.id, roles: roles, by: .cli)
             print("\(changed.email): roles \(changed.rolesText)")
+        }
+    }
+
+    /// Links a Telegram user to a staff account, so their alert buttons work (alerting area).
+    struct SetTelegram: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-telegram", abstract: "Link a Telegram user id to a user (for the alert buttons); 0 unlinks.")
+        @OptionGroup var options: GlobalOptions
+        @Option var email: String
+        @Option(name: .customLong("telegram-id"), help: "The Telegram user id (from.id); 0 removes the link.") var telegramID: Int64
+
+        func run() async throws {
+            guard telegramID >= 0 else { throw ValidationError("--telegram-id must be a positive number, or 0 to unlink") }
+            let (_, identity) = try await openIdentity(options)
+            let user = try await existingUser(identity, email: email)
+            let changed = try await identity.administration.updateProfile(
+                userID: user.id, displayName: user.displayName, telegramUserID: telegramID == 0 ? nil : telegramID, by: .cli)
+            print("\(changed.email): telegram user id \(changed.telegramUserID.map(String.init) ?? "none")")
         }
     }
 

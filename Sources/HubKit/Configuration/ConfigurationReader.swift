@@ -19,8 +19,11 @@ public final class ConfigurationReader {
     }
 
     private var fileValues: [String: String] = [:]
+    /// The file's top-level mapping as Yams loaded it, for sections with lists of mappings (`section`).
+    private var fileRoot: [String: Any] = [:]
     private let environment: [String: String]
-    private let filePath: String?
+    /// The YAML file read, if any (areas that reload their section read it again).
+    public let filePath: String?
     public private(set) var entries: [Entry] = []
     private var errors: [String] = []
 
@@ -39,7 +42,16 @@ public final class ConfigurationReader {
         guard let root = loaded as? [String: Any] else {
             throw .invalidFile(path: filePath, reason: "the top level must be a mapping of keys to values")
         }
+        fileRoot = root
         flatten(root, prefix: "")
+    }
+
+    /// A whole top-level section as YAML loaded it (mappings, lists, scalars), for areas whose
+    /// configuration is a tree (alerting's routes and receivers). Its flattened keys count as read;
+    /// the area validates the tree itself and reports problems through `fail`.
+    public func section(_ name: String) -> Any? {
+        for key in fileValues.keys where key == name || key.hasPrefix(name + ".") { fileValues[key] = nil }
+        return fileRoot[name]
     }
 
     private func flatten(_ mapping: [String: Any], prefix: String) {

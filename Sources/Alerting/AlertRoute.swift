@@ -1,0 +1,59 @@
+public import LogModel
+
+/// A node of the routing tree, like Alertmanager's `route`: it matches an event when all its
+/// matchers do; then its children are tried in order, the first matching child ends the search
+/// unless it says `continue`; a node none of whose children matched is itself the result. The
+/// receiver and grouping are inherited from the parent where a node does not set them.
+public struct AlertRoute: Sendable, Equatable {
+    /// `route`, `route.routes[0]`, … : the path in the configuration, also the route's id.
+    public var path: String
+    public var matchers: [RouteMatcher]
+    public var receiver: String
+    public var grouping: GroupingSettings
+    public var `continue`: Bool
+    public var routes: [AlertRoute]
+
+    public init(path: String, matchers: [RouteMatcher] = [], receiver: String, grouping: GroupingSettings = .defaults,
+                continue: Bool = false, routes: [AlertRoute] = []) {
+        self.path = path
+        self.matchers = matchers
+        self.receiver = receiver
+        self.grouping = grouping
+        self.continue = `continue`
+        self.routes = routes
+    }
+
+    /// The nodes that take `event`, in tree order (empty when the root's own matchers refuse it).
+    public func match(_ event: AlertEvent) -> [AlertRoute] {
+        guard matchers.allSatisfy({ $0.matches(event) }) else { return [] }
+        var found: [AlertRoute] = []
+        for child in routes {
+            let matched = child.match(event)
+            found.append(contentsOf: matched)
+            if !matched.isEmpty, !child.continue { break }
+        }
+        return found.isEmpty ? [self] : found
+    }
+
+    /// Every node, depth first (for validation and the API).
+    public var allRoutes: [AlertRoute] { [self] + routes.flatMap(\.allRoutes) }
+
+    /// The group key of `event` on this route: the receiver, the route and the `group_by` values.
+    public func groupKey(for event: AlertEvent, fingerprint: String) -> String {
+        let values = grouping.groupBy.map { $0 == "fingerprint" ? fingerprint : event.value(of: $0) }
+        return Fingerprint.hash([receiver, path] + values)
+    }
+
+    /// The least level any event must have to reach a receiver through this tree (`trace` when some
+    /// path has no `level>=` matcher): the spool reader skips quieter events without parsing them.
+    public var minimumLevel: Level { minimumLevel(above: .trace) }
+
+    func minimumLevel(above inherited: Level) -> Level {
+        var floor = inherited
+        for matcher in matchers where matcher.operation == .atLeast { floor = max(floor, matcher.level ?? .trace) }
+        if routes.isEmpty { return receiver.isEmpty ? .emergency : floor }
+        // A node none of whose children match is itself the result.
+        let own = receiver.isEmpty ? Level.emergency : floor
+        return routes.map { $0.minimumLevel(above: floor) }.reduce(own, min)
+    }
+}

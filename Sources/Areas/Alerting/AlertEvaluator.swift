@@ -1,0 +1,200 @@
+import Alerting
+import Foundation
+import LogModel
+import Logging
+import Spool
+import Synchronization
+
+/// Reads the spool through alerting's own best-effort cursor (`drop_oldest`: it never holds back
+/// intake or the stores), routes each event, sends Sentry's share to `SentrySender` and adds the
+/// rest to their groups in PostgreSQL, once per batch. The cursor moves only after the batch is
+/// recorded.
+final class AlertEvaluator: Sendable {
+    static let consumerName = "alerting"
+
+    let reader: SpoolReader
+    let settings: AlertingSettings
+    let store: AlertStore
+    let sentry: SentrySender?
+    let logger: Logger
+    private let thresholds = Mutex(ThresholdCounter())
+    private let lastAbsenceCheck = Mutex<Int64>(0)
+
+    /// An event an absence rule saw, for `alert_heartbeats`.
+    struct Heartbeat: Sendable {
+        var rule: AlertRule
+        var key: String
+        var service: String
+        var environment: String
+        var at: Int64
+    }
+
+    init(reader: SpoolReader, settings: AlertingSettings, store: AlertStore, sentry: SentrySender?, logger: Logger) {
+        self.reader = reader
+        self.settings = settings
+        self.store = store
+        self.sentry = sentry
+        self.logger = logger
+    }
+
+    func run() async {
+        while !Task.isCancelled {
+            let records: [SpoolRecord]
+            do {
+                records = try await reader.read(maxRecords: 5000, maxBytes: 8 << 20, wait: .milliseconds(250))
+            } catch {
+                if case .closed = error { return }
+                logger.error("alerting cannot read the spool", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            await checkAbsence(settings.current)
+            guard let last = records.last else { continue }
+            let configuration = settings.current
+            let (deltas, heartbeats) = evaluate(records, configuration: configuration)
+            await persist(heartbeats)
+            for delta in deltas {
+                // PostgreSQL down: keep trying; the spool drops our oldest segments if we fall too far behind.
+                while !Task.isCancelled {
+                    do {
+                        try await store.record(delta, now: Self.now())
+                        break
+                    } catch {
+                        logger.warning("cannot record alert events; retrying", metadata: ["error": "\(error)"])
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                }
+            }
+            do { try await reader.commit(through: last.nextOffset) } catch {
+                logger.warning("alerting cannot move its spool cursor", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Absence rules: keys seen again resolve their alert; quiet keys (checked about once a second,
+    /// claimed atomically so one node fires each) raise one.
+    func checkAbsence(_ configuration: AlertingConfiguration) async {
+        let now = Self.now()
+        let due = lastAbsenceCheck.withLock { last in
+            guard now - last >= 1000 else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        for rule in configuration.rules where rule.kind == .absence {
+            do {
+                for quiet in try await store.claimQuiet(rule: rule.name, quietSince: now - rule.window) {
+                    var sample = AlertEvent(id: "", timestampMillis: now, level: rule.level, service: quiet.service,
+                                            environment: quiet.environment, message: rule.describe(key: quiet.key))
+                    sample.fingerprint = [rule.name, quiet.key]
+                    try await store.record(AlertStore.GroupDelta(
+                        key: rule.groupKey(quiet.key), route: AlertRoute(path: rule.path, receiver: rule.receiver),
+                        fingerprint: Fingerprint.of(sample), sample: sample, count: 1, first: now, last: now,
+                        critical: rule.level >= .critical), now: now)
+                }
+            } catch {
+                logger.warning("absence check failed", metadata: ["rule": "\(rule.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    func persist(_ heartbeats: [Heartbeat]) async {
+        for beat in heartbeats {
+            do {
+                if try await store.heartbeat(rule: beat.rule.name, key: beat.key, service: beat.service, environment: beat.environment, at: beat.at) {
+                    try await store.requestResolve(groupKey: beat.rule.groupKey(beat.key), now: Self.now())
+                }
+            } catch {
+                logger.warning("cannot record a heartbeat", metadata: ["rule": "\(beat.rule.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration) -> ([AlertStore.GroupDelta], [Heartbeat]) {
+        var floor = configuration.route.minimumLevel
+        for rule in configuration.rules {
+            floor = min(floor, rule.matchers.filter { $0.operation == .atLeast }.compactMap { Level(parsing: $0.value) }.max() ?? .trace)
+        }
+        var deltas: [String: AlertStore.GroupDelta] = [:]
+        var beats: [String: Heartbeat] = [:]
+        var order: [String] = []
+        let now = Self.now()
+        for record in records {
+            guard let spooled = try? SpooledEvent(decoding: record.payload), spooled.isMeant(for: Self.consumerName) else { continue }
+            if let level = LevelPeek.level(in: spooled.json), level < floor { continue }
+            guard let document = try? JSONParser.parse(spooled.json) else { continue }
+            let event = AlertEvent(document: document, id: spooled.id, timestampMillis: spooled.timestampMillis)
+            for rule in configuration.rules where rule.matches(event) {
+                let key = rule.key(for: event)
+                switch rule.kind {
+                case .absence:
+                    beats[rule.name + "\u{0}" + key] = Heartbeat(rule: rule, key: key, service: event.service, environment: event.environment, at: now)
+                case .threshold:
+                    guard thresholds.withLock({ $0.add(rule, key: key, at: now) }) else { continue }
+                    var sample = AlertEvent(id: event.id, timestampMillis: now, level: rule.level, service: event.service,
+                                            environment: event.environment, message: rule.describe(key: key))
+                    sample.fingerprint = [rule.name, key]
+                    let groupKey = rule.groupKey(key)
+                    if deltas[groupKey] == nil { order.append(groupKey) }
+                    deltas[groupKey] = AlertStore.GroupDelta(
+                        key: groupKey, route: AlertRoute(path: rule.path, receiver: rule.receiver), fingerprint: Fingerprint.of(sample),
+                        sample: sample, count: 1, first: now, last: now, critical: rule.level >= .critical)
+                }
+            }
+            let routes = configuration.route.match(event)
+            guard !routes.isEmpty else { continue }
+            let fingerprint = Fingerprint.of(event)
+            for route in routes where !route.receiver.isEmpty {
+                switch configuration.receivers[route.receiver] {
+                case .sentry(let receiver)?:
+                    sentry?.offer(event, fingerprint: fingerprint, receiver: receiver, now: now)
+                case .telegram?, .webhook?:
+                    let key = route.groupKey(for: event, fingerprint: fingerprint)
+                    let critical = event.level >= .critical
+                    if var d = deltas[key] {
+                        d.count += 1
+                        d.last = now
+                        d.critical = d.critical || critical
+                        if critical, !d.sample.level.isCriticalOrAbove { d.sample = event }
+                        deltas[key] = d
+                    } else {
+                        order.append(key)
+                        deltas[key] = AlertStore.GroupDelta(key: key, route: route, fingerprint: fingerprint, sample: event, count: 1,
+                                                            first: now, last: now, critical: critical)
+                    }
+                case nil:
+                    continue
+                }
+            }
+        }
+        return (order.compactMap { deltas[$0] }, Array(beats.values))
+    }
+}
+
+extension Level {
+    var isCriticalOrAbove: Bool { self >= .critical }
+}
+
+/// Finds `"level":"<name>"` in a stored document without parsing it, so events below every route's
+/// level (most of the traffic) cost a byte scan, not a JSON parse.
+enum LevelPeek {
+    static let needle = Array("\"level\":\"".utf8)
+
+    static func level(in json: [UInt8]) -> Level? {
+        let limit = min(json.count, 1024)
+        guard limit > needle.count else { return nil }
+        var i = 0
+        while i <= limit - needle.count {
+            if json[i] == needle[0], json[i..<(i + needle.count)].elementsEqual(needle) {
+                let start = i + needle.count
+                var end = start
+                while end < json.count, end - start < 16, json[end] != 0x22 { end += 1 }
+                return Level(name: String(decoding: json[start..<end], as: UTF8.self))
+            }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# scripts/bench alerts: the alerting benchmark (not a test). Starts its own stand-ins (profile bench),
+# a release build of the hub and a fake Telegram Bot API, and stops everything it started.
+#
+#   delay: a critical event's 202 → the Telegram sendMessage request (group_wait 0), probed every
+#          1.2 s for BENCH_ALERTS_SECONDS (30) with 1,000 and then 50,000 info events/s of background
+#          traffic (BENCH_ALERTS_RATES, "1000 50000"); p50 / p99 / max, and the alerting reader's lag at the end.
+#   intake: wrk as in scripts/bench phase 1 (sinks off) with alerting off, then on (Telegram + a rule
+#          tree reading the spool); acknowledged events/s of each.
+# Results: var/bench/alerts.txt.
+set -euo pipefail
+SCRIPT_NAME=bench-alerts
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+seconds=${BENCH_ALERTS_SECONDS:-30}
+duration=${BENCH_DURATION:-15s}
+bench_dir=$VAR/bench
+export STANDINS_PROFILE=bench
+"$ROOT/scripts/install-deps"
+build_admin
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ADMIN_' || true)
+
+HUB_PID='' TG_PID=''
+stop_hub() {
+  if [[ -n $HUB_PID ]] && pid_matches "$HUB_PID" "admin serve"; then stop_pid "$HUB_PID" "admin serve" 30; fi
+  HUB_PID=''
+}
+cleanup() {
+  local rc=$?
+  stop_hub
+  if [[ -n $TG_PID ]]; then kill "$TG_PID" 2>/dev/null || true; fi
+  STANDINS_QUIET=1 "$ROOT/scripts/standins" stop || true
+  rm -rf "$bench_dir/data-alerts"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+STANDINS_QUIET=1 "$ROOT/scripts/standins" start --fresh
+eval "$("$ROOT/scripts/standins" env | grep -v '^export ADMIN_TEST_')"
+unset ADMIN_MONGODB_URI ADMIN_ELASTICSEARCH_URL
+export ADMIN_SELF_INGEST=false ADMIN_SPOOL_MAX_BYTES=17179869184
+ADMIN_LISTEN="127.0.0.1:$(pick_port 58180)"
+export ADMIN_LISTEN
+url="http://$ADMIN_LISTEN"
+mkdir -p "$bench_dir/log"
+export ADMIN_DATA_DIR=$bench_dir/data-alerts
+run_logged "$bench_dir/log/alerts-migrate.log" "$BIN" migrate || die "'admin migrate' failed"
+token=$("$BIN" token create --service bench 2>>"$bench_dir/log/admin-cli.log" | tail -n 1 | tr -d '[:space:]')
+
+tg_port=$(pick_port 58190)
+tg_out=$bench_dir/telegram-probes.txt
+rm -f "$tg_out"
+"$VENV/bin/python" "$ROOT/scripts/lib/bench_alerts.py" fake-telegram "$tg_port" "$tg_out" &
+TG_PID=$!
+
+start_hub() {
+  rm -rf "$ADMIN_DATA_DIR" && mkdir -p "$ADMIN_DATA_DIR"
+  (exec setsid "$BIN" serve </dev/null >"$1" 2>&1) &
+  HUB_PID=$!
+  local deadline=$((SECONDS + 60))
+  until curl -fs -o /dev/null --max-time 2 "$url/readyz"; do
+    kill -0 "$HUB_PID" 2>/dev/null || { tail_log "$1"; die "admin serve exited during start-up"; }
+    ((SECONDS < deadline)) || { tail_log "$1"; die "admin serve was not ready within 60s"; }
+    sleep 0.2
+  done
+}
+alerting_on() {
+  # A private chat (positive id: no 20-a-minute group limit) and no storm cap, so probes are not held back.
+  export ADMIN_TELEGRAM_BOT_TOKEN=1:bench ADMIN_TELEGRAM_CHAT_ID=4242 ADMIN_TELEGRAM_API_URL=http://127.0.0.1:$tg_port
+  export ADMIN_ALERTING_PER_CHAT_PER_MINUTE=1000 ADMIN_ALERTING_DISPATCH_INTERVAL_MS=100
+}
+alerting_off() { unset ADMIN_TELEGRAM_BOT_TOKEN ADMIN_TELEGRAM_CHAT_ID ADMIN_TELEGRAM_API_URL; }
+
+results=()
+for rate in ${BENCH_ALERTS_RATES:-1000 50000}; do
+  say "delay: critical event → Telegram request, $rate background events/s, ${seconds}s"
+  alerting_on
+  start_hub "$bench_dir/log/admin-alerts-$rate.log"
+  rm -f "$tg_out"
+  line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_alerts.py" probe "$url" "$token" "$seconds" "$rate" "$tg_out")
+  lag=$(curl -fs "$url/readyz" | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin).get("alerts", {}).get("spool", {}).get("lag_bytes", "?"))' || echo '?')
+  results+=("background=$rate ${line#BENCH } alerting_lag_bytes_at_end=$lag")
+  curl -fs "$url/metrics" | grep -E '^admin_alert_notification_delay' >"$bench_dir/alerts-delay-metrics-$rate.txt" || true
+  stop_hub
+done
+
+body=$bench_dir/body.ndjson
+"$VENV/bin/python" "$ROOT/scripts/lib/bench_tools.py" gen "$body" 1000 >/dev/null
+export BENCH_BODY=$body BENCH_TOKEN=$token
+for mode in off on; do
+  if [[ $mode == on ]]; then alerting_on; else alerting_off; fi
+  say "intake with alerting $mode (wrk -t2 -c4 -d$duration)"
+  start_hub "$bench_dir/log/admin-intake-alerting-$mode.log"
+  wrk -t1 -c1 -d2s -s "$ROOT/scripts/bench-post.lua" "$url/api/v1/logs" >/dev/null 2>&1 || true
+  wrk -t2 -c4 -d"$duration" --latency -s "$ROOT/scripts/bench-post.lua" "$url/api/v1/logs" >"$bench_dir/wrk-alerting-$mode.txt" 2>&1
+  line=$(grep '^BENCH ' "$bench_dir/wrk-alerting-$mode.txt")
+  declare -A r=()
+  for kv in ${line#BENCH }; do r[${kv%%=*}]=${kv#*=}; done
+  eps=$(awk -v n="$((r[requests] - r[non202]))" -v us="${r[duration_us]}" 'BEGIN {printf "%.0f", n * 1000 / (us / 1e6)}')
+  results+=("intake alerting=$mode events_per_s=$eps")
+  stop_hub
+done
+printf '%s\n' "${results[@]}" | tee "$bench_dir/alerts.txt"
