@@ -219,7 +219,8 @@ final class SearchBackendsTests: StaffTestCase {
         XCTAssertEqual(try json(bad)["position"], .int(9))
         XCTAssertEqual(try json(bad)["message"], "position 9: expected a value after 'service:'")
         for path in ["/api/v1/logs/search?size=0", "/api/v1/logs/search?from=yesterday", "/api/v1/logs/search?cursor=xyz",
-                     "/api/v1/logs/search?order=up", "/api/v1/logs/facets?fields=message"] {
+                     "/api/v1/logs/search?order=up", "/api/v1/logs/facets?fields=message",
+                     "/api/v1/logs/histogram?from=1900-01-01T00:00:00Z"] {
             let response = try await send(hub, .get, path, as: staff)
             XCTAssertEqual(response.status, 400, path + " " + response.bodyText)
         }
