@@ -219,7 +219,8 @@ final class SearchBackendsTests: StaffTestCase {
         XCTAssertEqual(try json(bad)["position"], .int(9))
         XCTAssertEqual(try json(bad)["message"], "position 9: expected a value after 'service:'")
         for path in ["/api/v1/logs/search?size=0", "/api/v1/logs/search?from=yesterday", "/api/v1/logs/search?cursor=xyz",
-                     "/api/v1/logs/search?order=up", "/api/v1/logs/facets?fields=message"] {
+                     "/api/v1/logs/search?order=up", "/api/v1/logs/facets?fields=message",
+                     "/api/v1/logs/histogram?from=1900-01-01T00:00:00Z"] {
             let response = try await send(hub, .get, path, as: staff)
             XCTAssertEqual(response.status, 400, path + " " + response.bodyText)
         }
@@ -264,6 +265,22 @@ final class SearchBackendsTests: StaffTestCase {
         XCTAssertTrue(log.contains { $0["user_email"] == "support@search.test" && $0["action"] == "search" && $0["query"] == "level:>=warning" })
         XCTAssertTrue(log.contains { $0["action"] == "context" })
         XCTAssertTrue(log.contains { $0["action"] == "export" && $0["hits"] == .int(2500) })
+    }
+
+    /// Elasticsearch configured but unreachable: the same API answers from MongoDB and says so.
+    func testAnUnreachableSearchServerFallsBackToMongoDB() async throws {
+        let hub = try await startHub(mongo: true, elasticsearch: false,
+                                     extra: Self.fastHashing.merging(["ADMIN_ELASTICSEARCH_URL": "http://127.0.0.1:\(freeLocalPort())"]) { $1 })
+        try createUser("fallback@search.test", roles: ["support"])
+        staff = StaffClient(bearer: try personalToken("fallback@search.test"))
+        let response = try await post(hub, body: ndjson(5, idPrefix: "fb"), token: try createToken())
+        XCTAssertEqual(response.status, 202)
+        let pool = try mongoPool()
+        try await eventually(timeout: .seconds(30), "MongoDB holds the events") { try await mongoCount(pool) == 5 }
+        let answer = try await send(hub, .get, "/api/v1/logs/search?q=shop:42", as: staff)
+        XCTAssertEqual(answer.status, 200, answer.bodyText)
+        XCTAssertEqual(try json(answer)["backend"], "mongodb")
+        XCTAssertEqual(try json(answer)["hits"]?.arrayValue?.count, 5)
     }
 
     func testWalkingTwentyThousandHitsGivesEachOnceInOrderOnBothBackends() async throws {

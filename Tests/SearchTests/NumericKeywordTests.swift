@@ -22,6 +22,30 @@ final class NumericKeywordTests: XCTestCase {
         }
     }
 
+    /// The live tail's in-memory matcher agrees with numeric truth and with the text rules.
+    func testTheInMemoryMatcherAgrees() throws {
+        let values = ["0", "60", "499", "499.5", "500", "502", "1000", "-5", "-499", "abc", "007"]
+        for bound in ["60", "499", "499.5", "-5"] {
+            for op in Comparison.allCases {
+                let matcher = QueryMatcher(try QueryParser.parse("status:\(op.rawValue)\(bound)"), nowMicros: 0)
+                for value in values {
+                    let expected = NumericText.parse(value) != nil && op.holds(Double(value)!, Double(bound)!)
+                    XCTAssertEqual(matcher.matches(["labels": ["status": .string(value)]]), expected, "\(value) \(op.rawValue) \(bound)")
+                }
+            }
+        }
+        let doc: JSONValue = ["message": "Payment failed for shop 42", "log": ["level": "error"], "service": ["name": "billing"],
+                              "labels": ["shop_id": "42"], "trace": ["id": "t1"]]
+        let cases: [(String, Bool)] = [
+            ("payment", true), ("\"payment failed\"", true), ("\"failed payment\"", false), ("pay*", true), ("ment", false),
+            ("level:>=warning", true), ("level:<error", false), ("service:bill*", true), ("shop:42 -has:user.id", true),
+            ("has:trace.id AND NOT service:auth", true), ("service:auth OR shop:7", false),
+        ]
+        for (query, expected) in cases {
+            XCTAssertEqual(QueryMatcher(try QueryParser.parse(query), nowMicros: 0).matches(doc), expected, query)
+        }
+    }
+
     func testRangesAreNumericWhenBothEndsAreNumbers() throws {
         let compiler = ElasticsearchQueryCompiler(nowMicros: 0)
         let query = compiler.compile(try QueryParser.parse("status:[500 TO 599]"))

@@ -62,6 +62,10 @@ struct SearchRoutes {
         let query = try p.query(), range = try p.range()
         let wanted = try p.int("buckets", default: 60, range: 1...1000)
         let interval = HistogramInterval.choose(spanMicros: range.toMicros - range.fromMicros, buckets: wanted)
+        // Even at 1 d per bucket a range of decades would be a huge answer: refuse it.
+        guard (range.toMicros - range.fromMicros) / (interval.seconds * 1_000_000) < 5000 else {
+            throw Refusal.json(.badRequest, "invalid_range", "the histogram covers at most 5000 buckets of one day; narrow 'from'/'to'")
+        }
         let (counts, backend) = try await backends.run(only: try p.backend()) {
             try await $0.histogram(query: query, range: range, interval: interval, nowMicros: p.nowMicros)
         }
