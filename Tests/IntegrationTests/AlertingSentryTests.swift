@@ -1,4 +1,5 @@
 import ClientHTTP
+import ClientPostgres
 import Foundation
 import LogModel
 import Synchronization
@@ -90,5 +91,32 @@ final class AlertingSentryTests: HubTestCase {
         try await eventually(timeout: .seconds(15), "five envelopes") { sentry.requests.count >= 5 }
         try await Task.sleep(for: .seconds(2))
         XCTAssertEqual(sentry.requests.count, 5)
+    }
+
+    func testServerErrorsAreRetriedWithTheSameIDAndOther4xxGoToDeadLetters() async throws {
+        let answers = Mutex([500, 503, 200, 400])
+        sentry.setHandler { _ in
+            let status = answers.withLock { $0.isEmpty ? 200 : $0.removeFirst() }
+            return .json(status == 400 ? #"{"detail":"invalid event"}"# : #"{"id":"x"}"#, status: status)
+        }
+        let hub = try await sentryHub()
+        let token = try createToken(service: "billing")
+        let first = try await post(hub, body: Array(#"{"level":"error","message":"retry me","error.type":"A","event.id":"r-1"}"#.utf8), token: token)
+        XCTAssertEqual(first.status, 202)
+        try await eventually(timeout: .seconds(20), "delivered on the third attempt") { sentry.requests.count == 3 }
+        let ids = try sentry.requests.map { try JSONParser.parse(Array($0.body.split(separator: 10)[0]))["event_id"] }
+        XCTAssertEqual(Set(ids.map { $0?.stringValue ?? "" }).count, 1, "a retry carries the same event_id")
+        let second = try await post(hub, body: Array(#"{"level":"error","message":"refused","error.type":"B","event.id":"r-2"}"#.utf8), token: token)
+        XCTAssertEqual(second.status, 202)
+        let database = try PostgresClient(url: databaseURL, poolSize: 1)
+        try await eventually(timeout: .seconds(15), "the 400 is kept with Sentry's answer") {
+            let rows = try await database.query("SELECT event_id, status, answer FROM alert_dead_letters", [])
+            guard rows.count == 1 else { return false }
+            let eventID = try rows[0].string("event_id")
+            let answer = try rows[0].string("answer") ?? ""
+            return eventID == "r-2" && answer.contains("invalid event")
+        }
+        await database.shutdown()
+        XCTAssertEqual(sentry.requests.count, 4, "a 400 is not retried")
     }
 }

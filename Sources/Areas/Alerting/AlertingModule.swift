@@ -61,6 +61,8 @@ public struct AlertingModule: HubModule {
         if let sentry { services.append(TaskService(name: "sentry-sender") { await sentry.run() }) }
         let (settings, logger) = (self.settings, context.logger)
         services.append(TaskService(name: "alerting-sighup") { await ReloadSignal.run(settings, logger: logger) })
+        let database = context.database
+        services.append(TaskService(name: "alerting-retention") { await AlertingRetention.run(database, logger: logger) })
         return services
     }
 
