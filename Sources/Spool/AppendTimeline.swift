@@ -40,7 +40,8 @@ public struct AppendTimeline: Sendable, Equatable {
 
     /// Notes `records` records appended up to `end` at `micros`.
     public mutating func appended(end: UInt64, records: Int, at micros: Int64) {
-        let before = checkpoints.last?.recordsThrough ?? 0
+        // After a prune that took every checkpoint the running count goes on from where it stood.
+        let before = checkpoints.last?.recordsThrough ?? recordsAtStart
         checkpoints.append(Checkpoint(end: end, appendedAtMicros: micros, recordsThrough: before + UInt64(records)))
         if checkpoints.count > capacity { coarsen() }
     }

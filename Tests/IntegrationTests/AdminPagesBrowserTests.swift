@@ -46,7 +46,7 @@ final class AdminPagesBrowserTests: StaffTestCase {
                                                   "support@pages.test", Self.password, "mongodb", artifacts])
         XCTAssertEqual(output.status, 0, output.text + "\nhub log:\n" + hub.tailOfLog())
         try await eventually("the replayed event is stored in Elasticsearch") { try await elasticsearchCount() == 1 }
-        for shot in ["1-status", "2-dead-letter", "3-replayed", "4-audit", "5-support-refused"] {
+        for shot in ["1-status", "2-dead-letter", "3-replayed", "4-audit", "5-support-refused", "6-support-home"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(artifacts)/\(shot).png"), shot)
         }
     }

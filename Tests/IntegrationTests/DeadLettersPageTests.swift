@@ -40,6 +40,10 @@ final class DeadLettersPageTests: StaffTestCase {
         XCTAssertTrue(html.contains("mapper_parsing_exception") || html.contains("number_format_exception") || html.contains("failed to parse"),
                       "the store's answer is shown")
 
+        // A browser's GET form writes spaces as '+'.
+        let byReason = try await send(hub, .get, "/dead-letters?service=gate&reason_contains=failed+to+parse", as: admin)
+        XCTAssertEqual(byReason.bodyText.components(separatedBy: #"name="ids""#).count - 1, 2, "'+' in a query is a space")
+
         // The operator fixes the mapping (drops the hand-made index), then replays one through the
         // page's form: the page comes back with a notice, and the event is stored.
         let dropped = try await Self.http.execute(HTTPRequest(method: .delete, url: "\(elasticsearchURL)/\(indexPrefix)-\(day)"))

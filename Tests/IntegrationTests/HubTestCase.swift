@@ -41,6 +41,17 @@ class HubTestCase: XCTestCase {
     }
 
     override func tearDown() async throws {
+        // A failed test shows how its hubs ended (a crash, an error): the logs go away with the directory.
+        if (testRun?.failureCount ?? 0) + (testRun?.unexpectedExceptionCount ?? 0) > 0 {
+            let kept = packageRoot() + "/var/artifacts/failed-hub-logs"
+            try? FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: true)
+            for (index, hub) in hubs.enumerated() {
+                let copy = "\(kept)/\(name.filter { $0.isLetter || $0.isNumber })-\(index).log"
+                try? FileManager.default.removeItem(atPath: copy)
+                try? FileManager.default.copyItem(atPath: hub.logPath, toPath: copy)
+                print("--- hub \(index) \(hub.isRunning ? "running" : "NOT RUNNING (crashed?)"); its whole log: \(copy); last lines:\n\(hub.tailOfLog(3000))")
+            }
+        }
         for hub in hubs { hub.stop() }
         hubs.removeAll()
         directory?.remove()

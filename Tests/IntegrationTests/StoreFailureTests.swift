@@ -96,9 +96,14 @@ final class StoreFailureTests: StaffTestCase {
     }
 
     func testOverTheSpoolBoundAnswers503AndLosesNothing() async throws {
-        // No sinks: nothing drains, so the 1 MiB bound is reached after ~2,000 events.
-        let small = ["ADMIN_SPOOL_MAX_BYTES": "1M", "ADMIN_SPOOL_SEGMENT_BYTES": "64k", "ADMIN_INTAKE_MAX_EVENT_BYTES": "32k", "ADMIN_SPOOL_RETRY_AFTER_SECONDS": "7"]
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: small)
+        // Elasticsearch (a `block` store) refuses every bulk: nothing drains, so the 1 MiB bound is reached
+        // after ~2,000 events. (With no store at all only best-effort readers hold segments, and they skip.)
+        let proxy = try await elasticsearchProxy { request in
+            request.path.hasSuffix("/_bulk") ? .json(#"{"error":{"type":"unavailable_shards_exception"},"status":503}"#, status: 503) : nil
+        }
+        let small = ["ADMIN_SPOOL_MAX_BYTES": "1M", "ADMIN_SPOOL_SEGMENT_BYTES": "64k", "ADMIN_INTAKE_MAX_EVENT_BYTES": "32k",
+                     "ADMIN_SPOOL_RETRY_AFTER_SECONDS": "7", "ADMIN_ELASTICSEARCH_URL": proxy.baseURL]
+        let hub = try await startHub(mongo: false, extra: small)
         let token = try createToken()
         var accepted = 0
         var refused: HTTPResponse?
@@ -122,14 +127,17 @@ final class StoreFailureTests: StaffTestCase {
         hub.stop()
         var env = hub.environment
         env["ADMIN_MONGODB_URI"] = mongoURI
+        env["ADMIN_ELASTICSEARCH_URL"] = elasticsearchURL
         let drained = HubProcess(environment: env, logPath: directory.path + "/drain.log")
         hubs.append(drained)
         try await drained.start()
         let pool = try mongoPool()
         try await eventually(timeout: .seconds(90), "every accepted event in MongoDB") { try await mongoCount(pool) == accepted }
+        try await eventually(timeout: .seconds(90), "and in Elasticsearch, now that it takes writes") { try await elasticsearchCount() == accepted }
         let awaited5 = try await post(drained, body: ndjson(10, idPrefix: "after"), token: token).status
         XCTAssertEqual(awaited5, 202,
-                       "room again once the sink drained the spool")
+                       "room again once the sinks drained the spool")
+        await proxy.stop()
     }
 }
 

@@ -26,6 +26,18 @@ final class AppendTimelineTests: XCTestCase {
         XCTAssertEqual(timeline.lag(from: 100).oldestAppendedAtMicros, 2_000)
     }
 
+    /// Every cursor caught up (all pruned), then more appended: counts go on from there, never below.
+    func testAppendingAfterEverythingWasPrunedCountsOnlyTheNewRecords() {
+        var timeline = AppendTimeline(start: 0)
+        timeline.appended(end: 100, records: 10, at: 1_000)
+        timeline.prune(before: 100)
+        XCTAssertEqual(timeline.lag(from: 100).records, 0)
+        timeline.appended(end: 150, records: 3, at: 2_000)
+        XCTAssertEqual(timeline.lag(from: 100).records, 3)
+        XCTAssertEqual(timeline.lag(from: 100).oldestAppendedAtMicros, 2_000)
+        XCTAssertEqual(timeline.lag(from: 125).records, 2, "half of the 3-record stretch by bytes, rounded up")
+    }
+
     func testTheBacklogAtOpenCountsAsOneStretch() {
         var timeline = AppendTimeline(start: 0, backlog: (end: 6_000, appendedAtMicros: 500, records: 10))
         timeline.appended(end: 6_100, records: 1, at: 9_000)

@@ -14,14 +14,14 @@ struct AuditRoutes {
 
     func register(on routes: HubRoutes) {
         routes.staff(.get, "/api/v1/audit/security", .auditRead) { request, _ in
-            let filter = try Self.filter(request.uri.queryParameters)
+            let filter = try Self.filter(RequestInput.query(of: request))
             let page = try await identity.audit.list(filter)
             var body: JSONObject = ["entries": .array(page.entries.map(StaffJSON.auditEntry))]
             body["next_before"] = page.nextBeforeID.map(JSONValue.int) ?? .null
             return JSONResponse.make(.ok, .object(body))
         }
         routes.staff(.get, "/api/v1/audit/security.csv", .auditRead) { request, _ in
-            var first = try Self.filter(request.uri.queryParameters)
+            var first = try Self.filter(RequestInput.query(of: request))
             first.limit = SecurityAuditFilter.maximumLimit
             let selection = first
             let audit = identity.audit
@@ -45,12 +45,13 @@ struct AuditRoutes {
                 })
         }
         routes.page("/audit", .auditRead) { request, call in
+            let given = RequestInput.query(of: request)
             var query: [String: String] = [:]
             for key in ["actor", "action", "target", "since", "until", "before"] {
-                if let value = request.uri.queryParameters[Substring(key)], !value.isEmpty { query[key] = String(value) }
+                if let value = given[key], !value.isEmpty { query[key] = value }
             }
             do {
-                let page = try await identity.audit.list(try Self.filter(request.uri.queryParameters))
+                let page = try await identity.audit.list(try Self.filter(given))
                 return HTMLPage.response(.ok, AuditPage.render(call.principal, query: query, page: page, error: nil))
             } catch let refusal as Refusal {
                 return HTMLPage.response(.badRequest, AuditPage.render(call.principal, query: query, page: nil, error: refusal.message ?? "the filters are not valid"))
@@ -58,11 +59,11 @@ struct AuditRoutes {
         }
     }
 
-    static func filter(_ query: Parameters) throws -> SecurityAuditFilter {
+    static func filter(_ query: [String: String]) throws -> SecurityAuditFilter {
         var filter = SecurityAuditFilter()
-        filter.actor = query["actor"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        filter.target = query["target"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        for name in (query["action"].map(String.init) ?? "").split(separator: ",") {
+        filter.actor = query["actor"].flatMap { $0.isEmpty ? nil : $0 }
+        filter.target = query["target"].flatMap { $0.isEmpty ? nil : $0 }
+        for name in (query["action"] ?? "").split(separator: ",") {
             guard let action = SecurityAuditAction(rawValue: String(name)) else {
                 throw Refusal.json(.badRequest, "unknown_action",
                                    "unknown action '\(name)': use \(SecurityAuditAction.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -71,12 +72,12 @@ struct AuditRoutes {
         }
         filter.since = try date(query, "since")
         filter.until = try date(query, "until")
-        if let text = query["before"] {
-            guard let before = Int64(String(text)) else { throw Refusal.json(.badRequest, "invalid_before", "'before' must be an entry id") }
+        if let text = query["before"], !text.isEmpty {
+            guard let before = Int64(text) else { throw Refusal.json(.badRequest, "invalid_before", "'before' must be an entry id") }
             filter.beforeID = before
         }
-        if let text = query["limit"] {
-            guard let limit = Int(String(text)), (1...SecurityAuditFilter.maximumLimit).contains(limit) else {
+        if let text = query["limit"], !text.isEmpty {
+            guard let limit = Int(text), (1...SecurityAuditFilter.maximumLimit).contains(limit) else {
                 throw Refusal.json(.badRequest, "invalid_limit", "'limit' must be 1...\(SecurityAuditFilter.maximumLimit)")
             }
             filter.limit = limit
@@ -84,7 +85,7 @@ struct AuditRoutes {
         return filter
     }
 
-    static func date(_ query: Parameters, _ key: String) throws -> Date? {
-        try TimeParameter.parse(query[Substring(key)].map(String.init), key: key)
+    static func date(_ query: [String: String], _ key: String) throws -> Date? {
+        try TimeParameter.parse(query[key], key: key)
     }
 }

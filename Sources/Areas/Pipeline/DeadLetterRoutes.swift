@@ -20,11 +20,9 @@ struct DeadLetterRoutes {
 
     func register(on routes: HubRoutes) {
         routes.staff(.get, "/api/v1/dead-letters", .deadLettersManage) { request, _ in
-            let query = request.uri.queryParameters
+            let query = RequestInput.query(of: request)
             // `reason` is accepted for `reason_contains` here: a GET has no discard reason to clash with.
-            var filter = try Self.filter { key in
-                query[Substring(key)].map(String.init) ?? (key == "reason_contains" ? query["reason"].map(String.init) : nil)
-            }
+            var filter = try Self.filter { key in query[key] ?? (key == "reason_contains" ? query["reason"] : nil) }
             if query["include_replayed"].map({ $0 == "true" || $0 == "1" }) == true, query["state"] == nil { filter.state = .all }
             let letters = try await list(filter)
             var body: JSONObject = ["dead_letters": .array(letters.map(\.json))]
@@ -66,10 +64,10 @@ struct DeadLetterRoutes {
             return JSONResponse.make(.ok, ["discarded": .int(Int64(discarded.count))])
         }
         routes.page("/dead-letters", .deadLettersManage) { request, call in
-            let query = request.uri.queryParameters
+            let query = RequestInput.query(of: request)
             var fields: [String: String] = [:]
             for key in DeadLettersPage.fields + ["before", "notice"] {
-                if let value = query[Substring(key)], !value.isEmpty { fields[key] = String(value) }
+                if let value = query[key], !value.isEmpty { fields[key] = value }
             }
             do {
                 let filter = try Self.filter { fields[$0] }

@@ -76,6 +76,12 @@ public struct RequestInput: Sendable {
         }
     }
 
+    /// A request's query string read as a browser's form writes it (`+` is a space, which Hummingbird's
+    /// `queryParameters` leaves as is): the first value of each name.
+    public static func query(of request: Request) -> [String: String] {
+        parseForm(request.uri.query ?? "").compactMapValues(\.first)
+    }
+
     /// `a=1&b=two+words&c=%C3%A9` -> fields; a repeated name keeps every value in order.
     public static func parseForm(_ text: String) -> [String: [String]] {
         var fields: [String: [String]] = [:]
