@@ -9,10 +9,7 @@ import XCTest
 /// are kept in var/artifacts/search-page/.
 final class SearchPageBrowserTests: StaffTestCase {
     func testSearchExpandContextAndLiveTailInChromium() async throws {
-        let python = packageRoot() + "/.venv/bin/python"
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),
-              (try? runProcess(python, ["-c", "import selenium"])) != nil
-        else { throw StandIns.missing("chromium, chromedriver and selenium (scripts/install-deps --with-chromium)") }
+        let python = try BrowserTest.python()
         let hub = try await startHub(mongo: true, elasticsearch: true, extra: Self.fastHashing)
         try createUser("browser@search.test", roles: ["support"])
         let ingest = try createToken(service: "billing")
@@ -30,29 +27,12 @@ final class SearchPageBrowserTests: StaffTestCase {
         let artifacts = packageRoot() + "/var/artifacts/search-page"
         try? FileManager.default.removeItem(atPath: artifacts)
         try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
-        let output = try runProcess(python, [packageRoot() + "/scripts/browser/search_page.py", hub.baseURL, "browser@search.test",
-                                             Self.password, ingest, artifacts], allowFailure: true)
+        let output = try BrowserTest.run(python, [packageRoot() + "/scripts/browser/search_page.py", hub.baseURL, "browser@search.test",
+                                             Self.password, ingest, artifacts])
         print(output.text)
         XCTAssertEqual(output.status, 0, output.text + "\nhub log:\n" + hub.tailOfLog())
         for shot in ["1-search", "2-expanded", "3-context", "4-live-tail"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(artifacts)/\(shot).png"), shot)
         }
-    }
-
-    /// Runs a program to its end (at most two minutes) and returns its combined output and status.
-    @discardableResult
-    func runProcess(_ path: String, _ arguments: [String], allowFailure: Bool = false) throws -> (text: String, status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        if !allowFailure && process.terminationStatus != 0 { throw StandIns.missing("\(path) failed: \(text)") }
-        return (text, process.terminationStatus)
     }
 }
