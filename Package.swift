@@ -133,7 +133,7 @@ let package = Package(
         // Alerting's pure parts: fingerprints, the routing tree, the grouping state machine, Telegram text
         // and limits, Sentry envelopes and rate limits. No I/O: table-tested without a network.
         .target(name: "Alerting", dependencies: [
-            "LogModel", .product(name: "Crypto", package: "swift-crypto"),
+            "LogModel", "Search", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         .target(name: "AlertingArea", dependencies: [
             "Alerting", "HubKit", "Identity", "LogModel", "ClientPostgres", "ClientHTTP", "Spool",

@@ -23,6 +23,8 @@ public struct AlertEvent: Sendable, Equatable {
     public var host: String?
     public var release: String?
     public var userID: String?
+    /// The stored document the event was read from, for routes and rules with a `query`.
+    public var document: JSONValue?
 
     public init(id: String, timestampMillis: Int64, level: Level, service: String, environment: String = "production",
                 logger: String = "", message: String, errorType: String? = nil, errorMessage: String? = nil,
@@ -74,6 +76,7 @@ public struct AlertEvent: Sendable, Equatable {
         host = text("host", "name")
         release = text("service", "version") ?? labels["release"]
         userID = text("user", "id")
+        self.document = document
     }
 
     /// The value of a grouping or matching field: `service`, `environment`, `logger`, `level`,

@@ -8,6 +8,8 @@ public struct AlertRoute: Sendable, Equatable {
     /// `route`, `route.routes[0]`, … : the path in the configuration, also the route's id.
     public var path: String
     public var matchers: [RouteMatcher]
+    /// A search-language query the event must also match (nil: the matchers alone decide).
+    public var query: RouteQuery?
     public var receiver: String
     public var grouping: GroupingSettings
     public var `continue`: Bool
@@ -25,7 +27,7 @@ public struct AlertRoute: Sendable, Equatable {
 
     /// The nodes that take `event`, in tree order (empty when the root's own matchers refuse it).
     public func match(_ event: AlertEvent) -> [AlertRoute] {
-        guard matchers.allSatisfy({ $0.matches(event) }) else { return [] }
+        guard matchers.allSatisfy({ $0.matches(event) }), query?.matches(event) ?? true else { return [] }
         var found: [AlertRoute] = []
         for child in routes {
             let matched = child.match(event)

@@ -11,6 +11,8 @@ public struct AlertRule: Sendable, Equatable {
     public var path: String
     public var kind: Kind
     public var matchers: [RouteMatcher]
+    /// A search-language query the event must also match.
+    public var query: RouteQuery?
     /// Threshold: fires on more than this many events in one window.
     public var count: Int64
     public var window: Int64
@@ -31,7 +33,7 @@ public struct AlertRule: Sendable, Equatable {
         self.level = level
     }
 
-    public func matches(_ event: AlertEvent) -> Bool { matchers.allSatisfy { $0.matches(event) } }
+    public func matches(_ event: AlertEvent) -> Bool { matchers.allSatisfy { $0.matches(event) } && (query?.matches(event) ?? true) }
 
     /// The `group_by` values of `event`, joined (`billing`, `billing|production`).
     public func key(for event: AlertEvent) -> String { groupBy.map { event.value(of: $0) }.joined(separator: "|") }

@@ -36,6 +36,29 @@ final class RoutingTests: XCTestCase {
         XCTAssertThrowsError(try RouteMatcher.parse("just text").get())
     }
 
+    /// A route may select with the search language, on the stored document, as search and live tail do.
+    func testARouteQueryMatchesTheStoredDocumentLikeSearch() throws {
+        func event(_ json: String) throws -> AlertEvent {
+            AlertEvent(document: try JSONParser.parse(json), id: "1", timestampMillis: 0)
+        }
+        let query = try RouteQuery.parse("service:billing AND status:>499 AND NOT message:\"card declined\"").get()
+        let tree = AlertRoute(path: "route", receiver: "default", routes: [
+            AlertRoute(path: "route.routes[0]", receiver: "billing-5xx"),
+        ])
+        var routed = tree
+        routed.routes[0].query = query
+        let upstream = try event(#"{"service":{"name":"billing"},"log":{"level":"error"},"labels":{"status":"502"},"message":"upstream timed out"}"#)
+        let declined = try event(#"{"service":{"name":"billing"},"log":{"level":"error"},"labels":{"status":"502"},"message":"card declined"}"#)
+        let fine = try event(#"{"service":{"name":"billing"},"log":{"level":"error"},"labels":{"status":"60"},"message":"upstream timed out"}"#)
+        XCTAssertEqual(routed.match(upstream).map(\.receiver), ["billing-5xx"])
+        XCTAssertEqual(routed.match(declined).map(\.receiver), ["default"], "NOT on a phrase")
+        XCTAssertEqual(routed.match(fine).map(\.receiver), ["default"], "60 is not above 499: labels compare as numbers")
+        XCTAssertFalse(query.matches(AlertEvent(id: "1", timestampMillis: 0, level: .error, service: "billing", message: "x")),
+                       "an event without its document never matches a query")
+        guard case .failure(let error) = RouteQuery.parse("service:") else { return XCTFail("'service:' must be refused") }
+        XCTAssertTrue(error.description.hasPrefix("position "), error.description)
+    }
+
     func testMinimumLevelLetsTheReaderSkipQuietEvents() {
         let errorsOnly = AlertRoute(path: "route", receiver: "", routes: [
             AlertRoute(path: "a", matchers: [m("level>=error")], receiver: "s", continue: true),

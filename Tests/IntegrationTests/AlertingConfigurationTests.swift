@@ -35,6 +35,8 @@ final class AlertingConfigurationTests: XCTestCase {
                     receiver: nobody
                   - group_by: [fingerprint, shoe_size]
                     continue: maybe
+                  - query: "service:billing AND status:"
+                  - query: "service:billing AND status:>499"
               colour: blue
             """
         XCTAssertThrowsError(try load(yaml)) { error in
@@ -47,6 +49,7 @@ final class AlertingConfigurationTests: XCTestCase {
                 "alerting.route.routes[3].group_by[1]: 'shoe_size' is not a field",
                 "alerting.route.routes[3].continue: must be true or false",
                 "alerting.colour: unknown key",
+                "alerting.route.routes[4].query: position 28: expected a value after 'status:'",
             ] {
                 XCTAssertTrue(text.contains(expected), "missing '\(expected)' in:\n\(text)")
             }

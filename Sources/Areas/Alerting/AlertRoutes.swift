@@ -194,7 +194,8 @@ enum AlertingConfigJSON {
     static func route(_ r: AlertRoute) -> JSONValue {
         let g = r.grouping
         return [
-            "path": .string(r.path), "matchers": .array(r.matchers.map { .string($0.description) }), "receiver": .string(r.receiver),
+            "path": .string(r.path), "matchers": .array(r.matchers.map { .string($0.description) }),
+            "query": r.query.map { .string($0.text) } ?? .null, "receiver": .string(r.receiver),
             "group_by": .array(g.groupBy.map(JSONValue.string)), "group_wait": .string(AlertDuration.describe(g.groupWait)),
             "critical_group_wait": .string(AlertDuration.describe(g.criticalGroupWait)),
             "group_interval": .string(AlertDuration.describe(g.groupInterval)), "repeat_interval": .string(AlertDuration.describe(g.repeatInterval)),

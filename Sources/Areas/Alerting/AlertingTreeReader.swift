@@ -12,7 +12,7 @@ struct AlertingTreeReader {
     var problems: [String] = []
 
     static let sectionKeys: Set<String> = ["sentry", "telegram", "storm", "defaults", "spool_max_lag_bytes", "dispatch_interval_ms", "receivers", "route", "rules"]
-    static let routeKeys: Set<String> = ["matchers", "receiver", "group_by", "group_wait", "critical_group_wait", "group_interval",
+    static let routeKeys: Set<String> = ["matchers", "query", "receiver", "group_by", "group_wait", "critical_group_wait", "group_interval",
                                          "repeat_interval", "resolve_after", "continue", "routes"]
     static let groupByFields: Set<String> = ["fingerprint", "service", "environment", "logger", "level", "error.type", "host"]
 
@@ -52,7 +52,7 @@ struct AlertingTreeReader {
     mutating func readRule(_ item: Any, path: String) {
         let at = "alerting.\(path)"
         guard let m = item as? [String: Any] else { return problems.append("\(at): must be a mapping") }
-        for key in m.keys.sorted() where !["name", "type", "matchers", "count", "window", "group_by", "receiver", "level"].contains(key) {
+        for key in m.keys.sorted() where !["name", "type", "matchers", "query", "count", "window", "group_by", "receiver", "level"].contains(key) {
             problems.append("\(at).\(key): unknown key")
         }
         guard let name = m["name"].map({ "\($0)" }), !name.isEmpty else { return problems.append("\(at).name: required") }
@@ -87,8 +87,25 @@ struct AlertingTreeReader {
         if let text = m["level"] {
             if let l = Level(parsing: "\(text)") { level = l } else { problems.append("\(at).level: '\(text)' is not a level") }
         }
-        rules.append(AlertRule(name: name, path: path, kind: kind, matchers: matchers, count: count, window: window,
-                               groupBy: groupBy, receiver: receiver, level: level))
+        var rule = AlertRule(name: name, path: path, kind: kind, matchers: matchers, count: count, window: window,
+                             groupBy: groupBy, receiver: receiver, level: level)
+        rule.query = readQuery(m["query"], at: at)
+        rules.append(rule)
+    }
+
+    /// `query:` in the search language; a problem names the path and the position in the query.
+    mutating func readQuery(_ value: Any?, at path: String) -> RouteQuery? {
+        guard let value else { return nil }
+        guard let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            problems.append("\(path).query: must be a query in the search language, like 'service:billing AND status:>499'")
+            return nil
+        }
+        switch RouteQuery.parse(text) {
+        case .success(let query): return query
+        case .failure(let error):
+            problems.append("\(path).query: \(error)")
+            return nil
+        }
     }
 
     mutating func readReceiver(_ item: Any, path: String) {
@@ -172,6 +189,7 @@ struct AlertingTreeReader {
                 problems.append("\(where_).matchers: must be a list like [\"service=billing\", \"level>=error\"]")
             }
         }
+        route.query = readQuery(m["query"], at: where_)
         if let groupBy = m["group_by"] {
             if let items = groupBy as? [Any] {
                 route.grouping.groupBy = items.map { "\($0)" }
