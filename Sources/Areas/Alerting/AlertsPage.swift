@@ -26,7 +26,7 @@ enum AlertsPage {
             }
             let what = (r.errorType.map { $0 + ": " } ?? "") + r.message
             return """
-            <tr><td>\(r.id)</td><td>\(e(g.state))</td><td>\(e(r.level))</td><td>\(e(r.service)) / \(e(r.environment))</td>
+            <tr><td>\(r.id)</td><td><span class="state state-\(e(g.state))">\(e(g.state))</span></td><td>\(e(r.level))</td><td>\(e(r.service)) / \(e(r.environment))</td>
             <td>\(e(String(what.prefix(200))))</td><td>\(r.state.count)</td><td>\(sparkline(g.sparkline))</td>
             <td>\(e(SearchLink.iso(r.state.firstSeen)))</td><td>\(e(SearchLink.iso(r.state.lastSeen)))</td>
             <td>\(e(r.acknowledgedBy ?? ""))</td><td>\(action)</td></tr>

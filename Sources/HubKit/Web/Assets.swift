@@ -27,7 +27,9 @@ public enum Assets {
     .state { display: inline-block; padding: .05em .5em; border-radius: 3px; background: #e3e6ea; font-size: .9em; }
     .state-ready, .state-taking { background: #d9f2de; color: #0f5a23; }
     .state-degraded, .state-starting, .state-retrying, .state-stale { background: #fff1c7; color: #6b4a00; }
-    .state-unavailable, .state-misconfigured, .state-not_ready, .state-failed { background: #fbd9d9; color: #8a0000; }
+    .state-resolved { background: #d9f2de; color: #0f5a23; }
+    .state-acknowledged, .state-silenced { background: #fff1c7; color: #6b4a00; }
+    .state-unavailable, .state-misconfigured, .state-not_ready, .state-failed, .state-firing { background: #fbd9d9; color: #8a0000; }
     table.status td { vertical-align: middle; }
     svg.spark { display: block; }
     meter { width: 16em; height: 1.1em; vertical-align: middle; }

@@ -1,0 +1,69 @@
+"""Drives the /alerts page in headless Chromium (Selenium) as an on-call engineer: sees the firing
+group, acknowledges it, creates a silence and expires it. Run by the Swift test
+AlertsPageBrowserTests; screenshots go to the artifacts directory. Exit status 0 = every step passed.
+
+usage: alerts_page.py BASE_URL EMAIL PASSWORD ARTIFACTS_DIR
+"""
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+base, email, password, artifacts = sys.argv[1:5]
+
+options = webdriver.ChromeOptions()
+for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,1000", "--lang=en-GB"):
+    options.add_argument(flag)
+options.binary_location = "/usr/bin/chromium"
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+wait = WebDriverWait(driver, 20)
+step = "start"
+
+
+def shot(name):
+    driver.save_screenshot(f"{artifacts}/{name}.png")
+
+
+def open_groups():
+    """Rows of the first table (open alert groups) as lists of cell texts."""
+    table = driver.find_elements(By.TAG_NAME, "table")[0]
+    return [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+
+
+try:
+    step = "sign in and see the firing group"
+    driver.get(base + "/login?next=/alerts")
+    driver.find_element(By.NAME, "email").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(password + Keys.ENTER)
+    wait.until(lambda d: d.current_url.endswith("/alerts"))
+    groups = open_groups()
+    assert any("firing" in row and any("database <down>" in cell for cell in row) for row in groups), groups
+    shot("1-firing")
+
+    step = "acknowledge"
+    driver.find_element(By.XPATH, "//button[text()='Acknowledge']").click()
+    wait.until(lambda d: d.current_url.endswith("/alerts"))
+    wait.until(lambda d: any("acknowledged" in row and email in row for row in open_groups()))
+    shot("2-acknowledged")
+
+    step = "create a silence"
+    driver.find_element(By.NAME, "matchers").send_keys("service=billing")
+    driver.find_element(By.NAME, "comment").send_keys("deploy in progress")
+    driver.find_element(By.XPATH, "//button[text()='Create silence']").click()
+    wait.until(lambda d: "deploy in progress" in d.find_element(By.TAG_NAME, "main").text)
+    shot("3-silenced")
+
+    step = "expire the silence"
+    driver.find_element(By.XPATH, "//button[text()='Expire']").click()
+    wait.until(lambda d: not d.find_elements(By.XPATH, "//button[text()='Expire']"))
+    shot("4-expired")
+    print("ok: firing, acknowledged, silenced, expired")
+except Exception as error:  # report the step, keep a screenshot of where it stopped
+    shot("failed")
+    print(f"FAILED at step '{step}': {error!r}\nURL: {driver.current_url}")
+    sys.exit(1)
+finally:
+    driver.quit()
