@@ -85,4 +85,20 @@ final class SearchTailTests: StaffTestCase {
             XCTAssertLessThan(stream.components(separatedBy: "event: event").count, 10_000, "it was cut before the end")
         }
     }
+
+    /// An idle tail gets a heartbeat comment every `search.tail_heartbeat_seconds` (15 by default).
+    func testAnIdleTailGetsHeartbeats() async throws {
+        let hub = try await startHub(mongo: false, elasticsearch: false,
+                                     extra: Self.fastHashing.merging(["ADMIN_SEARCH_TAIL_HEARTBEAT_SECONDS": "1"]) { $1 })
+        try createUser("idle@search.test", roles: ["support"])
+        let bearer = try personalToken("idle@search.test")
+        let client = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=shop:42", headers: ["Authorization": "Bearer \(bearer)"])
+        XCTAssertEqual(try client.readHead(), 200)
+        var heartbeats = 0
+        let deadline = Date().addingTimeInterval(4)
+        while Date() < deadline, let frame = try client.nextFrame(timeout: deadline.timeIntervalSinceNow) {
+            if frame.isComment { heartbeats += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(heartbeats, 2, "about one heartbeat a second while nothing matches")
+    }
 }

@@ -12,13 +12,14 @@ import Synchronization
 /// reconnects with `Last-Event-ID` resumes where it left off, as far back as they reach.
 final class LiveTail: Sendable {
     static let consumerName = "search-tail"
-    static let heartbeatInterval: Duration = .seconds(15)
     /// How far back a reconnecting client can resume (events, and bytes of their JSON).
     static let recentEvents = 10_000
     static let recentBytes = 32 << 20
 
     private let reader: SpoolReader
     private let logger: Logger
+    /// `search.tail_heartbeat_seconds`.
+    private let heartbeatInterval: Duration
     private let subscribers = Mutex<[ObjectIdentifier: TailSubscriber]>([:])
     private let recent = Mutex<RecentEvents>(RecentEvents())
 
@@ -42,8 +43,9 @@ final class LiveTail: Sendable {
         }
     }
 
-    init(reader: SpoolReader, logger: Logger) {
+    init(reader: SpoolReader, heartbeatInterval: Duration = .seconds(15), logger: Logger) {
         self.reader = reader
+        self.heartbeatInterval = heartbeatInterval
         self.logger = logger
     }
 
@@ -106,7 +108,7 @@ final class LiveTail: Sendable {
                 uncommitted = nil
                 lastCommit = now
             }
-            if now - lastHeartbeat >= Self.heartbeatInterval {
+            if now - lastHeartbeat >= heartbeatInterval {
                 lastHeartbeat = now
                 for subscriber in subscribers.withLock({ Array($0.values) }) { subscriber.offer(.heartbeat) }
             }

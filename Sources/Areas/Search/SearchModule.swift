@@ -45,7 +45,9 @@ public struct SearchModule: HubModule {
                             backends: SearchBackends(primary: primary, fallback: fallback, logger: context.logger),
                             accessLog: SearchAccessLog(database: context.database),
                             savedSearches: SavedSearchStore(database: context.database), logger: context.logger,
-                            tail: (try? context.spool.reader(for: LiveTail.consumerName)).map { LiveTail(reader: $0, logger: context.logger) })
+                            tail: (try? context.spool.reader(for: LiveTail.consumerName)).map {
+                                LiveTail(reader: $0, heartbeatInterval: .seconds(configuration.tailHeartbeatSeconds), logger: context.logger)
+                            })
     }
 
     public func registerRoutes(on routes: HubRoutes) {
