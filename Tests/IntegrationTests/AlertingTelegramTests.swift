@@ -188,9 +188,14 @@ final class AlertingTelegramTests: HubTestCase {
         XCTAssertEqual(telegram.violations, [])
     }
 
+    /// 403: the receiver is disabled, nothing more goes to that chat, and the other receivers hear of it:
+    /// the hub's own error log line (self-ingest) reaches Sentry as an error of service `admin`.
     func testForbiddenDisablesTheReceiver() async throws {
         telegram.script(#"{"ok":false,"error_code":403,"description":"Forbidden: bot was kicked from the supergroup chat"}"#)
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: alertingEnvironment())
+        let sentry = try await RecordingHTTPServer.start { _ in .json(#"{"id":"x"}"#) }
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: alertingEnvironment([
+            "ADMIN_SENTRY_DSN": "http://publickey@127.0.0.1:\(sentry.port)/42", "ADMIN_SELF_INGEST": "true",
+        ]))
         let token = try createToken(service: "billing")
         let first = try await post(hub, body: Array(#"{"level":"critical","message":"disk full","event.id":"c-1"}"#.utf8), token: token)
         XCTAssertEqual(first.status, 202)
@@ -202,6 +207,10 @@ final class AlertingTelegramTests: HubTestCase {
         XCTAssertEqual(second.status, 202)
         try await Task.sleep(for: .seconds(2))
         XCTAssertEqual(telegram.calls.count, 1, "nothing more is sent to a chat that removed the bot")
+        try await eventually(timeout: .seconds(30), "Sentry hears that the Telegram receiver was disabled") {
+            sentry.requests.contains { $0.bodyText.contains("alert receiver disabled") }
+        }
+        await sentry.stop()
     }
 
     func testPastThePerChatCapNewGroupsGoIntoOneDigest() async throws {
