@@ -7,25 +7,19 @@ usage: admin_pages.py BASE_URL ADMIN_EMAIL SUPPORT_EMAIL PASSWORD STOPPED_STORE 
 """
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 base, admin, support, password, stopped_store, artifacts = sys.argv[1:7]
 
-options = webdriver.ChromeOptions()
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,1000", "--lang=en-GB"):
-    options.add_argument(flag)
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-wait = WebDriverWait(driver, 20)
+driver, wait = chromium.start(height=1000, timeout=20)
 step = "start"
 
 
 def shot(name):
-    driver.save_screenshot(f"{artifacts}/{name}.png")
+    chromium.screenshot(driver, artifacts, name)
 
 
 def sign_in(email, next_path):

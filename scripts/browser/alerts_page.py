@@ -6,25 +6,18 @@ usage: alerts_page.py BASE_URL EMAIL PASSWORD ARTIFACTS_DIR
 """
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 base, email, password, artifacts = sys.argv[1:5]
 
-options = webdriver.ChromeOptions()
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,1000", "--lang=en-GB"):
-    options.add_argument(flag)
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-wait = WebDriverWait(driver, 20)
+driver, wait = chromium.start(height=1000, timeout=20)
 step = "start"
 
 
 def shot(name):
-    driver.save_screenshot(f"{artifacts}/{name}.png")
+    chromium.screenshot(driver, artifacts, name)
 
 
 def open_groups():

@@ -9,26 +9,19 @@ import sys
 import time
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 base, email, password, ingest_token, artifacts = sys.argv[1:6]
 
-options = webdriver.ChromeOptions()
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,900", "--lang=en-GB"):
-    options.add_argument(flag)
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-wait = WebDriverWait(driver, 15)
+driver, wait = chromium.start(height=900, timeout=15)
 step = "start"
 
 
 def shot(name):
-    driver.save_screenshot(f"{artifacts}/{name}.png")
+    chromium.screenshot(driver, artifacts, name)
 
 
 def ingest(event):
