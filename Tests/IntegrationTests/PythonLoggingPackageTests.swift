@@ -1,0 +1,58 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The Django logging package (`ingest/python`, `datamp-logging`) installed with pip as a service would,
+/// and its pytest suite run against a real hub on this test's own stores: a Django view that raises,
+/// a hub outage, a spill left by an exited process, structlog (ingest/python/tests).
+final class PythonLoggingPackageTests: HubTestCase {
+    func testThePackagesPytestSuitePassesAgainstTheRealHub() async throws {
+        let python = packageRoot() + "/.venv/bin/python"
+        for module in ["pytest", "django", "structlog", "pymongo"] {
+            guard (try? BrowserTest.run(python, ["-c", "import \(module)"]).status) == 0 else {
+                throw StandIns.missing("\(module) in the project's virtualenv (scripts/install-deps)")
+            }
+        }
+        let token = try createToken(service: "core")
+        let installed = directory.path + "/site"
+        let install = try run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+                                       "--no-build-isolation", "--target", installed, packageRoot() + "/ingest/python"],
+                              environment: [:])
+        XCTAssertEqual(install.status, 0, "pip install ./ingest/python failed:\n\(install.text)")
+
+        let hubEnvironment = try JSONSerialization.data(withJSONObject: hubEnvironment(), options: [.sortedKeys])
+        let result = try run(python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "console_output_style=classic",
+                                      packageRoot() + "/ingest/python/tests"],
+                             environment: ["PYTHONPATH": installed,
+                                           "DATAMP_TEST_ADMIN_BINARY": adminBinaryPath(),
+                                           "DATAMP_TEST_HUB_ENV": String(decoding: hubEnvironment, as: UTF8.self),
+                                           "DATAMP_TEST_INGEST_TOKEN": token,
+                                           "DATAMP_TEST_MONGODB_URI": mongoURI])
+        print(result.text)
+        XCTAssertEqual(result.status, 0, "pytest ingest/python/tests failed:\n\(result.text)")
+        XCTAssertTrue(result.text.contains(" passed"), result.text)
+        XCTAssertFalse(result.text.contains(" skipped"), "no test may be skipped here:\n\(result.text)")
+        // The tests imported the pip-installed copy, not the source tree.
+        let origin = try run(python, ["-c", "import datamp_logging; print(datamp_logging.__file__)"],
+                             environment: ["PYTHONPATH": installed])
+        XCTAssertTrue(origin.text.hasPrefix(installed), origin.text)
+    }
+
+    private func run(_ path: String, _ arguments: [String], environment: [String: String]) throws -> (text: String, status: Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+    }
+}
