@@ -18,7 +18,7 @@ final class PythonLoggingPackageTests: HubTestCase {
         let install = try run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
                                        "--no-build-isolation", "--target", installed, packageRoot() + "/ingest/python"],
                               environment: [:])
-        XCTAssertEqual(install.status, 0, "pip install ./ingest/python failed:\n\(install.text)")
+        guard install.status == 0 else { return XCTFail("pip install ./ingest/python failed:\n\(install.text)") }
 
         let hubEnvironment = try JSONSerialization.data(withJSONObject: hubEnvironment(), options: [.sortedKeys])
         let result = try run(python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "console_output_style=classic",
