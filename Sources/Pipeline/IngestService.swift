@@ -31,9 +31,12 @@ public final class IngestService: Sendable {
     ///   the seconds to wait when a rate limit refuses them (the whole request is then refused).
     public func ingest(
         body: ByteBuffer, contentType: String?, contentEncoding: String?, context: IngestContext,
-        admit: (Int) -> Int? = { _ in nil }
+        reportEveryError: Bool = false, admit: (Int) -> Int? = { _ in nil }
     ) async throws(IngestFailure) -> IngestReceipt {
         var batch: IngestBatch
+        // Inputs that answer per item (Elasticsearch `_bulk`) need every error, not the first 100.
+        var limits = self.limits
+        if reportEveryError { limits.maxReportedErrors = .max }
         do {
             batch = try BodyDecoder.decodeAndNormalize(body, contentType: contentType, contentEncoding: contentEncoding,
                                                        limits: limits, normalizer: normalizer, context: context)

@@ -31,26 +31,12 @@ struct IngestRoutes {
     }
 
     private func respond(_ request: Request, context: HubRequestContext) async -> Response {
-        // Authenticate before reading the body: a stranger's 10 MiB costs us nothing.
-        guard let secret = BearerToken.from(request) else {
-            return rejectRequest(.unauthorized, code: "missing_token",
-                                 message: "send the service's ingest token as 'Authorization: Bearer <token>'")
-        }
         let token: IngestToken
-        switch await tokens.verify(secret: secret) {
-        case .unknown:
-            return rejectRequest(.unauthorized, code: "invalid_token", message: "the ingest token is not known to this hub")
-        case .unavailable:
-            return rejectRequest(.serviceUnavailable, code: "auth_unavailable",
-                                 message: "the hub cannot check this token right now (its database is unreachable); retry after 5 s",
-                                 headers: [.retryAfter: "5"])
-        case .revoked:
-            return rejectRequest(.forbidden, code: "token_revoked", message: "the ingest token was revoked; ask an admin for a new one")
-        case .valid(let valid):
-            guard valid.allows(.ingest) else {
-                return rejectRequest(.forbidden, code: "missing_scope", message: "the token does not have the 'ingest' scope")
-            }
-            token = valid
+        switch await IngestAuthentication(tokens: tokens).verify(
+            BearerToken.from(request), howToSend: "send the service's ingest token as 'Authorization: Bearer <token>'") {
+        case .success(let valid): token = valid
+        case .failure(let refusal):
+            return rejectRequest(refusal.status, code: refusal.code, message: refusal.message, headers: refusal.headers)
         }
 
         let body: ByteBuffer

@@ -15,6 +15,8 @@ public struct PipelineConfiguration: Sendable {
     public var elasticsearchPolicy: SpoolSinkPolicy
     /// How often each store is asked whether it answers (`SinkProbeService`).
     public var probeInterval: Duration
+    /// `inputs.elasticsearch.*`: the Elasticsearch-compatible `_bulk` input.
+    public var elasticsearchInput: ElasticsearchInputConfiguration
 
     /// The spool's record limit follows the intake's event limit: the stored document and its
     /// envelope are larger than the raw event, so an event the intake accepts always fits.
@@ -60,10 +62,18 @@ public struct PipelineConfiguration: Sendable {
             batchMaxEvents: batchMaxEvents, batchMaxBytes: batchMaxBytes, batchMaxWait: .milliseconds(batchMaxWait),
             retry: RetryPolicy(initial: .milliseconds(retryInitial), maximum: .milliseconds(retryMax)),
             maxItemRetryAge: .seconds(maxItemRetryAge), maxItemAttempts: maxItemAttempts)
+        let elasticsearchInput = ElasticsearchInputConfiguration(
+            enabled: r.bool("inputs.elasticsearch.enabled", env: "ADMIN_INPUTS_ELASTICSEARCH_ENABLED", default: false,
+                            help: "serve the Elasticsearch-compatible _bulk input under /es (Filebeat, Logstash, Fluent Bit, Vector, rsyslog)"),
+            version: r.string("inputs.elasticsearch.version", env: "ADMIN_INPUTS_ELASTICSEARCH_VERSION", default: "8.11.0",
+                              help: "the Elasticsearch version GET /es reports (shippers check the major version)"))
+        if elasticsearchInput.version.split(separator: ".").count != 3 || !elasticsearchInput.version.split(separator: ".").allSatisfy({ Int($0) != nil }) {
+            r.fail("inputs.elasticsearch.version (ADMIN_INPUTS_ELASTICSEARCH_VERSION) must be a version like 8.11.0, not \"\(elasticsearchInput.version)\"")
+        }
         return PipelineConfiguration(limits: IngestLimits(maxBodyBytes: maxBodyBytes, maxEventBytes: maxEventBytes),
                                      rateLimitEventsPerSecond: rateLimit, delivery: delivery,
                                      mongodbPolicy: mongodbPolicy, elasticsearchPolicy: elasticsearchPolicy,
-                                     probeInterval: .seconds(probeSeconds))
+                                     probeInterval: .seconds(probeSeconds), elasticsearchInput: elasticsearchInput)
     }
 
     /// `delivery.<store>_policy` and `delivery.<store>_max_lag_bytes`.

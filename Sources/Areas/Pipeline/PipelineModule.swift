@@ -45,6 +45,7 @@ public struct PipelineModule: HubModule {
     let elasticsearch: ElasticsearchSink?
     let context: HubContext
     let rateLimiter: TokenRateLimiter
+    let elasticsearchInput: ElasticsearchInputConfiguration
     /// Pending dead letters per store, refreshed every 10 s (the health is read often, the table seldom changes).
     let pendingDeadLetters = PendingDeadLetterCounts()
 
@@ -62,7 +63,8 @@ public struct PipelineModule: HubModule {
         return PipelineModule(
             ingest: ingest, workers: workers, probes: probes, deadLetters: deadLetters,
             elasticsearch: sinks.lazy.compactMap { $0 as? ElasticsearchSink }.first, context: context,
-            rateLimiter: TokenRateLimiter(eventsPerSecond: configuration.rateLimitEventsPerSecond))
+            rateLimiter: TokenRateLimiter(eventsPerSecond: configuration.rateLimitEventsPerSecond),
+            elasticsearchInput: configuration.elasticsearchInput)
     }
 
     public var services: [any Service] {
@@ -79,6 +81,9 @@ public struct PipelineModule: HubModule {
 
     public func registerRoutes(on routes: HubRoutes) {
         IngestRoutes(ingest: ingest, tokens: context.ingestTokens, rateLimiter: rateLimiter).register(on: routes)
+        ElasticsearchBulkRoutes(ingest: ingest, authentication: IngestAuthentication(tokens: context.ingestTokens),
+                                usage: context.ingestTokens.usage, rateLimiter: rateLimiter,
+                                configuration: elasticsearchInput, clusterName: "datamp-admin").register(on: routes)
         DeadLetterRoutes(deadLetters: deadLetters, spool: context.spool, audit: context.identity.audit).register(on: routes)
     }
 
