@@ -1,6 +1,8 @@
 -- wrk script for scripts/bench: POSTs one NDJSON body to /api/v1/logs with an ingest token and
 -- counts the answers that are not 202, so that only acknowledged (durable) events are reported.
--- Environment: BENCH_BODY (path of the NDJSON body), BENCH_TOKEN (the ingest token).
+-- Environment: BENCH_BODY (path of the NDJSON body), BENCH_TOKEN (the ingest token); for other inputs
+-- (scripts/bench shipping) BENCH_CONTENT_TYPE and BENCH_OK_STATUS (200 for Elasticsearch `_bulk`, whose
+-- answers then also count as failed when an item failed: `"errors":true`).
 local path = assert(os.getenv("BENCH_BODY"), "BENCH_BODY is not set")
 local token = assert(os.getenv("BENCH_TOKEN"), "BENCH_TOKEN is not set")
 local file = assert(io.open(path, "rb"))
@@ -9,7 +11,8 @@ file:close()
 
 wrk.method = "POST"
 wrk.body = body
-wrk.headers["Content-Type"] = "application/x-ndjson"
+wrk.headers["Content-Type"] = os.getenv("BENCH_CONTENT_TYPE") or "application/x-ndjson"
+local ok_status = tonumber(os.getenv("BENCH_OK_STATUS") or "202")
 wrk.headers["Authorization"] = "Bearer " .. token
 
 local threads = {}
@@ -24,7 +27,7 @@ function init(args)
 end
 
 function response(status, headers, body)
-  if status ~= 202 then
+  if status ~= ok_status or (ok_status == 200 and body and body:find('"errors":true', 1, true)) then
     non202 = non202 + 1
     statuses[status] = (statuses[status] or 0) + 1
   end

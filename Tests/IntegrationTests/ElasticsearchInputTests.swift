@@ -1,5 +1,8 @@
 import ClientHTTP
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import LogModel
 import TestSupport
 import XCTest
@@ -127,6 +130,69 @@ final class ElasticsearchInputTests: HubTestCase {
         XCTAssertEqual(burstStored, 0)
     }
 
+    /// rsyslog's omelasticsearch cannot add `/es` to its URL: it ships to the input's own listener, with
+    /// the configuration the README documents (bulk mode, item retries on), fed by logger(1) over TCP.
+    func testRsyslogShipsToTheInputsOwnListener() async throws {
+        let rsyslogd = "/usr/sbin/rsyslogd"
+        guard FileManager.default.isExecutableFile(atPath: rsyslogd),
+              FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/rsyslog/omelasticsearch.so")
+                || FileManager.default.fileExists(atPath: "/usr/lib/aarch64-linux-gnu/rsyslog/omelasticsearch.so")
+        else { throw StandIns.missing("rsyslog and rsyslog-elasticsearch (scripts/install-deps)") }
+        let listenPort = freeLocalPort()
+        _ = try await startInputHub(extra: ["ADMIN_INPUTS_ELASTICSEARCH_LISTEN": "127.0.0.1:\(listenPort)"])
+        let token = try createToken(service: "edge")
+        let run = "rsyslog\(UUID().uuidString.prefix(6).lowercased())"
+        let work = directory.path + "/rsyslog"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let tcpPort = freeLocalPort()
+        let configuration = """
+            global(workDirectory="\(work)")
+            module(load="imtcp")
+            module(load="omelasticsearch")
+            input(type="imtcp" address="127.0.0.1" port="\(tcpPort)" ruleset="ship")
+            template(name="datamp" type="list" option.jsonf="on") {
+              property(outname="@timestamp" name="timereported" dateFormat="rfc3339" format="jsonf")
+              property(outname="host.name" name="hostname" format="jsonf")
+              property(outname="log.level" name="syslogseverity-text" format="jsonf")
+              property(outname="program" name="programname" format="jsonf")
+              property(outname="message" name="msg" format="jsonf")
+            }
+            ruleset(name="ship") {
+              action(type="omelasticsearch" server="127.0.0.1" serverport="\(listenPort)" searchIndex="syslog"
+                     template="datamp" bulkmode="on" uid="rsyslog" pwd="\(token)"
+                     retryfailures="on" retryruleset="ship" errorFile="\(work)/es-errors.json"
+                     action.resumeRetryCount="-1" queue.type="linkedlist")
+            }
+            """
+        try configuration.write(toFile: work + "/rsyslog.conf", atomically: true, encoding: .utf8)
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: rsyslogd)
+        daemon.arguments = ["-n", "-f", work + "/rsyslog.conf", "-i", work + "/rsyslogd.pid"]
+        let output = FileHandle(forWritingAtPath: "/dev/null")
+        daemon.standardOutput = output
+        daemon.standardError = output
+        try daemon.run()
+        // SIGKILL, not SIGTERM: a child of the test process inherits its blocked SIGTERM, and rsyslogd
+        // never unblocks it (it would wait forever).
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() } }
+        try await eventually(timeout: .seconds(20), "rsyslogd listening on \(tcpPort)") { canConnect(port: tcpPort) }
+
+        let lines = (0..<40).map { "rsyslog event \($0) of \(run) user=ann password=hunter2" }.joined(separator: "\n")
+        try lines.write(toFile: work + "/lines.txt", atomically: true, encoding: .utf8)
+        let sent = try BrowserTest.run("/usr/bin/logger", ["--tcp", "--server", "127.0.0.1", "--port", "\(tcpPort)",
+                                                           "--tag", run, "--priority", "user.warning", "-f", work + "/lines.txt"])
+        XCTAssertEqual(sent.status, 0, sent.text)
+
+        let pool = try mongoPool()
+        try await eventually("40 rsyslog events in MongoDB") { try await mongoCount(pool, filter: ["labels.program": .string(run)]) == 40 }
+        let hits = try await elasticsearchSearch(["term": ["labels.program": .string(run)]], size: 1)
+        let source = hits.first?["_source"]
+        XCTAssertEqual(source?["log"]?["level"], "warning")
+        XCTAssertEqual(source?["service"]?["name"], "edge")
+        XCTAssertEqual(source?["event"]?["dataset"], "syslog")
+        XCTAssertTrue(source?["message"]?.stringValue?.contains("password=[REDACTED]") == true, "\(String(describing: source))")
+    }
+
     func testTheInputIsOffUnlessSwitchedOn() async throws {
         let hub = try await startHub()
         let token = try createToken()
@@ -137,4 +203,17 @@ final class ElasticsearchInputTests: HubTestCase {
         let anonymous = try await request(hub, .post, "/es/_bulk", body: "", headers: [])
         XCTAssertEqual(anonymous.status, 401)  // credentials first, as every ingest route
     }
+}
+
+/// Whether something accepts TCP connections on 127.0.0.1:`port`.
+private func canConnect(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    } == 0
 }

@@ -13,7 +13,7 @@ What it shows:
 - no retry of what cannot succeed: 400 (no event accepted), 401/403 (token), 413 (too large),
   415 (content type). A 202 may still report rejected events: they are printed, not resent.
 
-A logging handler for Django/`logging` that does this in the background is planned (a later release).
+For Django/`logging`, use the package in ingest/python (`datamp-logging`): it does this in the background.
 """
 from __future__ import annotations
 

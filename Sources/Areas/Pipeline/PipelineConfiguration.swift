@@ -1,3 +1,4 @@
+import Foundation
 public import HubKit
 public import Intake
 public import Pipeline
@@ -66,7 +67,9 @@ public struct PipelineConfiguration: Sendable {
             enabled: r.bool("inputs.elasticsearch.enabled", env: "ADMIN_INPUTS_ELASTICSEARCH_ENABLED", default: false,
                             help: "serve the Elasticsearch-compatible _bulk input under /es (Filebeat, Logstash, Fluent Bit, Vector, rsyslog)"),
             version: r.string("inputs.elasticsearch.version", env: "ADMIN_INPUTS_ELASTICSEARCH_VERSION", default: "8.11.0",
-                              help: "the Elasticsearch version GET /es reports (shippers check the major version)"))
+                              help: "the Elasticsearch version GET /es reports (shippers check the major version)"),
+            listen: readListen(r, key: "inputs.elasticsearch.listen", env: "ADMIN_INPUTS_ELASTICSEARCH_LISTEN",
+                               help: "host:port of a listener of its own for the Elasticsearch input, routes at the root (for shippers that cannot add /es to the URL); empty = none"))
         if elasticsearchInput.version.split(separator: ".").count != 3 || !elasticsearchInput.version.split(separator: ".").allSatisfy({ Int($0) != nil }) {
             r.fail("inputs.elasticsearch.version (ADMIN_INPUTS_ELASTICSEARCH_VERSION) must be a version like 8.11.0, not \"\(elasticsearchInput.version)\"")
         }
@@ -74,6 +77,23 @@ public struct PipelineConfiguration: Sendable {
                                      rateLimitEventsPerSecond: rateLimit, delivery: delivery,
                                      mongodbPolicy: mongodbPolicy, elasticsearchPolicy: elasticsearchPolicy,
                                      probeInterval: .seconds(probeSeconds), elasticsearchInput: elasticsearchInput)
+    }
+
+    /// An optional `host:port` (empty = none); the host may be a name, an IPv4 address or `[IPv6]`.
+    static func readListen(_ r: ConfigurationReader, key: String, env: String, help: String) -> (host: String, port: Int)? {
+        let text = r.string(key, env: env, default: "", help: help).trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else {
+            r.fail("\(key) (\(env)) must be host:port, e.g. 127.0.0.1:9201, not \"\(text)\"")
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else {
+            r.fail("\(key) (\(env)) needs a host before the port, e.g. 127.0.0.1:\(port)")
+            return nil
+        }
+        return (host, port)
     }
 
     /// `delivery.<store>_policy` and `delivery.<store>_max_lag_bytes`.

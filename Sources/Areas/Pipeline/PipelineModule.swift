@@ -72,6 +72,9 @@ public struct PipelineModule: HubModule {
         services += probes as [any Service]
         let (store, counts) = (deadLetters, pendingDeadLetters)
         services.append(TaskService(name: "dead-letter-counts") { await counts.refresh(from: store) })
+        if elasticsearchInput.enabled, let listen = elasticsearchInput.listen {
+            services.append(ElasticsearchListener(routes: elasticsearchRoutes, host: listen.host, port: listen.port, logger: context.logger))
+        }
         if let elasticsearch {
             let logger = context.logger
             services.append(TaskService(name: "elasticsearch-retention") { await Self.runRetention(elasticsearch, logger: logger) })
@@ -81,9 +84,7 @@ public struct PipelineModule: HubModule {
 
     public func registerRoutes(on routes: HubRoutes) {
         IngestRoutes(ingest: ingest, tokens: context.ingestTokens, rateLimiter: rateLimiter).register(on: routes)
-        ElasticsearchBulkRoutes(ingest: ingest, authentication: IngestAuthentication(tokens: context.ingestTokens),
-                                usage: context.ingestTokens.usage, rateLimiter: rateLimiter,
-                                configuration: elasticsearchInput, clusterName: "datamp-admin").register(on: routes)
+        elasticsearchRoutes.register(on: routes)
         DeadLetterRoutes(deadLetters: deadLetters, spool: context.spool, audit: context.identity.audit).register(on: routes)
     }
 
@@ -119,6 +120,13 @@ public struct PipelineModule: HubModule {
             }
         }
         return series
+    }
+
+    /// The Elasticsearch-compatible input, under `/es` and on its own listener when configured.
+    var elasticsearchRoutes: ElasticsearchBulkRoutes {
+        ElasticsearchBulkRoutes(ingest: ingest, authentication: IngestAuthentication(tokens: context.ingestTokens),
+                                usage: context.ingestTokens.usage, rateLimiter: rateLimiter,
+                                configuration: elasticsearchInput, clusterName: "datamp-admin")
     }
 
     /// The sinks' names, for the hub's start-up log line.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HubKit
 import Hummingbird
 import Identity
@@ -23,18 +24,32 @@ struct ElasticsearchBulkRoutes {
 
     static let prefix = "/es"
 
+    typealias Handler = @Sendable (Request, HubRequestContext) async throws -> Response
+
+    /// Under `/es` on the hub's own port.
     func register(on routes: HubRoutes) {
+        register(prefix: Self.prefix) { method, path, handler in routes.ingest(method, path, handler) }
+    }
+
+    /// At the root of a listener of its own (`inputs.elasticsearch.listen`), for shippers that cannot
+    /// add a path to the Elasticsearch URL (rsyslog's omelasticsearch).
+    func register(on router: Router<HubRequestContext>) {
+        register(prefix: "") { method, path, handler in router.on(RouterPath(path.isEmpty ? "/" : path), method: method, use: handler) }
+    }
+
+    private func register(prefix: String, _ add: (HTTPRequest.Method, String, @escaping Handler) -> Void) {
         for method in [HTTPRequest.Method.get, .head] {
-            routes.ingest(method, Self.prefix) { request, _ in await self.guarded(request) { try await self.info(request) } }
+            add(method, prefix) { request, _ in await self.guarded(request) { try await self.info(request) } }
         }
-        routes.ingest(.get, Self.prefix + "/_license") { request, _ in await self.guarded(request) { self.license(request) } }
-        routes.ingest(.get, Self.prefix + "/_xpack") { request, _ in await self.guarded(request) { self.xpack(request) } }
-        routes.ingest(.get, Self.prefix + "/_cluster/health") { request, _ in await self.guarded(request) { self.health(request) } }
+        add(.get, prefix + "/_license") { request, _ in await self.guarded(request) { self.license(request) } }
+        add(.get, prefix + "/_xpack") { request, _ in await self.guarded(request) { self.xpack(request) } }
+        add(.get, prefix + "/_cluster/health") { request, _ in await self.guarded(request) { self.health(request) } }
+        add(.get, prefix + "/_cat/health") { request, _ in await self.guarded(request) { self.catHealth() } }
         for method in [HTTPRequest.Method.post, .put] {
-            routes.ingest(method, Self.prefix + "/_bulk") { request, context in
+            add(method, prefix + "/_bulk") { request, context in
                 await self.bulk(request, context: context, pathIndex: nil)
             }
-            routes.ingest(method, Self.prefix + "/{index}/_bulk") { request, context in
+            add(method, prefix + "/{index}/_bulk") { request, context in
                 await self.bulk(request, context: context, pathIndex: context.parameters.get("index"))
             }
         }
@@ -91,6 +106,15 @@ struct ElasticsearchBulkRoutes {
             "number_of_data_nodes": .int(1), "active_primary_shards": .int(0), "active_shards": .int(0),
             "relocating_shards": .int(0), "initializing_shards": .int(0), "unassigned_shards": .int(0),
         ])
+    }
+
+    /// `_cat/health` answers text (rsyslog's omelasticsearch checks it before sending).
+    private func catHealth() -> Response {
+        let line = "\(Int(Date().timeIntervalSince1970)) 00:00:00 \(clusterName) green 1 1 0 0 0 0 0 0 - 100.0%\n"
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=UTF-8"
+        headers[HTTPField.Name("X-Elastic-Product")!] = "Elasticsearch"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: line)))
     }
 
     // MARK: _bulk

@@ -4,4 +4,6 @@ public struct ElasticsearchInputConfiguration: Sendable {
     public var enabled: Bool
     /// The version reported by `GET /es` (shippers check the major version).
     public var version: String
+    /// `host:port` of a listener of its own with the routes at the root, or nil (only `/es`).
+    public var listen: (host: String, port: Int)?
 }

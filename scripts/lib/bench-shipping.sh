@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# scripts/bench shipping: the shipping-side benchmark (not a test). Starts its own stand-ins (profile
+# bench) and a release build of the hub with the Elasticsearch input on and the stores off, and stops
+# everything it started.
+#
+#   inputs: wrk -t2 -c4 -dBENCH_DURATION (15s) with the same 1000 events (~360 B) per request, first
+#           to POST /api/v1/logs (NDJSON), then to POST /es/_bulk (an index action per event) in the
+#           same run; acknowledged events/s and p50/p99 of each.
+#   python: what one logger.info costs with datamp-logging's AdminHandler, hub up and hub down
+#           (BENCH_PY_CALLS, 20000), p50/p99/max.
+# Results: var/bench/shipping.txt.
+set -euo pipefail
+SCRIPT_NAME=bench-shipping
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+duration=${BENCH_DURATION:-15s}
+py_calls=${BENCH_PY_CALLS:-20000}
+bench_dir=$VAR/bench
+export STANDINS_PROFILE=bench
+"$ROOT/scripts/install-deps"
+build_admin
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ADMIN_' || true)
+
+HUB_PID=''
+cleanup() {
+  local rc=$?
+  if [[ -n $HUB_PID ]] && pid_matches "$HUB_PID" "admin serve"; then stop_pid "$HUB_PID" "admin serve" 30; fi
+  STANDINS_QUIET=1 "$ROOT/scripts/standins" stop || true
+  rm -rf "$bench_dir/data-shipping"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+STANDINS_QUIET=1 "$ROOT/scripts/standins" start --fresh
+eval "$("$ROOT/scripts/standins" env | grep '^export ADMIN_DATABASE_URL=')"
+export ADMIN_SPOOL_MAX_BYTES=17179869184 ADMIN_SELF_INGEST=false ADMIN_INPUTS_ELASTICSEARCH_ENABLED=true
+ADMIN_LISTEN="127.0.0.1:$(pick_port 58090)"
+export ADMIN_LISTEN ADMIN_DATA_DIR=$bench_dir/data-shipping
+url="http://$ADMIN_LISTEN"
+mkdir -p "$bench_dir/log"
+rm -rf "$ADMIN_DATA_DIR" && mkdir -p "$ADMIN_DATA_DIR"
+run_logged "$bench_dir/log/admin-migrate.log" "$BIN" migrate || die "'admin migrate' failed"
+token=$("$BIN" token create --service bench 2>>"$bench_dir/log/admin-cli.log" | tail -n 1 | tr -d '[:space:]')
+body=$bench_dir/body.ndjson bulk=$bench_dir/body.bulk
+mean_bytes=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_tools.py" gen "$body" 1000)
+awk '{print "{\"index\":{}}"; print}' "$body" >"$bulk"
+
+(exec setsid "$BIN" serve </dev/null >"$bench_dir/log/admin-shipping.log" 2>&1) &
+HUB_PID=$!
+deadline=$((SECONDS + 60))
+until curl -fs -o /dev/null --max-time 2 "$url/readyz"; do
+  kill -0 "$HUB_PID" 2>/dev/null || { tail_log "$bench_dir/log/admin-shipping.log"; die "admin serve exited during start-up"; }
+  ((SECONDS < deadline)) || die "admin serve was not ready within 60s"
+  sleep 0.2
+done
+
+# wrk_run NAME PATH BODY CONTENT_TYPE OK_STATUS → "NAME events/s p50 p99 failed"
+wrk_run() {
+  export BENCH_BODY=$3 BENCH_TOKEN=$token BENCH_CONTENT_TYPE=$4 BENCH_OK_STATUS=$5
+  wrk -t1 -c1 -d2s -s "$ROOT/scripts/bench-post.lua" "$url$2" >/dev/null 2>&1 || true
+  wrk -t2 -c4 -d"$duration" --latency -s "$ROOT/scripts/bench-post.lua" "$url$2" >"$bench_dir/wrk-$1.txt" 2>&1 || die "wrk failed on $2"
+  local line
+  line=$(grep '^BENCH ' "$bench_dir/wrk-$1.txt") || { cat "$bench_dir/wrk-$1.txt" >&2; die "wrk printed no BENCH line"; }
+  declare -A r
+  for kv in ${line#BENCH }; do r[${kv%%=*}]=${kv#*=}; done
+  awk -v name="$1" -v n="$((r[requests] - r[non202]))" -v bad="${r[non202]}" -v us="${r[duration_us]}" \
+      -v p50="${r[p50_us]}" -v p99="${r[p99_us]}" \
+      'BEGIN {printf "  %-34s %9.0f events/s   p50 %6.2f ms   p99 %6.2f ms   failed requests %d\n", name, n * 1000 / (us / 1e6), p50 / 1000, p99 / 1000, bad}'
+}
+
+say "inputs: wrk -t2 -c4 -d$duration, 1000 events (~$mean_bytes B) per request"
+{
+  echo
+  echo "DataMP Admin shipping benchmark, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), ${BIN#"$ROOT"/}"
+  echo "inputs (stores off, fsync before every answer; the same 1000 events per request):"
+  wrk_run "POST /api/v1/logs (NDJSON)" /api/v1/logs "$body" application/x-ndjson 202
+  wrk_run "POST /es/_bulk (Elasticsearch)" /es/_bulk "$bulk" application/x-ndjson 200
+  echo "python: datamp-logging AdminHandler, one logger.info with extra fields ($py_calls calls):"
+  "$VENV/bin/python" "$ROOT/scripts/lib/bench_python_handler.py" "$url" "$token" "$py_calls" |
+    awk '{for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}
+          printf "  %-34s p50 %6.1f us   p99 %6.1f us   max %8.1f us\n", v["case"], v["p50_us"], v["p99_us"], v["max_us"]}'
+} | tee "$bench_dir/shipping.txt"
