@@ -56,6 +56,7 @@ enum FieldTable {
         ("severity", .field(.level, 2, "severity", .stringOrNumber)),
         ("levelname", .field(.level, 3, "levelname", .stringOrNumber)),
         ("loglevel", .field(.level, 4, "loglevel", .stringOrNumber)),
+        ("syslog_severity", .field(.level, 5, "syslog_severity", .stringOrNumber)),
         ("log", .object(.log)),
         // message
         ("message", .field(.message, 0, "message", .anyValue)),

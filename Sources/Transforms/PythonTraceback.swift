@@ -19,7 +19,9 @@ public enum PythonTraceback {
             return nil
         }
         var start = headerIndex + 1
-        while start < lines.count, lines[start].first == " " || lines[start].first == "\t" { start += 1 }
+        // Blank lines among the frames too: graypy joins `format_exception`'s lines, which end in
+        // "\n" already, with another "\n".
+        while start < lines.count, lines[start].isEmpty || lines[start].first == " " || lines[start].first == "\t" { start += 1 }
         while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
         guard start < lines.count else { return nil }
 

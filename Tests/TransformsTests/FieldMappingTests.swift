@@ -136,6 +136,13 @@ final class FieldMappingTests: XCTestCase {
         XCTAssertEqual(try normalize(#"{"level": "50"}"#)["log.level"], "critical")
     }
 
+    /// The contract's `syslog_severity` (0 emergency … 7 debug), last in priority (GELF's level).
+    func testSyslogSeverityIsRead() throws {
+        XCTAssertEqual(try normalize(#"{"syslog_severity": 3}"#)["log.level"], "error")
+        XCTAssertEqual(try normalize(#"{"syslog_severity": 7}"#)["log.level"], "debug")
+        XCTAssertEqual(try normalize(#"{"syslog_severity": 0, "level": "info"}"#)["log.level"], "info")
+    }
+
     func testUnknownLevelIsInfoWithTheOriginalKept() throws {
         let event = try normalize(#"{"level": "verbose"}"#)
         XCTAssertEqual(event["log.level"], "info")

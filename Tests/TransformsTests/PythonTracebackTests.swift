@@ -14,6 +14,14 @@ final class PythonTracebackTests: XCTestCase {
         XCTAssertEqual(parsed?.message, "card declined")
     }
 
+    /// graypy's `full_message`: `"\n".join(traceback.format_exception(...))`, each line already ending in "\n".
+    func testBlankLinesBetweenFramesAsGraypySendsThem() {
+        let text = "Traceback (most recent call last):\n\n  File \"a.py\", line 3, in main\n    {}[\"missing\"]\n\nKeyError: 'missing'\n"
+        let parsed = PythonTraceback.exception(in: text)
+        XCTAssertEqual(parsed?.type, "KeyError")
+        XCTAssertEqual(parsed?.message, "'missing'")
+    }
+
     func testChainedTracebacksGiveTheLastException() {
         for separator in [
             "During handling of the above exception, another exception occurred:",

@@ -57,13 +57,15 @@ until curl -fs -o /dev/null --max-time 2 "$url/readyz"; do
   sleep 0.2
 done
 
-# wrk_run NAME PATH BODY CONTENT_TYPE OK_STATUS → "NAME events/s p50 p99 failed"
+# wrk_run ID NAME PATH BODY CONTENT_TYPE OK_STATUS → "NAME events/s p50 p99 failed"
 wrk_run() {
+  local id=$1
+  shift
   export BENCH_BODY=$3 BENCH_TOKEN=$token BENCH_CONTENT_TYPE=$4 BENCH_OK_STATUS=$5
   wrk -t1 -c1 -d2s -s "$ROOT/scripts/bench-post.lua" "$url$2" >/dev/null 2>&1 || true
-  wrk -t2 -c4 -d"$duration" --latency -s "$ROOT/scripts/bench-post.lua" "$url$2" >"$bench_dir/wrk-$1.txt" 2>&1 || die "wrk failed on $2"
+  wrk -t2 -c4 -d"$duration" --latency -s "$ROOT/scripts/bench-post.lua" "$url$2" >"$bench_dir/wrk-$id.txt" 2>&1 || die "wrk failed on $2"
   local line
-  line=$(grep '^BENCH ' "$bench_dir/wrk-$1.txt") || { cat "$bench_dir/wrk-$1.txt" >&2; die "wrk printed no BENCH line"; }
+  line=$(grep '^BENCH ' "$bench_dir/wrk-$id.txt") || { cat "$bench_dir/wrk-$id.txt" >&2; die "wrk printed no BENCH line"; }
   declare -A r
   for kv in ${line#BENCH }; do r[${kv%%=*}]=${kv#*=}; done
   awk -v name="$1" -v n="$((r[requests] - r[non202]))" -v bad="${r[non202]}" -v us="${r[duration_us]}" \
@@ -76,8 +78,8 @@ say "inputs: wrk -t2 -c4 -d$duration, 1000 events (~$mean_bytes B) per request"
   echo
   echo "DataMP Admin shipping benchmark, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), ${BIN#"$ROOT"/}"
   echo "inputs (stores off, fsync before every answer; the same 1000 events per request):"
-  wrk_run "POST /api/v1/logs (NDJSON)" /api/v1/logs "$body" application/x-ndjson 202
-  wrk_run "POST /es/_bulk (Elasticsearch)" /es/_bulk "$bulk" application/x-ndjson 200
+  wrk_run logs "POST /api/v1/logs (NDJSON)" /api/v1/logs "$body" application/x-ndjson 202
+  wrk_run es "POST /es/_bulk (Elasticsearch)" /es/_bulk "$bulk" application/x-ndjson 200
   echo "python: datamp-logging AdminHandler, one logger.info with extra fields ($py_calls calls):"
   "$VENV/bin/python" "$ROOT/scripts/lib/bench_python_handler.py" "$url" "$token" "$py_calls" |
     awk '{for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}

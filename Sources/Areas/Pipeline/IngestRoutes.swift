@@ -56,26 +56,7 @@ struct IngestRoutes {
                                               contentEncoding: request.headers[.contentEncoding], context: ingestContext,
                                               admit: { accepted in rateLimiter.take(accepted, token: token.id) })
         } catch {
-            switch error {
-            case .invalidRequest(let failure):
-                return JSONResponse.error(HTTPResponse.Status(code: failure.status), code: failure.code, message: failure.message)
-            case .spoolFull(let retryAfter):
-                return JSONResponse.error(.serviceUnavailable, code: "spool_full",
-                                          message: "the hub's local buffer is full while the stores catch up; retry after \(retryAfter) s",
-                                          headers: [.retryAfter: String(retryAfter)])
-            case .diskFull:
-                return JSONResponse.error(.serviceUnavailable, code: "spool_disk_full",
-                                          message: "the hub's disk (the spool volume) is full while the stores catch up; retry after 5 s",
-                                          headers: [.retryAfter: "5"])
-            case .spoolUnavailable:
-                return JSONResponse.error(.serviceUnavailable, code: "spool_unavailable",
-                                          message: "the hub cannot write to its local buffer; retry later",
-                                          headers: [.retryAfter: "5"])
-            case .rateLimited(let retryAfter):
-                return JSONResponse.error(.tooManyRequests, code: "rate_limited",
-                                          message: "this token is over its limit of \(rateLimiter.eventsPerSecondText) events/s; retry after \(retryAfter) s",
-                                          headers: [.retryAfter: String(retryAfter)])
-            }
+            return IngestFailureAnswer.response(error, rateLimiter: rateLimiter)
         }
         tokens.usage.record(tokenID: token.id, events: receipt.accepted)
         let status: HTTPResponse.Status = receipt.accepted > 0 ? .accepted : .badRequest

@@ -18,6 +18,8 @@ public struct PipelineConfiguration: Sendable {
     public var probeInterval: Duration
     /// `inputs.elasticsearch.*`: the Elasticsearch-compatible `_bulk` input.
     public var elasticsearchInput: ElasticsearchInputConfiguration
+    /// `inputs.gelf_*`: GELF over HTTP, UDP and TCP.
+    public var gelfInput: GELFInputConfiguration
 
     /// The spool's record limit follows the intake's event limit: the stored document and its
     /// envelope are larger than the raw event, so an event the intake accepts always fits.
@@ -76,13 +78,44 @@ public struct PipelineConfiguration: Sendable {
         return PipelineConfiguration(limits: IngestLimits(maxBodyBytes: maxBodyBytes, maxEventBytes: maxEventBytes),
                                      rateLimitEventsPerSecond: rateLimit, delivery: delivery,
                                      mongodbPolicy: mongodbPolicy, elasticsearchPolicy: elasticsearchPolicy,
-                                     probeInterval: .seconds(probeSeconds), elasticsearchInput: elasticsearchInput)
+                                     probeInterval: .seconds(probeSeconds), elasticsearchInput: elasticsearchInput,
+                                     gelfInput: readGELF(r))
     }
 
-    /// An optional `host:port` (empty = none); the host may be a name, an IPv4 address or `[IPv6]`.
+    static func readGELF(_ r: ConfigurationReader) -> GELFInputConfiguration {
+        let http = r.bool("inputs.gelf_http.enabled", env: "ADMIN_INPUTS_GELF_HTTP_ENABLED", default: false,
+                          help: "serve POST /gelf (GELF over HTTP, the ingest token as Bearer or ?token=)")
+        func listener(_ name: String, _ upper: String, _ what: String) -> GELFInputConfiguration.Listener? {
+            guard let address = readListen(r, key: "inputs.gelf_\(name).listen", env: "ADMIN_INPUTS_GELF_\(upper)_LISTEN",
+                                           help: "GELF over \(what): port or host:port to listen on (a port alone: loopback); empty = off")
+            else {
+                _ = r.string("inputs.gelf_\(name).service", env: "ADMIN_INPUTS_GELF_\(upper)_SERVICE", default: "",
+                             help: "the service every GELF \(what) message belongs to (\(what) carries no token)")
+                return nil
+            }
+            let service = r.string("inputs.gelf_\(name).service", env: "ADMIN_INPUTS_GELF_\(upper)_SERVICE", default: "",
+                                   help: "the service every GELF \(what) message belongs to (\(what) carries no token)")
+            guard !service.isEmpty else {
+                r.fail("inputs.gelf_\(name).listen is set, so inputs.gelf_\(name).service (ADMIN_INPUTS_GELF_\(upper)_SERVICE) must name the service its messages belong to: \(what) carries no token")
+                return nil
+            }
+            return GELFInputConfiguration.Listener(host: address.host, port: address.port, service: service)
+        }
+        return GELFInputConfiguration(httpEnabled: http, udp: listener("udp", "UDP", "UDP"), tcp: listener("tcp", "TCP", "TCP"))
+    }
+
+    /// An optional `host:port` (empty = none); the host may be a name, an IPv4 address or `[IPv6]`;
+    /// a port alone listens on loopback (inputs without a token must not face the network by accident).
     static func readListen(_ r: ConfigurationReader, key: String, env: String, help: String) -> (host: String, port: Int)? {
         let text = r.string(key, env: env, default: "", help: help).trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return nil }
+        if let port = Int(text) {
+            guard (1...65_535).contains(port) else {
+                r.fail("\(key) (\(env)) must be a port (1–65535) or host:port, not \"\(text)\"")
+                return nil
+            }
+            return ("127.0.0.1", port)
+        }
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else {
             r.fail("\(key) (\(env)) must be host:port, e.g. 127.0.0.1:9201, not \"\(text)\"")
             return nil

@@ -46,6 +46,7 @@ public struct PipelineModule: HubModule {
     let context: HubContext
     let rateLimiter: TokenRateLimiter
     let elasticsearchInput: ElasticsearchInputConfiguration
+    let gelfInput: GELFInputConfiguration
     /// Pending dead letters per store, refreshed every 10 s (the health is read often, the table seldom changes).
     let pendingDeadLetters = PendingDeadLetterCounts()
 
@@ -64,7 +65,7 @@ public struct PipelineModule: HubModule {
             ingest: ingest, workers: workers, probes: probes, deadLetters: deadLetters,
             elasticsearch: sinks.lazy.compactMap { $0 as? ElasticsearchSink }.first, context: context,
             rateLimiter: TokenRateLimiter(eventsPerSecond: configuration.rateLimitEventsPerSecond),
-            elasticsearchInput: configuration.elasticsearchInput)
+            elasticsearchInput: configuration.elasticsearchInput, gelfInput: configuration.gelfInput)
     }
 
     public var services: [any Service] {
@@ -72,6 +73,19 @@ public struct PipelineModule: HubModule {
         services += probes as [any Service]
         let (store, counts) = (deadLetters, pendingDeadLetters)
         services.append(TaskService(name: "dead-letter-counts") { await counts.refresh(from: store) })
+        let maxEventBytes = ingest.limits.maxEventBytes
+        if let udp = gelfInput.udp {
+            let intake = ListenerIntake(input: "gelf_udp", service: udp.service, ingest: ingest, logger: context.logger)
+            services.append(intake)
+            services.append(GELFUDPListener(host: udp.host, port: udp.port, receiver: GELFReceiver(intake: intake, maxEventBytes: maxEventBytes),
+                                            logger: context.logger))
+        }
+        if let tcp = gelfInput.tcp {
+            let intake = ListenerIntake(input: "gelf_tcp", service: tcp.service, ingest: ingest, logger: context.logger)
+            services.append(intake)
+            services.append(GELFTCPListener(host: tcp.host, port: tcp.port, receiver: GELFReceiver(intake: intake, maxEventBytes: maxEventBytes),
+                                            logger: context.logger))
+        }
         if elasticsearchInput.enabled, let listen = elasticsearchInput.listen {
             services.append(ElasticsearchListener(routes: elasticsearchRoutes, host: listen.host, port: listen.port, logger: context.logger))
         }
@@ -85,6 +99,8 @@ public struct PipelineModule: HubModule {
     public func registerRoutes(on routes: HubRoutes) {
         IngestRoutes(ingest: ingest, tokens: context.ingestTokens, rateLimiter: rateLimiter).register(on: routes)
         elasticsearchRoutes.register(on: routes)
+        GELFHTTPRoutes(ingest: ingest, authentication: IngestAuthentication(tokens: context.ingestTokens),
+                       usage: context.ingestTokens.usage, rateLimiter: rateLimiter, enabled: gelfInput.httpEnabled).register(on: routes)
         DeadLetterRoutes(deadLetters: deadLetters, spool: context.spool, audit: context.identity.audit).register(on: routes)
     }
 
