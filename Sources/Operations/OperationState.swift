@@ -72,6 +72,11 @@ public enum OperationMachine {
         public let state: OperationState?
         public let event: OperationEvent
         public var description: String { "cannot \(event) an operation that is \(state?.rawValue ?? "new")" }
+
+        public init(state: OperationState?, event: OperationEvent) {
+            self.state = state
+            self.event = event
+        }
     }
 
     /// `state` nil = not stored yet.
