@@ -1,4 +1,5 @@
 public import ClientPostgres
+import Operations
 
 /// `admin audit verify`: walks `operations_audit` in id order and checks every row's chain link and
 /// hash. Public so the CLI can run it without a hub.
