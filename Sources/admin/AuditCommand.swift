@@ -1,5 +1,6 @@
 import AdminServer
 import ArgumentParser
+import ClientPostgres
 import Foundation
 import OperationsArea
 
