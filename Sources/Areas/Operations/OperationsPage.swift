@@ -19,7 +19,8 @@ enum OperationsPage {
           <button type="submit" id="lookup-button">Look up</button></form>
           <p id="lookup-status" role="status" aria-live="polite"></p>
           <div id="shop" hidden>
-            <p><strong id="shop-name"></strong> — state <span id="shop-state" class="state"></span>, balance <strong id="shop-balance"></strong></p>
+            <p><strong id="shop-name"></strong> — state <span id="shop-state" class="state"></span>, balance <strong id="shop-balance"></strong>
+            · <a id="shop-errors" href="/search">recent error logs</a></p>
             <h3>Recent movements</h3>
             <table id="movements"><thead><tr><th>Time</th><th>Kind</th><th>Amount</th><th>Balance after</th><th>Reason</th></tr></thead><tbody></tbody></table>
             <h3>This shop's operations</h3>

@@ -59,6 +59,8 @@ enum OperationsScript {
           $('shop-state').textContent = s.state || '?';
           $('shop-state').className = 'state state-' + (s.state || '');
           $('shop-balance').textContent = money(s.balance);
+          // The search area's view of this shop's recent errors (the logs carry shop_id).
+          $('shop-errors').href = '/search?from=now-24h&to=now&q=' + encodeURIComponent('shop_id:' + (s.shop_id || shop) + ' level:>=error');
           fill($('movements').tBodies[0], (r.body.movements || []).map(function (m) { return row([m.at, m.kind, money(m.amount), money(m.balance_after), m.reason]); }));
           fill($('shop-operations').tBodies[0], (r.body.operations || []).map(function (o) { return row([o.id, o.operation, params(o.params), stateBadge(o.state), o.initiator.email, o.created_at]); }));
           var field = document.querySelector('#operation-fields [name="shop_id"]');
