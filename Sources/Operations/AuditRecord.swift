@@ -1,5 +1,5 @@
 import Crypto
-public import LogModel
+import LogModel
 
 /// One row of `operations_audit`: who did what to which operation, with CORE's answer, chained to
 /// the row before it by SHA-256 so that a changed, removed or inserted row shows.

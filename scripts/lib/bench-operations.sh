@@ -57,9 +57,9 @@ mkdir -p "$bench_dir/log"
 export ADMIN_DATA_DIR=$bench_dir/data-operations
 rm -rf "$ADMIN_DATA_DIR" && mkdir -p "$ADMIN_DATA_DIR"
 run_logged "$bench_dir/log/operations-migrate.log" "$BIN" migrate || die "'admin migrate' failed"
-ADMIN_USER_PASSWORD=bench-operations-password-1 run_logged "$bench_dir/log/operations-user.log" \
-  "$BIN" user create --email bench@operations.test --role admin || die "'admin user create' failed"
-token=$("$BIN" user token create --email bench@operations.test 2>>"$bench_dir/log/admin-cli.log" | tail -n 1 | tr -d '[:space:]')
+ADMIN_USER_PASSWORD=quiet-harbor-lantern-57 run_logged "$bench_dir/log/operations-user.log" \
+  "$BIN" user create --email bencher@example.test --role admin || die "'admin user create' failed"
+token=$("$BIN" user token create --email bencher@example.test 2>>"$bench_dir/log/admin-cli.log" | tail -n 1 | tr -d '[:space:]')
 
 results=()
 for latency in ${BENCH_OPERATIONS_LATENCIES:-0 50}; do

@@ -44,27 +44,38 @@ struct OperationDesk: Sendable {
         if let existing = try await store.find(requestID: requestID) {
             return try repeated(existing, request, principal)
         }
-        let userID = principal.user.id
-        if try await store.startedLastMinute(by: userID) >= configuration.ratePerUserPerMinute {
-            throw Refusal(JSONResponse.error(.tooManyRequests, code: "rate_limited",
-                                             message: "you started \(configuration.ratePerUserPerMinute) operations in the last minute, the most allowed (operations.rate_limit_per_minute); wait a minute",
-                                             headers: [.retryAfter: "60"]), message: "too many operations in the last minute")
-        }
-        if let money = request.money, money.currency == configuration.dailyCaps.currency {
-            let roles = principal.user.roles.filter { $0.permissions.contains(.operationsRun) }.map(\.rawValue)
-            let cap = configuration.dailyCaps.cap(forRoles: roles)
-            let moved = try await store.movedToday(by: userID, currency: money.currency.code)
-            if !DailyCaps.allows(movedToday: moved, amount: money.amount, cap: cap) {
-                throw Refusal.json(.forbidden, "daily_cap_exceeded",
-                                   "this would move \(money.amount.magnitude) \(money.currency.code) on top of \(moved) today; your roles' daily cap is \(cap.map(\.description) ?? "none") \(money.currency.code) (operations.daily_cap.*)")
-            }
-        }
         let needsApproval = definition.approval.requiresApproval(amount: request.money)
+        let limits = limitCheck(request, principal)
         let (row, created) = try await store.insert(.init(request: request, requestID: requestID, initiator: Self.actor(principal),
-                                                          needsApproval: needsApproval, approvalTTLSeconds: configuration.approvalTTLSeconds))
+                                                          needsApproval: needsApproval, approvalTTLSeconds: configuration.approvalTTLSeconds),
+                                                    limits: limits)
         if !created { return try repeated(row, request, principal) }
         guard row.state == .approved else { return respond(row) }
         return respond(try await sender.send(row.id) ?? row)
+    }
+
+    /// The per-user rate limit and the per-role daily cap, checked inside the insert's transaction.
+    private func limitCheck(_ request: ValidatedRequest, _ principal: StaffPrincipal) -> @Sendable (PostgresConnection) async throws -> Void {
+        let userID = principal.user.id
+        let perMinute = configuration.ratePerUserPerMinute
+        let caps = configuration.dailyCaps
+        let roles = principal.user.roles.filter { $0.permissions.contains(.operationsRun) }.map(\.rawValue)
+        let money = request.money
+        return { connection in
+            if try await OperationStore.startedLastMinute(by: userID, on: connection) >= perMinute {
+                throw Refusal(JSONResponse.error(.tooManyRequests, code: "rate_limited",
+                                                 message: "you started \(perMinute) operations in the last minute, the most allowed (operations.rate_limit_per_minute); wait a minute",
+                                                 headers: [.retryAfter: "60"]), message: "too many operations in the last minute")
+            }
+            if let money, money.currency == caps.currency {
+                let cap = caps.cap(forRoles: roles)
+                let moved = try await OperationStore.movedToday(by: userID, currency: money.currency.code, on: connection)
+                if !DailyCaps.allows(movedToday: moved, amount: money.amount, cap: cap) {
+                    throw Refusal.json(.forbidden, "daily_cap_exceeded",
+                                       "this would move \(money.amount.magnitude) \(money.currency.code) on top of \(moved) today; your roles' daily cap is \(cap.map(\.description) ?? "none") \(money.currency.code) (operations.daily_cap.*)")
+                }
+            }
+        }
     }
 
     private func repeated(_ row: OperationRow, _ request: ValidatedRequest, _ principal: StaffPrincipal) throws -> Response {

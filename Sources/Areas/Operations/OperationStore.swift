@@ -32,12 +32,18 @@ struct OperationStore: Sendable {
     }
 
     /// Stores a new request (with its `requested` audit row) or, when `request_id` exists, returns the
-    /// stored one and `false`: two clicks, tabs or nodes make one operation.
-    func insert(_ new: NewOperation) async throws -> (row: OperationRow, created: Bool) {
+    /// stored one and `false`: two clicks, tabs or nodes make one operation. `limits` runs first, in the
+    /// same transaction, under a per-user advisory lock: two tabs or nodes cannot both slip under the
+    /// rate limit or the daily cap.
+    func insert(_ new: NewOperation,
+                limits: @Sendable (PostgresConnection) async throws -> Void = { _ in }) async throws -> (row: OperationRow, created: Bool) {
         let transition = try OperationMachine.next(nil, on: .submitted(needsApproval: new.needsApproval)).get()
         let parameters = JSONValue.object(new.request.parameters).jsonString
         let key = Self.newIdempotencyKey()
         let inserted: OperationRow? = try await database.transaction { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(511002, ($1::bigint % 2147483647)::int)", [new.initiator.id.map(String.init)])
+            if try await connection.query("SELECT 1 FROM operations WHERE request_id = $1", [new.requestID]).isEmpty == false { return nil }
+            try await limits(connection)
             let rows = try await connection.query("""
                 INSERT INTO operations (request_id, idempotency_key, operation, parameters, shop_id, amount, currency, state, needs_approval,
                                         initiator_id, initiator, expires_at)
@@ -140,14 +146,14 @@ struct OperationStore: Sendable {
     }
 
     /// Operations the user started in the last minute (the per-user rate limit, shared by every node).
-    func startedLastMinute(by userID: Int64) async throws -> Int {
-        try await database.query("SELECT count(*) AS n FROM operations WHERE initiator_id = $1 AND created_at > now() - interval '1 minute'",
+    static func startedLastMinute(by userID: Int64, on connection: PostgresConnection) async throws -> Int {
+        try await connection.query("SELECT count(*) AS n FROM operations WHERE initiator_id = $1 AND created_at > now() - interval '1 minute'",
                                  [String(userID)]).first?.int("n") ?? 0
     }
 
     /// Money the user moved (or has in flight) today, UTC, in `currency`: rejected, expired and failed ones do not count.
-    func movedToday(by userID: Int64, currency: String) async throws -> DecimalNumber {
-        let text = try await database.query("""
+    static func movedToday(by userID: Int64, currency: String, on connection: PostgresConnection) async throws -> DecimalNumber {
+        let text = try await connection.query("""
             SELECT coalesce(sum(abs(amount)), 0)::text AS total FROM operations
             WHERE initiator_id = $1 AND currency = $2 AND state NOT IN ('rejected', 'expired', 'failed')
               AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'

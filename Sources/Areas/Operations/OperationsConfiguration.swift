@@ -1,5 +1,5 @@
 import Foundation
-public import HubKit
+import HubKit
 import LogModel
 public import Operations
 
