@@ -3,8 +3,9 @@
 # bench; only PostgreSQL is used), a release build of the hub and a CORE double (scripts/lib/bench_operations.py),
 # and stops everything it started.
 #
-#   For each CORE latency in BENCH_OPERATIONS_LATENCIES ("0 50" ms): BENCH_OPERATIONS_WORKERS (16)
-#   clients post top-ups under the approval threshold for BENCH_OPERATIONS_SECONDS (15); reports
+#   For each CORE latency in BENCH_OPERATIONS_LATENCIES ("0 50" ms) and each client count in
+#   BENCH_OPERATIONS_WORKERS ("1 16"): the clients post top-ups under the approval threshold, one at a
+#   time each, for BENCH_OPERATIONS_SECONDS (10); reports
 #   applied operations/s, the round trip p50/p99, and the hub's own share p50/p99 (round trip minus
 #   the time CORE held the request: PostgreSQL writes, the audit chain, the proxying).
 # Results: var/bench/operations.txt.
@@ -13,8 +14,7 @@ SCRIPT_NAME=bench-operations
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
-seconds=${BENCH_OPERATIONS_SECONDS:-15}
-workers=${BENCH_OPERATIONS_WORKERS:-16}
+seconds=${BENCH_OPERATIONS_SECONDS:-10}
 bench_dir=$VAR/bench
 export STANDINS_PROFILE=bench
 "$ROOT/scripts/install-deps"
@@ -63,7 +63,6 @@ token=$("$BIN" user token create --email bencher@example.test 2>>"$bench_dir/log
 
 results=()
 for latency in ${BENCH_OPERATIONS_LATENCIES:-0 50}; do
-  say "operations through the proxy: CORE latency ${latency} ms, $workers clients, ${seconds}s"
   "$VENV/bin/python" "$ROOT/scripts/lib/bench_operations.py" fake-core "$core_port" "$latency" &
   CORE_PID=$!
   (exec setsid "$BIN" serve </dev/null >"$bench_dir/log/admin-operations-$latency.log" 2>&1) &
@@ -75,8 +74,11 @@ for latency in ${BENCH_OPERATIONS_LATENCIES:-0 50}; do
     sleep 0.2
   done
   "$VENV/bin/python" "$ROOT/scripts/lib/bench_operations.py" run "$url" "$token" 2 2 "$ADMIN_CORE_URL" >/dev/null
-  line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_operations.py" run "$url" "$token" "$seconds" "$workers" "$ADMIN_CORE_URL")
-  results+=("core_latency_ms=$latency workers=$workers ${line#BENCH }")
+  for workers in ${BENCH_OPERATIONS_WORKERS:-1 16}; do
+    say "operations through the proxy: CORE latency ${latency} ms, $workers clients, ${seconds}s"
+    line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_operations.py" run "$url" "$token" "$seconds" "$workers" "$ADMIN_CORE_URL")
+    results+=("core_latency_ms=$latency clients=$workers ${line#BENCH }")
+  done
   stop_hub
   stop_core
 done

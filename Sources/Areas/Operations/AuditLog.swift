@@ -29,9 +29,12 @@ struct AuditLog: Sendable {
     @discardableResult
     static func append(_ draft: Draft, on connection: PostgresConnection) async throws -> AuditRecord {
         _ = try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", [])
-        let last = try await connection.query("SELECT hash FROM operations_audit ORDER BY id DESC LIMIT 1", [])
-        let previous = try last.first?.string("hash") ?? AuditChain.genesis
-        let next = try await connection.query("SELECT nextval('operations_audit_id_seq') AS id, (extract(epoch from clock_timestamp()) * 1000000)::bigint AS at", [])
+        // After the lock (a separate statement, so it is surely held first): the last hash, the new id, the time.
+        let next = try await connection.query("""
+            SELECT (SELECT hash FROM operations_audit ORDER BY id DESC LIMIT 1) AS hash, nextval('operations_audit_id_seq') AS id,
+                   (extract(epoch from clock_timestamp()) * 1000000)::bigint AS at
+            """, [])
+        let previous = try next.first?.string("hash") ?? AuditChain.genesis
         let id = Int64(try next.first?.int("id") ?? 0)
         let at = Int64(try next.first?.int("at") ?? 0)
         let record = AuditChain.sealed(AuditRecord(
