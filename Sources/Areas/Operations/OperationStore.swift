@@ -106,19 +106,25 @@ struct OperationStore: Sendable {
     struct NotFound: Error {}
 
     /// Applies `event` to the row if the state machine allows it from the row's current state; returns
-    /// the changed row, or throws `OperationMachine.InvalidTransition` (nothing changed).
+    /// the changed row, or throws `OperationMachine.InvalidTransition` (nothing changed). One UPDATE
+    /// guarded by the states the event is valid in (an event's next state does not depend on which of
+    /// them the row is in), so two nodes acting on one row cannot both win; the audit row is appended
+    /// in the same transaction.
     @discardableResult
     func transition(_ id: Int64, _ event: OperationEvent, audit: String, actor: OperationActor, changes: Changes = Changes(),
                     allowedFrom: Set<OperationState>? = nil) async throws -> OperationRow {
-        try await database.transaction { connection in
-            guard let current = try await connection.query("SELECT \(OperationRow.columns) FROM operations WHERE id = $1 FOR UPDATE", [String(id)])
-                .first.map(OperationRow.init) else { throw NotFound() }
-            if let allowedFrom, !allowedFrom.contains(current.state) {
-                throw OperationMachine.InvalidTransition(state: current.state, event: event)
+        var from: [OperationState] = []
+        var next: OperationState?
+        for state in OperationState.allCases where allowedFrom?.contains(state) ?? true {
+            if case .success(let transition) = OperationMachine.next(state, on: event) {
+                from.append(state)
+                next = transition.state
             }
-            let next = try OperationMachine.next(current.state, on: event).get()
+        }
+        guard let next, !from.isEmpty else { throw OperationMachine.InvalidTransition(state: nil, event: event) }
+        return try await database.transaction { connection in
             var sets = ["state = $2", "updated_at = now()"]
-            var parameters: [String?] = [String(id), next.state.rawValue]
+            var parameters: [String?] = [String(id), next.rawValue, "{" + from.map(\.rawValue).joined(separator: ",") + "}"]
             func set(_ column: String, _ value: String?, cast: String = "") {
                 parameters.append(value)
                 sets.append("\(column) = $\(parameters.count)\(cast)")
@@ -136,8 +142,13 @@ struct OperationStore: Sendable {
             if let lease = changes.leaseSeconds { set("lease_until", String(lease), cast: "::float8 * interval '1 second' + now()") }
             if let check = changes.nextCheckSeconds { set("next_check_at", String(check), cast: "::float8 * interval '1 second' + now()") }
             let updated = try await connection.query(
-                "UPDATE operations SET \(sets.joined(separator: ", ")) WHERE id = $1 RETURNING \(OperationRow.columns)", parameters)
-            guard let row = try updated.first.map(OperationRow.init) else { throw NotFound() }
+                "UPDATE operations SET \(sets.joined(separator: ", ")) WHERE id = $1 AND state = ANY($3::text[]) RETURNING \(OperationRow.columns)",
+                parameters)
+            guard let row = try updated.first.map(OperationRow.init) else {
+                let current = try await connection.query("SELECT state FROM operations WHERE id = $1", [String(id)]).first
+                guard let current else { throw NotFound() }
+                throw OperationMachine.InvalidTransition(state: OperationState(rawValue: try current.string("state") ?? ""), event: event)
+            }
             try await AuditLog.append(.init(operationID: id, event: audit, actor: actor, shopID: row.shopID, operation: row.operation,
                                             parameters: row.parameters, approver: changes.approver?.name, comment: changes.comment ?? changes.lastError,
                                             coreStatus: changes.coreStatus, coreAnswer: changes.coreAnswer), on: connection)
