@@ -108,3 +108,24 @@ final class OperationsExactlyOnceTests: OperationsTestCase {
         XCTAssertEqual(try json(other)["error"], "request_id_reused")
     }
 }
+
+/// Two hub nodes on one database.
+final class OperationsTwoNodesTests: OperationsTestCase {
+    func testTheSameRequestOnTwoNodesIsOneOperationAndOneMovement() async throws {
+        let first = try await startOperationsHub()
+        let second = try await startOperationsHub()
+        let manager = try staff("m@ops.test", role: "manager")
+        let requestID = UUID().uuidString
+        let bearer = manager.bearer ?? ""
+        async let a = Self.submitDetached(first.baseURL, bearer: bearer, "top_up", Self.topUp("42.00"), requestID: requestID)
+        async let b = Self.submitDetached(second.baseURL, bearer: bearer, "top_up", Self.topUp("42.00"), requestID: requestID)
+        let (one, two) = try await (a, b)
+        XCTAssertEqual(try operation(one)["id"], try operation(two)["id"], "\(one.bodyText)\n\(two.bodyText)")
+        let id = try XCTUnwrap(try operation(one)["id"]?.int64Value)
+        try await eventually(timeout: .seconds(10), "applied") { try await self.state(first, id, as: manager) == "applied" }
+        XCTAssertEqual(core.movementCount("shop-1"), 1)
+        XCTAssertEqual(core.mutationRequests.count, 1)
+        let verified = try verifyAudit()
+        XCTAssertEqual(verified.status, 0, "two nodes appending never fork the chain: \(verified.output)")
+    }
+}
