@@ -113,7 +113,7 @@ final class OperationsExactlyOnceTests: OperationsTestCase {
 final class OperationsTwoNodesTests: OperationsTestCase {
     func testTheSameRequestOnTwoNodesIsOneOperationAndOneMovement() async throws {
         let first = try await startOperationsHub()
-        let second = try await startOperationsHub()
+        let second = try await startOperationsHub(extra: ["ADMIN_DATA_DIR": directory.path + "/data-node2"])
         let manager = try staff("m@ops.test", role: "manager")
         let requestID = UUID().uuidString
         let bearer = manager.bearer ?? ""
