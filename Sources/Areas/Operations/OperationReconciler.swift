@@ -32,12 +32,16 @@ struct OperationReconciler: Sendable {
             }
             guard sender.core != nil else { return }
             for row in try await store.claimStuck(limit: 20, holdSeconds: holdSeconds) {
-                var current = row
-                if row.state == .unknown || row.state == .sending {
-                    logger.info("reconciling an operation with CORE", metadata: ["operation.id": "\(row.id)", "state": "\(row.state.rawValue)"])
-                    current = try await sender.reconcile(row.id, key: row.idempotencyKey, actor: row.initiatorID)
+                do {
+                    var current = row
+                    if row.state == .unknown || row.state == .sending {
+                        logger.info("reconciling an operation with CORE", metadata: ["operation.id": "\(row.id)", "state": "\(row.state.rawValue)"])
+                        current = try await sender.reconcile(row.id, key: row.idempotencyKey, actor: row.initiatorID)
+                    }
+                    if current.state == .approved { _ = try await sender.send(row.id) }
+                } catch is OperationMachine.InvalidTransition {
+                    continue // another node or request moved it first: nothing to do
                 }
-                if current.state == .approved { _ = try await sender.send(row.id) }
             }
         } catch {
             logger.warning("operations reconciler pass failed; trying again", metadata: ["error": "\(error)"])
