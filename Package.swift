@@ -144,9 +144,20 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Sources/Areas/Alerting", swiftSettings: swiftSettings),
+        // Operations' pure parts: exact money, the catalog and its validation, the operation state
+        // machine, the audit hash chain, daily caps. No I/O.
+        .target(name: "Operations", dependencies: [
+            "LogModel", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
+        .target(name: "OperationsArea", dependencies: [
+            "Operations", "HubKit", "Identity", "LogModel", "ClientPostgres", "ClientHTTP",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Sources/Areas/Operations", swiftSettings: swiftSettings),
         // The hub: builds the shared clients once, loops over the areas, serves health and metrics.
         .target(name: "AdminServer", dependencies: [
-            "HubKit", "IdentityArea", "PipelineArea", "SearchArea", "AlertingArea", "Identity", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
+            "HubKit", "IdentityArea", "PipelineArea", "SearchArea", "AlertingArea", "OperationsArea", "Identity", "ClientPostgres", "ClientHTTP", "ClientElasticsearch", "ClientMongo",
             "Spool", "LogModel",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -156,7 +167,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The one executable: CLI commands and wiring only.
         .executableTarget(name: "admin", dependencies: [
-            "AdminServer", "HubKit", "Identity", "ClientPostgres", "LogModel", "Spool",
+            "AdminServer", "HubKit", "Identity", "ClientPostgres", "LogModel", "Spool", "OperationsArea",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
@@ -194,6 +205,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "SearchTests", dependencies: ["Search", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "LogModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: [
             "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -9,6 +9,7 @@ import Hummingbird
 import Identity
 import IdentityArea
 import Logging
+import OperationsArea
 import PipelineArea
 import SearchArea
 import ServiceLifecycle
@@ -24,6 +25,7 @@ public final class Hub: Sendable {
         PipelineModule.self,
         SearchModule.self,
         AlertingModule.self,
+        OperationsModule.self,
     ]
 
     /// Every module's migrations and the hub's own (`hub_nodes`), for the migrator and `admin migrate`.

@@ -127,6 +127,19 @@ final class AuthorizationMatrixTests: StaffTestCase {
         Row(method: .get, pattern: "/search", path: "/search", allowed: 200),
         Row(method: .get, pattern: "/assets/search.js", path: "/assets/search.js", allowed: 200),
         Row(method: .get, pattern: "/assets/search.css", path: "/assets/search.css", allowed: 200),
+        // Operations (no CORE in this hub: bad input and unknown ids are answered before CORE is asked).
+        Row(method: .get, pattern: "/api/v1/operations/catalog", path: "/api/v1/operations/catalog", allowed: 200),
+        Row(method: .post, pattern: "/api/v1/operations", path: "/api/v1/operations", json: "{}", allowed: 400),
+        Row(method: .get, pattern: "/api/v1/operations", path: "/api/v1/operations", allowed: 200),
+        Row(method: .get, pattern: "/api/v1/operations/audit", path: "/api/v1/operations/audit", allowed: 200),
+        Row(method: .get, pattern: "/api/v1/operations/{id}", path: "/api/v1/operations/999999", allowed: 404),
+        Row(method: .post, pattern: "/api/v1/operations/{id}/approve", path: "/api/v1/operations/999999/approve", json: "{}", allowed: 404),
+        Row(method: .post, pattern: "/api/v1/operations/{id}/reject", path: "/api/v1/operations/999999/reject",
+            json: #"{"comment":"no"}"#, allowed: 404),
+        Row(method: .get, pattern: "/api/v1/shops/{shop_id}", path: "/api/v1/shops/not!an!id", allowed: 400),
+        Row(method: .get, pattern: "/operations", path: "/operations", allowed: 200),
+        Row(method: .get, pattern: "/assets/operations.js", path: "/assets/operations.js", allowed: 200),
+        Row(method: .get, pattern: "/assets/operations.css", path: "/assets/operations.css", allowed: 200),
     ]
 
     /// A caller of the matrix: how it authenticates and which permissions it holds (nil = it is not

@@ -14,6 +14,9 @@ public struct HTTPRequest: Sendable {
     /// What errors and logs show instead of `url`. Defaults to `url` without `user:password@`; set it
     /// when a secret sits in the path or query (a Telegram bot token, a Sentry key).
     public var displayURL: String
+    /// Mutual TLS for this request only (CORE): a client certificate and key (PEM files) and the CA
+    /// that must have signed the server's certificate. Nil = the client's defaults.
+    public var tls: ClientTLS?
 
     public init(
         method: HTTPMethod = .get,
@@ -29,6 +32,19 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.displayURL = displayURL ?? Self.withoutCredentials(url)
+    }
+
+    /// Files curl reads for a mutual-TLS request (`CURLOPT_SSLCERT`, `CURLOPT_SSLKEY`, `CURLOPT_CAINFO`).
+    public struct ClientTLS: Sendable, Equatable {
+        public var certificatePath: String?
+        public var keyPath: String?
+        public var caPath: String?
+
+        public init(certificatePath: String? = nil, keyPath: String? = nil, caPath: String? = nil) {
+            self.certificatePath = certificatePath
+            self.keyPath = keyPath
+            self.caPath = caPath
+        }
     }
 
     /// `url` with its password (userinfo or `password=` query value) masked, safe to log; other

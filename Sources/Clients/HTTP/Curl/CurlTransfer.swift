@@ -65,6 +65,13 @@ final class CurlTransfer {
         if let caBundle = configuration.caBundlePath {
             try set(ccurl_easy_setopt_string(handle, CURLOPT_CAINFO, caBundle), "CAINFO")
         }
+        if let tls = request.tls {
+            // Per request: curl only reuses a connection whose TLS settings match, so CORE's client
+            // certificate never rides on a connection opened for another host.
+            if let path = tls.certificatePath { try set(ccurl_easy_setopt_string(handle, CURLOPT_SSLCERT, path), "SSLCERT") }
+            if let path = tls.keyPath { try set(ccurl_easy_setopt_string(handle, CURLOPT_SSLKEY, path), "SSLKEY") }
+            if let path = tls.caPath { try set(ccurl_easy_setopt_string(handle, CURLOPT_CAINFO, path), "CAINFO") }
+        }
         try configureMethodAndBody()
         try configureHeaders(userAgent: configuration.userAgent)
     }

@@ -1,0 +1,204 @@
+import ClientPostgres
+import Foundation
+import LogModel
+import Operations
+
+/// `operations` in PostgreSQL. Every state change runs through `transition`: the row is locked, the
+/// state machine decides, the row changes and its audit row is appended — one transaction, so a state
+/// without its audit row (or the reverse) cannot exist, and two nodes cannot both move one row.
+struct OperationStore: Sendable {
+    let database: PostgresClient
+
+    /// Extra columns a transition sets besides the state.
+    struct Changes: Sendable {
+        var approver: OperationActor?
+        var comment: String?
+        var coreStatus: Int?
+        var coreAnswer: String?
+        var lastError: String?
+        var countAttempt = false
+        /// A `sending` row belongs to its sender until then (seconds from now).
+        var leaseSeconds: Double?
+        /// An `unknown` row is asked about again then (seconds from now).
+        var nextCheckSeconds: Double?
+    }
+
+    struct NewOperation: Sendable {
+        var request: ValidatedRequest
+        var requestID: String
+        var initiator: OperationActor
+        var needsApproval: Bool
+        var approvalTTLSeconds: Int
+    }
+
+    /// Stores a new request (with its `requested` audit row) or, when `request_id` exists, returns the
+    /// stored one and `false`: two clicks, tabs or nodes make one operation. `limits` runs first, in the
+    /// same transaction, under a per-user advisory lock: two tabs or nodes cannot both slip under the
+    /// rate limit or the daily cap.
+    func insert(_ new: NewOperation,
+                limits: @Sendable (PostgresConnection) async throws -> Void = { _ in }) async throws -> (row: OperationRow, created: Bool) {
+        let transition = try OperationMachine.next(nil, on: .submitted(needsApproval: new.needsApproval)).get()
+        let parameters = JSONValue.object(new.request.parameters).jsonString
+        let key = Self.newIdempotencyKey()
+        let inserted: OperationRow? = try await database.transaction { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(511002, ($1::bigint % 2147483647)::int)", [new.initiator.id.map(String.init)])
+            if try await connection.query("SELECT 1 FROM operations WHERE request_id = $1", [new.requestID]).isEmpty == false { return nil }
+            try await limits(connection)
+            let rows = try await connection.query("""
+                INSERT INTO operations (request_id, idempotency_key, operation, parameters, shop_id, amount, currency, state, needs_approval,
+                                        initiator_id, initiator, expires_at)
+                VALUES ($1, $2, $3, $4, $5, $6::numeric, $7, $8, $9, $10, $11, CASE WHEN $9 THEN now() + make_interval(secs => $12::float8) END)
+                ON CONFLICT (request_id) DO NOTHING
+                RETURNING \(OperationRow.columns)
+                """, [new.requestID, key, new.request.operation.name, parameters, new.request.shopID,
+                      new.request.money.map { $0.amount.description }, new.request.money?.currency.code, transition.state.rawValue,
+                      new.needsApproval ? "true" : "false", new.initiator.id.map(String.init), new.initiator.name, String(new.approvalTTLSeconds)])
+            guard let first = rows.first else { return nil }
+            let row = try OperationRow(first)
+            try await AuditLog.append(.init(operationID: row.id, event: "requested", actor: new.initiator, shopID: row.shopID,
+                                            operation: row.operation, parameters: row.parameters,
+                                            comment: new.needsApproval ? "needs approval" : nil), on: connection)
+            return row
+        }
+        if let inserted { return (inserted, true) }
+        guard let existing = try await find(requestID: new.requestID) else {
+            throw PostgresError(kind: .decoding, message: "request_id \(new.requestID) conflicted but cannot be read back")
+        }
+        return (existing, false)
+    }
+
+    /// 32 random bytes as hex: chosen once per operation, reused for every retry of it.
+    static func newIdempotencyKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let n = generator.next() as UInt64
+            let hex = String(n, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+
+    func find(id: Int64) async throws -> OperationRow? {
+        try await database.query("SELECT \(OperationRow.columns) FROM operations WHERE id = $1", [String(id)]).first.map(OperationRow.init)
+    }
+
+    func find(requestID: String) async throws -> OperationRow? {
+        try await database.query("SELECT \(OperationRow.columns) FROM operations WHERE request_id = $1", [requestID]).first.map(OperationRow.init)
+    }
+
+    /// Newest first.
+    func list(state: OperationState?, shopID: String?, limit: Int) async throws -> [OperationRow] {
+        var conditions: [String] = []
+        var parameters: [String?] = []
+        if let state {
+            parameters.append(state.rawValue)
+            conditions.append("state = $\(parameters.count)")
+        }
+        if let shopID {
+            parameters.append(shopID)
+            conditions.append("shop_id = $\(parameters.count)")
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try await database.query("SELECT \(OperationRow.columns) FROM operations \(whereClause) ORDER BY id DESC LIMIT \(limit)", parameters)
+            .map(OperationRow.init)
+    }
+
+    /// Thrown by `transition` when the row is not there.
+    struct NotFound: Error {}
+
+    /// Applies `event` to the row if the state machine allows it from the row's current state; returns
+    /// the changed row, or throws `OperationMachine.InvalidTransition` (nothing changed). One UPDATE
+    /// guarded by the states the event is valid in (an event's next state does not depend on which of
+    /// them the row is in), so two nodes acting on one row cannot both win; the audit row is appended
+    /// in the same transaction.
+    @discardableResult
+    func transition(_ id: Int64, _ event: OperationEvent, audit: String, actor: OperationActor, changes: Changes = Changes(),
+                    allowedFrom: Set<OperationState>? = nil) async throws -> OperationRow {
+        var from: [OperationState] = []
+        var next: OperationState?
+        for state in OperationState.allCases where allowedFrom?.contains(state) ?? true {
+            if case .success(let transition) = OperationMachine.next(state, on: event) {
+                from.append(state)
+                next = transition.state
+            }
+        }
+        guard let next, !from.isEmpty else { throw OperationMachine.InvalidTransition(state: nil, event: event) }
+        return try await database.transaction { connection in
+            var sets = ["state = $2", "updated_at = now()"]
+            var parameters: [String?] = [String(id), next.rawValue, "{" + from.map(\.rawValue).joined(separator: ",") + "}"]
+            func set(_ column: String, _ value: String?, cast: String = "") {
+                parameters.append(value)
+                sets.append("\(column) = $\(parameters.count)\(cast)")
+            }
+            if let approver = changes.approver {
+                set("approver_id", approver.id.map(String.init))
+                set("approver", approver.name)
+                sets.append("decided_at = now()")
+            }
+            if let comment = changes.comment { set("decision_comment", comment) }
+            if let status = changes.coreStatus { set("core_status", String(status)) }
+            if let answer = changes.coreAnswer { set("core_answer", answer) }
+            if let error = changes.lastError { set("last_error", error) }
+            if changes.countAttempt { sets.append("attempts = attempts + 1") }
+            if let lease = changes.leaseSeconds { set("lease_until", String(lease), cast: "::float8 * interval '1 second' + now()") }
+            if let check = changes.nextCheckSeconds { set("next_check_at", String(check), cast: "::float8 * interval '1 second' + now()") }
+            let updated = try await connection.query(
+                "UPDATE operations SET \(sets.joined(separator: ", ")) WHERE id = $1 AND state = ANY($3::text[]) RETURNING \(OperationRow.columns)",
+                parameters)
+            guard let row = try updated.first.map(OperationRow.init) else {
+                let current = try await connection.query("SELECT state FROM operations WHERE id = $1", [String(id)]).first
+                guard let current else { throw NotFound() }
+                throw OperationMachine.InvalidTransition(state: OperationState(rawValue: try current.string("state") ?? ""), event: event)
+            }
+            try await AuditLog.append(.init(operationID: id, event: audit, actor: actor, shopID: row.shopID, operation: row.operation,
+                                            parameters: row.parameters, approver: changes.approver?.name, comment: changes.comment ?? changes.lastError,
+                                            coreStatus: changes.coreStatus, coreAnswer: changes.coreAnswer), on: connection)
+            return row
+        }
+    }
+
+    /// Operations the user started in the last minute (the per-user rate limit, shared by every node).
+    static func startedLastMinute(by userID: Int64, on connection: PostgresConnection) async throws -> Int {
+        try await connection.query("SELECT count(*) AS n FROM operations WHERE initiator_id = $1 AND created_at > now() - interval '1 minute'",
+                                 [String(userID)]).first?.int("n") ?? 0
+    }
+
+    /// Money the user moved (or has in flight) today, UTC, in `currency`: rejected, expired and failed ones do not count.
+    static func movedToday(by userID: Int64, currency: String, on connection: PostgresConnection) async throws -> DecimalNumber {
+        let text = try await connection.query("""
+            SELECT coalesce(sum(abs(amount)), 0)::text AS total FROM operations
+            WHERE initiator_id = $1 AND currency = $2 AND state NOT IN ('rejected', 'expired', 'failed')
+              AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+            """, [String(userID), currency]).first?.string("total") ?? "0"
+        return DecimalNumber(text) ?? .zero
+    }
+
+    /// Rows the reconciler must look at, claimed so no other node takes them at the same time:
+    /// `unknown` ones due for a check, `sending` ones whose sender's lease ran out (it crashed), and
+    /// `approved` ones nobody sent (a crash between approval and sending). Claimed = their lease or
+    /// next check moves `holdSeconds` ahead.
+    func claimStuck(limit: Int, holdSeconds: Double) async throws -> [OperationRow] {
+        try await database.transaction { connection in
+            let rows = try await connection.query("""
+                SELECT id FROM operations
+                WHERE (state = 'unknown' AND coalesce(next_check_at, now()) <= now())
+                   OR (state = 'sending' AND coalesce(lease_until, now()) <= now())
+                   OR (state = 'approved' AND coalesce(lease_until, updated_at) <= now() - interval '2 seconds')
+                ORDER BY id LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+                """, [])
+            let ids = try rows.compactMap { try $0.int("id") }.map(String.init)
+            guard !ids.isEmpty else { return [] }
+            return try await connection.query("""
+                UPDATE operations SET lease_until = now() + $2::float8 * interval '1 second',
+                                      next_check_at = now() + $2::float8 * interval '1 second'
+                WHERE id = ANY($1::bigint[]) RETURNING \(OperationRow.columns)
+                """, ["{" + ids.joined(separator: ",") + "}", String(holdSeconds)]).map(OperationRow.init)
+        }
+    }
+
+    /// Pending approvals past their `expires_at`.
+    func dueForExpiry(limit: Int) async throws -> [Int64] {
+        try await database.query("SELECT id FROM operations WHERE state = 'pending_approval' AND expires_at <= now() ORDER BY id LIMIT \(limit)", [])
+            .compactMap { try $0.int("id") }.map(Int64.init)
+    }
+}
