@@ -164,7 +164,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], swiftSettings: swiftSettings),
+        ], resources: [.embedInCode("Resources/openapi.yaml")], swiftSettings: swiftSettings),
         // The one executable: CLI commands and wiring only.
         .executableTarget(name: "admin", dependencies: [
             "AdminServer", "HubKit", "Identity", "ClientPostgres", "LogModel", "Spool", "OperationsArea",

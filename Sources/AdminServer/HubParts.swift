@@ -53,6 +53,7 @@ public struct HubParts {
         HealthRoutes(status: status).register(on: routes)
         StatusPageRoutes(status: status).register(on: routes)
         MetricsRoutes(metrics: HubMetrics.shared).register(on: routes)
+        OpenAPIRoutes().register(on: routes)
         for module in modules { module.registerRoutes(on: routes) }
         return HubParts(context: context, modules: modules, routes: routes, router: router, node: node, status: status)
     }

@@ -40,6 +40,7 @@ final class AuthorizationMatrixTests: StaffTestCase {
         Row(method: .get, pattern: "/healthz", path: "/healthz", allowed: 200),
         Row(method: .get, pattern: "/readyz", path: "/readyz", allowed: 200),
         Row(method: .get, pattern: "/metrics", path: "/metrics", allowed: 200),
+        Row(method: .get, pattern: "/api/v1/openapi.yaml", path: "/api/v1/openapi.yaml", allowed: 200),
         Row(method: .get, pattern: "/api/v1/status", path: "/api/v1/status", allowed: 200),
         Row(method: .get, pattern: "/status", path: "/status", allowed: 200),
         Row(method: .get, pattern: "/assets/status.js", path: "/assets/status.js", allowed: 200),
