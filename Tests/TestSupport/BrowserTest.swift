@@ -16,10 +16,16 @@ public enum BrowserTest {
 
     /// Runs a program to its end and returns its combined output and exit status.
     @discardableResult
-    public static func run(_ path: String, _ arguments: [String]) throws -> (text: String, status: Int32) {
+    /// `environment` is added to this process's; `directory` is the working directory (default: this one's).
+    public static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:],
+                           directory: String? = nil) throws -> (text: String, status: Int32) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

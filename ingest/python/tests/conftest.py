@@ -8,6 +8,7 @@ and DATAMP_TEST_MONGODB_URI. Without them they are skipped, and the unit tests s
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -107,3 +108,12 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2, what: str 
             return last
         time.sleep(interval)
     raise AssertionError(f"{what} did not hold within {timeout}s (last: {last!r})")
+
+
+def make_logger(handler: logging.Handler, name: str, level: int = logging.DEBUG) -> logging.Logger:
+    """A logger that sends only to `handler` (not to the root's handlers)."""
+    logger = logging.getLogger(name)
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+    return logger

@@ -14,19 +14,12 @@ import uuid
 import pytest
 
 from datamp_logging import AdminHandler
-from conftest import wait_for
+from conftest import make_logger, wait_for
 
 pytestmark = pytest.mark.hub
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 
-
-def make_logger(handler: logging.Handler, name: str) -> logging.Logger:
-    logger = logging.getLogger(name)
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    return logger
 
 
 def test_a_django_view_that_raises_arrives_with_its_traceback_and_request_context(hub, token, archive, monkeypatch):

@@ -16,7 +16,7 @@ from datamp_logging.context import clean_request_id, parse_traceparent
 from datamp_logging.record import RecordEncoder
 from datamp_logging.spill import Spill
 
-from conftest import wait_for
+from conftest import make_logger, wait_for
 from fakehub import FakeHub
 
 
@@ -26,13 +26,6 @@ def fake():
     yield server
     server.close()
 
-
-def make_logger(handler: logging.Handler, name: str) -> logging.Logger:
-    logger = logging.getLogger(name)
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False
-    return logger
 
 
 def test_traceparent_is_read_as_the_w3c_specification_says():

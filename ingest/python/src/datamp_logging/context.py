@@ -85,19 +85,14 @@ def set_user_id(user_id: Optional[object]) -> None:
     _user_id.set(None if user_id is None else str(user_id))
 
 
+_FIELDS = (("http.request.id", _request_id), ("trace.id", _trace_id), ("span.id", _span_id), ("user.id", _user_id))
+
+
 def current() -> Dict[str, str]:
     """The context's fields in the hub's own names (empty outside a request)."""
     fields: Dict[str, str] = {}
-    request_id = _request_id.get()
-    if request_id is not None:
-        fields["http.request.id"] = request_id
-    trace_id = _trace_id.get()
-    if trace_id is not None:
-        fields["trace.id"] = trace_id
-    span_id = _span_id.get()
-    if span_id is not None:
-        fields["span.id"] = span_id
-    user_id = _user_id.get()
-    if user_id is not None:
-        fields["user.id"] = user_id
+    for name, var in _FIELDS:
+        value = var.get()
+        if value is not None:
+            fields[name] = value
     return fields
