@@ -17,7 +17,6 @@ final class AlertEvaluator: Sendable {
     let store: AlertStore
     let sentry: SentrySender?
     let logger: Logger
-    private let thresholds = Mutex(ThresholdCounter())
     private let lastAbsenceCheck = Mutex<Int64>(0)
 
     /// An event an absence rule saw, for `alert_heartbeats`.
@@ -27,6 +26,15 @@ final class AlertEvaluator: Sendable {
         var service: String
         var environment: String
         var at: Int64
+    }
+
+    /// A batch's events for one threshold rule, key and window, added to the shared count at once.
+    struct ThresholdCount: Sendable {
+        var rule: AlertRule
+        var key: String
+        var windowStart: Int64
+        var added: Int64
+        var sample: AlertEvent
     }
 
     init(reader: SpoolReader, settings: AlertingSettings, store: AlertStore, sentry: SentrySender?, logger: Logger) {
@@ -51,8 +59,9 @@ final class AlertEvaluator: Sendable {
             await checkAbsence(settings.current)
             guard let last = records.last else { continue }
             let configuration = settings.current
-            let (deltas, heartbeats) = evaluate(records, configuration: configuration)
+            let (routed, heartbeats, thresholds) = evaluate(records, configuration: configuration)
             await persist(heartbeats)
+            let deltas = routed + (await count(thresholds))
             for delta in deltas {
                 // PostgreSQL down: keep trying; the spool drops our oldest segments if we fall too far behind.
                 while !Task.isCancelled {
@@ -110,15 +119,45 @@ final class AlertEvaluator: Sendable {
         }
     }
 
+    /// Adds the batch's threshold counts to the windows shared by every node; a rule fires (one group
+    /// delta) for the window and key whose count this batch took past the rule's `count`.
+    func count(_ thresholds: [ThresholdCount]) async -> [AlertStore.GroupDelta] {
+        var fired: [AlertStore.GroupDelta] = []
+        for t in thresholds {
+            var before: Int64?
+            while before == nil, !Task.isCancelled {
+                do {
+                    before = try await store.addToWindow(rule: t.rule.name, key: t.key, windowStart: t.windowStart, added: t.added)
+                } catch {
+                    logger.warning("cannot count a threshold rule's window; retrying", metadata: ["rule": "\(t.rule.name)", "error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+            guard let before, ThresholdWindow.crosses(t.rule, before: before, added: t.added) else { continue }
+            let now = Self.now()
+            var sample = AlertEvent(id: t.sample.id, timestampMillis: now, level: t.rule.level, service: t.sample.service,
+                                    environment: t.sample.environment, message: t.rule.describe(key: t.key))
+            sample.fingerprint = [t.rule.name, t.key]
+            fired.append(AlertStore.GroupDelta(
+                key: t.rule.groupKey(t.key), route: AlertRoute(path: t.rule.path, receiver: t.rule.receiver), fingerprint: Fingerprint.of(sample),
+                sample: sample, count: 1, first: now, last: now, critical: t.rule.level >= .critical))
+        }
+        return fired
+    }
+
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration) -> ([AlertStore.GroupDelta], [Heartbeat]) {
+    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration)
+        -> ([AlertStore.GroupDelta], [Heartbeat], [ThresholdCount])
+    {
         var floor = configuration.route.minimumLevel
         for rule in configuration.rules {
             floor = min(floor, rule.matchers.filter { $0.operation == .atLeast }.compactMap { Level(parsing: $0.value) }.max() ?? .trace)
         }
         var deltas: [String: AlertStore.GroupDelta] = [:]
         var beats: [String: Heartbeat] = [:]
+        var thresholds: [String: ThresholdCount] = [:]
+        var thresholdOrder: [String] = []
         var order: [String] = []
         let now = Self.now()
         for record in records {
@@ -132,15 +171,13 @@ final class AlertEvaluator: Sendable {
                 case .absence:
                     beats[rule.name + "\u{0}" + key] = Heartbeat(rule: rule, key: key, service: event.service, environment: event.environment, at: now)
                 case .threshold:
-                    guard thresholds.withLock({ $0.add(rule, key: key, at: now) }) else { continue }
-                    var sample = AlertEvent(id: event.id, timestampMillis: now, level: rule.level, service: event.service,
-                                            environment: event.environment, message: rule.describe(key: key))
-                    sample.fingerprint = [rule.name, key]
-                    let groupKey = rule.groupKey(key)
-                    if deltas[groupKey] == nil { order.append(groupKey) }
-                    deltas[groupKey] = AlertStore.GroupDelta(
-                        key: groupKey, route: AlertRoute(path: rule.path, receiver: rule.receiver), fingerprint: Fingerprint.of(sample),
-                        sample: sample, count: 1, first: now, last: now, critical: rule.level >= .critical)
+                    let start = ThresholdWindow.start(of: rule, at: now)
+                    let id = rule.name + "\u{0}" + key + "\u{0}" + String(start)
+                    if thresholds[id] == nil {
+                        thresholdOrder.append(id)
+                        thresholds[id] = ThresholdCount(rule: rule, key: key, windowStart: start, added: 0, sample: event)
+                    }
+                    thresholds[id]?.added += 1
                 }
             }
             let routes = configuration.route.match(event)
@@ -169,7 +206,7 @@ final class AlertEvaluator: Sendable {
                 }
             }
         }
-        return (order.compactMap { deltas[$0] }, Array(beats.values))
+        return (order.compactMap { deltas[$0] }, Array(beats.values), thresholdOrder.compactMap { thresholds[$0] })
     }
 }
 
