@@ -7,13 +7,24 @@
 #          traffic (BENCH_ALERTS_RATES, "1000 50000"); p50 / p99 / max, and the alerting reader's lag at the end.
 #   intake: wrk as in scripts/bench phase 1 (sinks off) with alerting off, then on (Telegram + a rule
 #          tree reading the spool); acknowledged events/s of each.
+#
+# scripts/bench alerts --throughput: only the intake comparison, alternately off and on
+# (off on off on …, BENCH_ALERTS_ROUNDS pairs, default 4) in one run so drift on a shared machine
+# hits both alike; prints every number, each pair's on/off ratio and the median ratio.
 # Results: var/bench/alerts.txt.
 set -euo pipefail
 SCRIPT_NAME=bench-alerts
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
+throughput_only=false
+case ${1:-} in
+  --throughput) throughput_only=true ;;
+  '') ;;
+  *) die "unknown argument '$1' (scripts/bench alerts [--throughput])" ;;
+esac
 seconds=${BENCH_ALERTS_SECONDS:-30}
+rounds=${BENCH_ALERTS_ROUNDS:-4}
 duration=${BENCH_DURATION:-15s}
 bench_dir=$VAR/bench
 export STANDINS_PROFILE=bench
@@ -75,7 +86,9 @@ alerting_on() {
 alerting_off() { unset ADMIN_TELEGRAM_BOT_TOKEN ADMIN_TELEGRAM_CHAT_ID ADMIN_TELEGRAM_API_URL; }
 
 results=()
-for rate in ${BENCH_ALERTS_RATES:-1000 50000}; do
+rates=${BENCH_ALERTS_RATES:-1000 50000}
+[[ $throughput_only == true ]] && rates=''
+for rate in $rates; do
   say "delay: critical event → Telegram request, $rate background events/s, ${seconds}s"
   alerting_on
   start_hub "$bench_dir/log/admin-alerts-$rate.log"
@@ -90,17 +103,34 @@ done
 body=$bench_dir/body.ndjson
 "$VENV/bin/python" "$ROOT/scripts/lib/bench_tools.py" gen "$body" 1000 >/dev/null
 export BENCH_BODY=$body BENCH_TOKEN=$token
-for mode in off on; do
+# intake MODE: one wrk run against a fresh hub with alerting MODE (on/off); sets eps (acknowledged events/s).
+intake() {
+  local mode=$1
   if [[ $mode == on ]]; then alerting_on; else alerting_off; fi
   say "intake with alerting $mode (wrk -t2 -c4 -d$duration)"
   start_hub "$bench_dir/log/admin-intake-alerting-$mode.log"
   wrk -t1 -c1 -d2s -s "$ROOT/scripts/bench-post.lua" "$url/api/v1/logs" >/dev/null 2>&1 || true
   wrk -t2 -c4 -d"$duration" --latency -s "$ROOT/scripts/bench-post.lua" "$url/api/v1/logs" >"$bench_dir/wrk-alerting-$mode.txt" 2>&1
+  local line
   line=$(grep '^BENCH ' "$bench_dir/wrk-alerting-$mode.txt")
   declare -A r=()
   for kv in ${line#BENCH }; do r[${kv%%=*}]=${kv#*=}; done
-  eps=$(awk -v n="$((r[requests] - r[non202]))" -v us="${r[duration_us]}" 'BEGIN {printf "%.0f", n * 1000 / (us / 1e6)}')
-  results+=("intake alerting=$mode events_per_s=$eps")
   stop_hub
+  eps=$(awk -v n="$((r[requests] - r[non202]))" -v us="${r[duration_us]}" 'BEGIN {printf "%.0f", n * 1000 / (us / 1e6)}')
+}
+pairs=1
+[[ $throughput_only == true ]] && pairs=$rounds
+ratios=()
+for ((i = 1; i <= pairs; i++)); do
+  intake off
+  off=$eps
+  intake on
+  on=$eps
+  ratio=$(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.3f", a / b}')
+  ratios+=("$ratio")
+  results+=("intake round=$i alerting=off events_per_s=$off alerting=on events_per_s=$on on/off=$ratio")
+  say "${results[-1]}"
 done
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+results+=("intake median on/off=$median over $pairs pairs (alerting costs $(awk -v m="$median" 'BEGIN {printf "%.1f", (1 - m) * 100}') % of intake)")
 printf '%s\n' "${results[@]}" | tee "$bench_dir/alerts.txt"
