@@ -214,3 +214,54 @@ final class AlertingSharedLimitsTests: HubTestCase {
         await database.shutdown()
     }
 }
+
+/// A spool batch's groups are written in a few statements with arrays as parameters: texts with
+/// quotes, backslashes, braces, commas, the word NULL and non-ASCII must come back exactly.
+final class AlertingBatchRecordTests: HubTestCase {
+    func testOneBatchOfManyGroupsIsStoredExactly() async throws {
+        let telegram = try await FakeTelegram.start()
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: [
+            "ADMIN_TELEGRAM_BOT_TOKEN": "123:abc", "ADMIN_TELEGRAM_CHAT_ID": "-1001", "ADMIN_TELEGRAM_API_URL": telegram.server.baseURL,
+        ])
+        let token = try createToken(service: "billing")
+        let messages = [#"he said \"hi\" \\ then {a,b}, (x)"#, "NULL", "ünïcödé — 😀 '{}'"]
+        let expected = [#"he said "hi" \ then {a,b}, (x)"#, "NULL", "ünïcödé — 😀 '{}'"]
+        func batch(_ round: Int) -> [UInt8] {
+            var body = ""
+            for (n, message) in messages.enumerated() {
+                for copy in 0..<2 {
+                    body += #"{"level":"error","message":"\#(message)","logger":"l\#(n)","event.id":"b-\#(round)-\#(n)-\#(copy)"}"# + "\n"
+                }
+            }
+            body += #"{"level":"error","message":"boom","error.type":"Quote\"Error","exc_info":"Traceback (most recent call last):\n  File \"/app/x.py\", line 1, in f\n    raise Quote\"Error\nQuote\"Error: \"boom\"","event.id":"b-\#(round)-tb"}"# + "\n"
+            return Array(body.utf8)
+        }
+        for round in 0..<2 {
+            let posted = try await post(hub, body: batch(round), token: token)
+            XCTAssertEqual(posted.status, 202, posted.bodyText)
+            if round == 0 { try await Task.sleep(for: .seconds(1)) }
+        }
+        let database = try PostgresClient(url: databaseURL, poolSize: 1)
+        try await eventually(timeout: .seconds(15), "both batches counted") {
+            let rows = try await database.query("SELECT sum(count) AS n FROM alert_groups", [])
+            return try rows.first?.int("n") == 14
+        }
+        let rows = try await database.query("SELECT logger, message, error_type, stack_trace, count FROM alert_groups ORDER BY logger", [])
+        XCTAssertEqual(rows.count, 4)
+        for (n, text) in expected.enumerated() {
+            let row = try XCTUnwrap(rows.first { (try? $0.string("logger")) == "l\(n)" })
+            XCTAssertEqual(try row.string("message"), text)
+            XCTAssertNil(try row.string("error_type"))
+            XCTAssertNil(try row.string("stack_trace"))
+            XCTAssertEqual(try row.int("count"), 4)
+        }
+        let traced = try XCTUnwrap(rows.first { (try? $0.string("error_type")) != nil })
+        XCTAssertEqual(try traced.string("error_type"), #"Quote"Error"#)
+        XCTAssertTrue(try traced.string("stack_trace")?.contains(#"raise Quote"Error"#) == true)
+        XCTAssertEqual(try traced.int("count"), 2)
+        let minutes = try await database.query("SELECT sum(count) AS n FROM alert_group_minutes", [])
+        XCTAssertEqual(try minutes.first?.int("n"), 14, "the sparklines' counts too")
+        await database.shutdown()
+        await telegram.server.stop()
+    }
+}

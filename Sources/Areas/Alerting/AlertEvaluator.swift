@@ -62,16 +62,14 @@ final class AlertEvaluator: Sendable {
             let (routed, heartbeats, thresholds) = evaluate(records, configuration: configuration)
             await persist(heartbeats)
             let deltas = routed + (await count(thresholds))
-            for delta in deltas {
-                // PostgreSQL down: keep trying; the spool drops our oldest segments if we fall too far behind.
-                while !Task.isCancelled {
-                    do {
-                        try await store.record(delta, now: Self.now())
-                        break
-                    } catch {
-                        logger.warning("cannot record alert events; retrying", metadata: ["error": "\(error)"])
-                        try? await Task.sleep(for: .seconds(1))
-                    }
+            // PostgreSQL down: keep trying; the spool drops our oldest segments if we fall too far behind.
+            while !deltas.isEmpty, !Task.isCancelled {
+                do {
+                    try await store.record(deltas, now: Self.now())
+                    break
+                } catch {
+                    logger.warning("cannot record alert events; retrying", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(1))
                 }
             }
             do { try await reader.commit(through: last.nextOffset) } catch {
@@ -161,8 +159,10 @@ final class AlertEvaluator: Sendable {
         var order: [String] = []
         let now = Self.now()
         for record in records {
+            // Most events are below every route's level: peek at the record's bytes (the short header holds
+            // no `"level":"`) before decoding it, which copies the document.
+            if let level = LevelPeek.level(in: record.payload), level < floor { continue }
             guard let spooled = try? SpooledEvent(decoding: record.payload), spooled.isMeant(for: Self.consumerName) else { continue }
-            if let level = LevelPeek.level(in: spooled.json), level < floor { continue }
             guard let document = try? JSONParser.parse(spooled.json) else { continue }
             let event = AlertEvent(document: document, id: spooled.id, timestampMillis: spooled.timestampMillis)
             for rule in configuration.rules where rule.matches(event) {

@@ -121,7 +121,9 @@ final class TelegramDispatcher: Sendable {
                         continue
                     }
                 }
-                let wait = try await limits.acquire(chat: chat, globalPerSecond: configuration.globalPerSecond, on: c)
+                // Outside the claim's transaction: the bucket rows are locked only for the statement
+                // (chat, then all chats), so nodes claiming groups of several chats never deadlock.
+                let wait = try await limits.acquire(chat: chat, globalPerSecond: configuration.globalPerSecond)
                 if wait > 0 {
                     try await c.execute("UPDATE alert_groups SET next_check = $2 WHERE id = $1", [String(group.id), String(now + wait)])
                     continue

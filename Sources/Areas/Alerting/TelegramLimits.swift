@@ -22,14 +22,12 @@ final class TelegramLimits: Sendable {
     static func monotonicNow() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
 
     /// Milliseconds to wait before a request to `chat` may go; 0 means a token was taken: go now.
-    /// `connection`: run inside the caller's transaction (the dispatcher's claim).
-    func acquire(chat: Int64, globalPerSecond: Int, on connection: PostgresConnection? = nil) async throws -> Int64 {
+    func acquire(chat: Int64, globalPerSecond: Int) async throws -> Int64 {
         let local = Self.monotonicNow()
         if let until = notBefore.withLock({ $0[chat] }), until > local { return until - local }
         let sql = "SELECT alert_telegram_acquire($1::bigint, $2::double precision, $3::integer) AS wait"
         let parameters = [String(chat), String(globalPerSecond), String(Self.groupPerMinute)]
-        let rows: PostgresRows
-        if let connection { rows = try await connection.query(sql, parameters) } else { rows = try await database.query(sql, parameters) }
+        let rows = try await database.query(sql, parameters)
         let wait = Int64(try rows.first?.int("wait") ?? 0)
         // Granted: the chat's own 1/s bucket is empty for the next second anyway, on every node.
         remember(chat, until: local + (wait == 0 ? 1000 : wait))
