@@ -244,18 +244,26 @@ enum LevelPeek {
     static let needle = Array("\"level\":\"".utf8)
 
     static func level(in json: [UInt8]) -> Level? {
-        let limit = min(json.count, 1024)
-        guard limit > needle.count else { return nil }
-        var i = 0
-        while i <= limit - needle.count {
-            if json[i] == needle[0], json[i..<(i + needle.count)].elementsEqual(needle) {
-                let start = i + needle.count
-                var end = start
-                while end < json.count, end - start < 16, json[end] != 0x22 { end += 1 }
-                return Level(name: String(decoding: json[start..<end], as: UTF8.self))
+        json.withUnsafeBufferPointer { b -> Level? in
+            let limit = min(b.count, 1024)
+            let n = needle.count
+            guard limit > n else { return nil }
+            var i = 0
+            // Compare the whole needle only where `"l` starts: one or two byte compares per position.
+            while i <= limit - n {
+                if b[i] == 0x22, b[i + 1] == 0x6C {
+                    var k = 2
+                    while k < n, b[i + k] == needle[k] { k += 1 }
+                    if k == n {
+                        let start = i + n
+                        var end = start
+                        while end < b.count, end - start < 16, b[end] != 0x22 { end += 1 }
+                        return Level(name: String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self))
+                    }
+                }
+                i += 1
             }
-            i += 1
+            return nil
         }
-        return nil
     }
 }
