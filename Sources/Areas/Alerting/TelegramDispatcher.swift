@@ -185,7 +185,7 @@ final class TelegramDispatcher: Sendable {
                 AlertingMetrics.notification(w.receiver.name, "sent")
                 if w.action == .sendNew { AlertingMetrics.delay(w.receiver.name, milliseconds: now - w.before.pendingSince) }
             case .retryAfter(let seconds):
-                try await limits.blocked(chat: w.chat, seconds: seconds)
+                await limits.blocked(chat: w.chat, seconds: seconds)
                 try await saveOutside(w.group.id, w.before, nextCheck: now + seconds * 1000, chat: nil)
                 await store.log(groupID: w.group.id, receiver: w.receiver.name, chatID: w.chat, kind: kind, messageID: nil, outcome: "rate_limited",
                                 detail: "retry_after \(seconds)")
@@ -296,7 +296,7 @@ final class TelegramDispatcher: Sendable {
                 await store.log(groupID: nil, receiver: receiverName, chatID: chat, kind: "digest", messageID: id, outcome: "sent", detail: "\(groups.count) groups")
                 AlertingMetrics.notification(receiverName, "sent")
             case .retryAfter(let seconds):
-                try await limits.blocked(chat: chat, seconds: seconds)
+                await limits.blocked(chat: chat, seconds: seconds)
                 try await store.database.execute("UPDATE alert_groups SET digest_pending = true WHERE id = ANY($1::bigint[])",
                                                  ["{" + groups.map { String($0.id) }.joined(separator: ",") + "}"])
                 AlertingMetrics.notification(receiverName, "rate_limited")

@@ -35,9 +35,10 @@ final class TelegramLimits: Sendable {
     }
 
     /// A 429 with `parameters.retry_after`: nothing more to that chat from any node for exactly that long.
-    func blocked(chat: Int64, seconds: Int64) async throws {
+    /// With PostgreSQL unreachable this node still waits (its own cache); the others learn from their own 429.
+    func blocked(chat: Int64, seconds: Int64) async {
         remember(chat, until: Self.monotonicNow() + seconds * 1000)
-        try await database.execute("""
+        _ = try? await database.execute("""
             INSERT INTO alert_limits AS l (key, blocked_until) VALUES ($1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint + $2::bigint)
             ON CONFLICT (key) DO UPDATE SET blocked_until = GREATEST(l.blocked_until, EXCLUDED.blocked_until)
             """, ["telegram:chat:\(chat)", String(seconds * 1000)])
