@@ -64,26 +64,15 @@ public struct AlertRule: Sendable, Equatable {
     }
 }
 
-/// Counts threshold rules' events in tumbling windows; `add` says when an event is the one that
-/// crosses the threshold (once per window and key).
-public struct ThresholdCounter: Sendable {
-    struct Window: Sendable {
-        var start: Int64
-        var count: Int64
-    }
+/// Threshold rules count in tumbling windows (`window` long, aligned to the epoch) that every hub
+/// node adds its events to (`alert_rule_windows`); the batch whose addition takes a window's count
+/// past `count` fires the rule, so over all nodes it fires once per window and key.
+public enum ThresholdWindow {
+    /// The start of the window `now` falls in.
+    public static func start(of rule: AlertRule, at now: Int64) -> Int64 { now - now % max(rule.window, 1) }
 
-    var windows: [String: Window] = [:]
-
-    public init() {}
-
-    public mutating func add(_ rule: AlertRule, key: String, at now: Int64) -> Bool {
-        let start = now - now % max(rule.window, 1)
-        let id = rule.name + "\u{0}" + key
-        var w = windows[id] ?? Window(start: start, count: 0)
-        if w.start != start { w = Window(start: start, count: 0) }
-        w.count += 1
-        windows[id] = w
-        if windows.count > 100_000 { windows = windows.filter { $0.value.start == start } }
-        return w.count == rule.count + 1
+    /// Whether adding `added` events to a window that held `before` crosses the rule's count.
+    public static func crosses(_ rule: AlertRule, before: Int64, added: Int64) -> Bool {
+        before <= rule.count && before + added > rule.count
     }
 }

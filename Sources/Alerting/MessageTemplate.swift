@@ -35,12 +35,11 @@ public enum MessageTemplate {
     }
 
     static func classify(_ token: [Unicode.Scalar]) -> String {
-        let text = String(String.UnicodeScalarView(token))
         if let at = token.firstIndex(of: "@"), at > 0, token[(at + 1)...].contains(".") { return "<email>" }
         if isUUID(token) { return "<uuid>" }
         if token.count > 2, token[0] == "0", token[1] == "x" || token[1] == "X", token[2...].allSatisfy(isHexDigit) { return "<hex>" }
         if token.count >= 8, token.allSatisfy(isHexDigit), token.contains(where: isDigit) { return "<hex>" }
-        guard token.contains(where: isDigit) else { return text }
+        guard token.contains(where: isDigit) else { return String(String.UnicodeScalarView(token)) }
         var out = String.UnicodeScalarView()
         var inDigits = false
         for c in token {
@@ -67,7 +66,12 @@ public enum MessageTemplate {
     static func isHexDigit(_ c: Unicode.Scalar) -> Bool {
         isDigit(c) || (c.value >= 65 && c.value <= 70) || (c.value >= 97 && c.value <= 102)
     }
-    static func isWordCharacter(_ c: Unicode.Scalar) -> Bool { c.properties.isAlphabetic || isDigit(c) || c == "_" }
+    /// ASCII answered from ranges: Unicode's property table look-up was half the evaluator's time (perf).
+    static func isWordCharacter(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        if v < 128 { return (v >= 97 && v <= 122) || (v >= 65 && v <= 90) || (v >= 48 && v <= 57) || v == 95 }
+        return c.properties.isAlphabetic
+    }
     static func isTokenCharacter(_ c: Unicode.Scalar) -> Bool {
         isWordCharacter(c) || c == "-" || c == "." || c == "@" || c == "+"
     }

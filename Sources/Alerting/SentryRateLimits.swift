@@ -29,7 +29,8 @@ public struct SentryRateLimits: Sendable, Equatable {
         }
     }
 
-    mutating func extend(_ category: String, to end: Int64) { until[category] = max(until[category] ?? 0, end) }
+    /// Limits `category` ("" = all) until `end`, unless a later end is already known.
+    public mutating func extend(_ category: String, to end: Int64) { until[category] = max(until[category] ?? 0, end) }
 
     /// When `category` may be sent again (nil = now).
     public func limitedUntil(_ category: String, now: Int64) -> Int64? {

@@ -76,7 +76,9 @@ struct SegmentScanner {
     private mutating func ensureBuffered(_ count: Int) throws(SpoolError) {
         if fileOffset >= bufferStart, fileOffset + Int64(count) <= bufferStart + Int64(bufferCount) { return }
         let size = Int(min(Int64(max(chunkBytes, count)), fileEnd - fileOffset))
-        if buffer.count < size { buffer = [UInt8](repeating: 0, count: size) }
+        // Not zero-filled: pread writes the bytes and only the `got` it wrote are ever looked at (zeroing
+        // a new 4 MB buffer per read was 17 % of a reader's time, perf).
+        if buffer.count < size { buffer = [UInt8](unsafeUninitializedCapacity: size) { _, initialized in initialized = size } }
         let got = try SystemIO.read(fd, into: &buffer, range: 0..<size, at: fileOffset, path: path)
         bufferStart = fileOffset
         bufferCount = got

@@ -77,13 +77,18 @@ final class AlertGroupMachineTests: XCTestCase {
 final class AlertRuleTests: XCTestCase {
     func testThresholdFiresOncePerWindow() {
         let rule = AlertRule(name: "burst", path: "rules[0]", kind: .threshold, matchers: [], count: 3, window: 60_000, receiver: "t")
-        var counter = ThresholdCounter()
-        let fired = (0..<10).map { counter.add(rule, key: "billing", at: 1000 + Int64($0)) }
-        XCTAssertEqual(fired.filter { $0 }.count, 1, "more than 3 in the window: fires once")
-        XCTAssertEqual(fired.firstIndex(of: true), 3, "on the fourth event")
-        XCTAssertFalse(counter.add(rule, key: "shop", at: 2000), "keys count apart")
-        let nextWindow = (0..<4).map { counter.add(rule, key: "billing", at: 61_000 + Int64($0)) }
-        XCTAssertEqual(nextWindow, [false, false, false, true], "and once again in the next window")
+        // Batches of 1, 2, 1, 5 events from two nodes, added to one shared window in turn.
+        var total: Int64 = 0
+        var fired: [Bool] = []
+        for added: Int64 in [1, 2, 1, 5] {
+            fired.append(ThresholdWindow.crosses(rule, before: total, added: added))
+            total += added
+        }
+        XCTAssertEqual(fired, [false, false, true, false], "the batch taking the count past 3 fires, once")
+        XCTAssertTrue(ThresholdWindow.crosses(rule, before: 0, added: 10), "one batch can cross on its own")
+        XCTAssertFalse(ThresholdWindow.crosses(rule, before: 0, added: 3), "3 is not more than 3")
+        XCTAssertEqual(ThresholdWindow.start(of: rule, at: 61_500), 60_000)
+        XCTAssertEqual(ThresholdWindow.start(of: rule, at: 59_999), 0, "tumbling windows aligned to the epoch")
     }
 
     func testResolveRequestedResolvesAtOnce() {

@@ -41,33 +41,6 @@ final class TelegramTests: XCTestCase {
         XCTAssertEqual(cut, "😀😀…")
     }
 
-    func testRateLimiterPerChatGroupAndRetryAfter() {
-        var limiter = TelegramRateLimiter(globalPerSecond: 30, now: 0)
-        XCTAssertEqual(limiter.acquire(chat: 1, now: 0), 0)
-        XCTAssertEqual(limiter.acquire(chat: 1, now: 0), 1000, "one a second per chat")
-        XCTAssertEqual(limiter.acquire(chat: 1, now: 1000), 0)
-        // Groups (negative ids): 20 a minute.
-        var sent = 0
-        var now: Int64 = 0
-        while now < 60_000 {
-            if limiter.acquire(chat: -100, now: now) == 0 { sent += 1 }
-            now += 100
-        }
-        XCTAssertEqual(sent, 20, "no 60-second window holds more than 20")
-        XCTAssertEqual(limiter.acquire(chat: -100, now: 60_000), 0)
-        limiter.blocked(chat: 2, seconds: 3, now: 5000)
-        XCTAssertEqual(limiter.acquire(chat: 2, now: 5000), 3000)
-        XCTAssertEqual(limiter.acquire(chat: 2, now: 7999), 1)
-        XCTAssertEqual(limiter.acquire(chat: 2, now: 8000), 0)
-    }
-
-    func testGlobalBucket() {
-        var limiter = TelegramRateLimiter(globalPerSecond: 30, now: 0)
-        var allowed = 0
-        for chat in 1...100 where limiter.acquire(chat: Int64(chat), now: 0) == 0 { allowed += 1 }
-        XCTAssertEqual(allowed, 30)
-    }
-
     func testRepliesClassified() {
         func reply(_ status: Int, _ body: String) -> TelegramReply { TelegramReply.parse(status: status, body: Array(body.utf8)) }
         XCTAssertEqual(reply(200, #"{"ok":true,"result":{"message_id":5531}}"#), .ok(messageID: 5531))

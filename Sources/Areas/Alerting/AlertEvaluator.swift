@@ -17,7 +17,6 @@ final class AlertEvaluator: Sendable {
     let store: AlertStore
     let sentry: SentrySender?
     let logger: Logger
-    private let thresholds = Mutex(ThresholdCounter())
     private let lastAbsenceCheck = Mutex<Int64>(0)
 
     /// An event an absence rule saw, for `alert_heartbeats`.
@@ -29,6 +28,15 @@ final class AlertEvaluator: Sendable {
         var at: Int64
     }
 
+    /// A batch's events for one threshold rule, key and window, added to the shared count at once.
+    struct ThresholdCount: Sendable {
+        var rule: AlertRule
+        var key: String
+        var windowStart: Int64
+        var added: Int64
+        var sample: AlertEvent
+    }
+
     init(reader: SpoolReader, settings: AlertingSettings, store: AlertStore, sentry: SentrySender?, logger: Logger) {
         self.reader = reader
         self.settings = settings
@@ -38,10 +46,12 @@ final class AlertEvaluator: Sendable {
     }
 
     func run() async {
+        var uncommitted: UInt64?
+        var lastCommit = ContinuousClock.now
         while !Task.isCancelled {
             let records: [SpoolRecord]
             do {
-                records = try await reader.read(maxRecords: 5000, maxBytes: 8 << 20, wait: .milliseconds(250))
+                records = try await reader.read(maxRecords: Self.batchRecords, maxBytes: Self.batchBytes, wait: .milliseconds(250))
             } catch {
                 if case .closed = error { return }
                 logger.error("alerting cannot read the spool", metadata: ["error": "\(error)"])
@@ -49,25 +59,46 @@ final class AlertEvaluator: Sendable {
                 continue
             }
             await checkAbsence(settings.current)
-            guard let last = records.last else { continue }
+            guard let last = records.last else {
+                if let offset = uncommitted { await commit(offset) }
+                uncommitted = nil
+                continue
+            }
             let configuration = settings.current
-            let (deltas, heartbeats) = evaluate(records, configuration: configuration)
+            let (routed, heartbeats, thresholds) = evaluate(records, configuration: configuration)
             await persist(heartbeats)
-            for delta in deltas {
-                // PostgreSQL down: keep trying; the spool drops our oldest segments if we fall too far behind.
-                while !Task.isCancelled {
-                    do {
-                        try await store.record(delta, now: Self.now())
-                        break
-                    } catch {
-                        logger.warning("cannot record alert events; retrying", metadata: ["error": "\(error)"])
-                        try? await Task.sleep(for: .seconds(1))
-                    }
+            let deltas = routed + (await count(thresholds))
+            // PostgreSQL down: keep trying; the spool drops our oldest segments if we fall too far behind.
+            while !deltas.isEmpty, !Task.isCancelled {
+                do {
+                    try await store.record(deltas, now: Self.now())
+                    break
+                } catch {
+                    logger.warning("cannot record alert events; retrying", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(1))
                 }
             }
-            do { try await reader.commit(through: last.nextOffset) } catch {
-                logger.warning("alerting cannot move its spool cursor", metadata: ["error": "\(error)"])
+            // Saving the cursor is an fsync. Caught up (a short batch), it is saved at once; working
+            // through a backlog (full batches), at most once a second, so a crash counts at most a
+            // second of events twice (never loses any).
+            let full = records.count >= Self.batchRecords || records.reduce(0, { $0 + $1.payload.count }) >= Self.batchBytes / 2
+            if !full || ContinuousClock.now - lastCommit >= .seconds(1) {
+                await commit(last.nextOffset)
+                uncommitted = nil
+                lastCommit = .now
+            } else {
+                uncommitted = last.nextOffset
             }
+        }
+        if let offset = uncommitted { await commit(offset) }
+    }
+
+    static let batchRecords = 20_000
+    static let batchBytes = 16 << 20
+
+    func commit(_ offset: UInt64) async {
+        do { try await reader.commit(through: offset) } catch {
+            logger.warning("alerting cannot move its spool cursor", metadata: ["error": "\(error)"])
         }
     }
 
@@ -110,20 +141,52 @@ final class AlertEvaluator: Sendable {
         }
     }
 
+    /// Adds the batch's threshold counts to the windows shared by every node; a rule fires (one group
+    /// delta) for the window and key whose count this batch took past the rule's `count`.
+    func count(_ thresholds: [ThresholdCount]) async -> [AlertStore.GroupDelta] {
+        var fired: [AlertStore.GroupDelta] = []
+        for t in thresholds {
+            var before: Int64?
+            while before == nil, !Task.isCancelled {
+                do {
+                    before = try await store.addToWindow(rule: t.rule.name, key: t.key, windowStart: t.windowStart, added: t.added)
+                } catch {
+                    logger.warning("cannot count a threshold rule's window; retrying", metadata: ["rule": "\(t.rule.name)", "error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+            guard let before, ThresholdWindow.crosses(t.rule, before: before, added: t.added) else { continue }
+            let now = Self.now()
+            var sample = AlertEvent(id: t.sample.id, timestampMillis: now, level: t.rule.level, service: t.sample.service,
+                                    environment: t.sample.environment, message: t.rule.describe(key: t.key))
+            sample.fingerprint = [t.rule.name, t.key]
+            fired.append(AlertStore.GroupDelta(
+                key: t.rule.groupKey(t.key), route: AlertRoute(path: t.rule.path, receiver: t.rule.receiver), fingerprint: Fingerprint.of(sample),
+                sample: sample, count: 1, first: now, last: now, critical: t.rule.level >= .critical))
+        }
+        return fired
+    }
+
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration) -> ([AlertStore.GroupDelta], [Heartbeat]) {
+    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration)
+        -> ([AlertStore.GroupDelta], [Heartbeat], [ThresholdCount])
+    {
         var floor = configuration.route.minimumLevel
         for rule in configuration.rules {
             floor = min(floor, rule.matchers.filter { $0.operation == .atLeast }.compactMap { Level(parsing: $0.value) }.max() ?? .trace)
         }
         var deltas: [String: AlertStore.GroupDelta] = [:]
         var beats: [String: Heartbeat] = [:]
+        var thresholds: [String: ThresholdCount] = [:]
+        var thresholdOrder: [String] = []
         var order: [String] = []
         let now = Self.now()
         for record in records {
+            // Most events are below every route's level: peek at the record's bytes (the short header holds
+            // no `"level":"`) before decoding it, which copies the document.
+            if let level = LevelPeek.level(in: record.payload), level < floor { continue }
             guard let spooled = try? SpooledEvent(decoding: record.payload), spooled.isMeant(for: Self.consumerName) else { continue }
-            if let level = LevelPeek.level(in: spooled.json), level < floor { continue }
             guard let document = try? JSONParser.parse(spooled.json) else { continue }
             let event = AlertEvent(document: document, id: spooled.id, timestampMillis: spooled.timestampMillis)
             for rule in configuration.rules where rule.matches(event) {
@@ -132,15 +195,13 @@ final class AlertEvaluator: Sendable {
                 case .absence:
                     beats[rule.name + "\u{0}" + key] = Heartbeat(rule: rule, key: key, service: event.service, environment: event.environment, at: now)
                 case .threshold:
-                    guard thresholds.withLock({ $0.add(rule, key: key, at: now) }) else { continue }
-                    var sample = AlertEvent(id: event.id, timestampMillis: now, level: rule.level, service: event.service,
-                                            environment: event.environment, message: rule.describe(key: key))
-                    sample.fingerprint = [rule.name, key]
-                    let groupKey = rule.groupKey(key)
-                    if deltas[groupKey] == nil { order.append(groupKey) }
-                    deltas[groupKey] = AlertStore.GroupDelta(
-                        key: groupKey, route: AlertRoute(path: rule.path, receiver: rule.receiver), fingerprint: Fingerprint.of(sample),
-                        sample: sample, count: 1, first: now, last: now, critical: rule.level >= .critical)
+                    let start = ThresholdWindow.start(of: rule, at: now)
+                    let id = rule.name + "\u{0}" + key + "\u{0}" + String(start)
+                    if thresholds[id] == nil {
+                        thresholdOrder.append(id)
+                        thresholds[id] = ThresholdCount(rule: rule, key: key, windowStart: start, added: 0, sample: event)
+                    }
+                    thresholds[id]?.added += 1
                 }
             }
             let routes = configuration.route.match(event)
@@ -169,32 +230,10 @@ final class AlertEvaluator: Sendable {
                 }
             }
         }
-        return (order.compactMap { deltas[$0] }, Array(beats.values))
+        return (order.compactMap { deltas[$0] }, Array(beats.values), thresholdOrder.compactMap { thresholds[$0] })
     }
 }
 
 extension Level {
     var isCriticalOrAbove: Bool { self >= .critical }
-}
-
-/// Finds `"level":"<name>"` in a stored document without parsing it, so events below every route's
-/// level (most of the traffic) cost a byte scan, not a JSON parse.
-enum LevelPeek {
-    static let needle = Array("\"level\":\"".utf8)
-
-    static func level(in json: [UInt8]) -> Level? {
-        let limit = min(json.count, 1024)
-        guard limit > needle.count else { return nil }
-        var i = 0
-        while i <= limit - needle.count {
-            if json[i] == needle[0], json[i..<(i + needle.count)].elementsEqual(needle) {
-                let start = i + needle.count
-                var end = start
-                while end < json.count, end - start < 16, json[end] != 0x22 { end += 1 }
-                return Level(name: String(decoding: json[start..<end], as: UTF8.self))
-            }
-            i += 1
-        }
-        return nil
-    }
 }

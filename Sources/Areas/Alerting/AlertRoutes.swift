@@ -187,7 +187,8 @@ enum AlertingConfigJSON {
             "receivers": .array(receivers), "route": route(c.route),
             "telegram_api_url": .string(c.telegramAPIURL), "webhook_secret_set": .bool(!c.webhookSecret.isEmpty),
             "storm": ["per_chat_per_minute": .int(Int64(c.perChatPerMinute)), "global_per_second": .int(Int64(c.globalPerSecond))],
-            "sentry": ["max_events_per_group_per_minute": .int(Int64(c.sentryMaxEventsPerGroupPerMinute))],
+            "sentry": ["max_events_per_group_per_minute": .int(Int64(c.sentryMaxEventsPerGroupPerMinute)),
+                       "client_report_seconds": .int(Int64(c.sentryClientReportSeconds))],
         ]
     }
 

@@ -130,6 +130,19 @@ struct AlertStore: Sendable {
         }
     }
 
+    // MARK: Threshold rules
+
+    /// Adds `added` events to a threshold rule's window (every node adds to the same row) and returns
+    /// the count before this addition, so exactly one addition over all nodes sees it cross.
+    func addToWindow(rule: String, key: String, windowStart: Int64, added: Int64) async throws -> Int64 {
+        let rows = try await database.query("""
+            INSERT INTO alert_rule_windows AS w (rule, key, window_start, count) VALUES ($1, $2, $3::bigint, $4::bigint)
+            ON CONFLICT (rule, key, window_start) DO UPDATE SET count = w.count + EXCLUDED.count
+            RETURNING count
+            """, [rule, key, String(windowStart), String(added)])
+        return Int64(try rows.first?.int("count") ?? Int(added)) - added
+    }
+
     // MARK: Absence rules
 
     /// Records that `rule` saw `key` at `at`; true when its absence alert was firing (the events are back).

@@ -63,6 +63,8 @@ public struct AlertingConfiguration: Sendable {
     public var perChatPerMinute: Int
     public var globalPerSecond: Int
     public var sentryMaxEventsPerGroupPerMinute: Int
+    /// How often what the hub dropped instead of sending is reported to Sentry (`client_report`).
+    public var sentryClientReportSeconds: Int = 30
     /// How far the alerting reader may fall behind the spool's end before it skips whole segments.
     public var spoolMaxLagBytes: Int
     /// How often the dispatcher looks for groups that are due (ms).
@@ -98,6 +100,8 @@ public struct AlertingConfiguration: Sendable {
                            help: "Telegram requests per second over all chats")
         let sentryCap = r.int("alerting.sentry.max_events_per_group_per_minute", env: "ADMIN_SENTRY_MAX_EVENTS_PER_GROUP_PER_MINUTE",
                               default: 60, range: 1...100_000, help: "events per group per minute sent to Sentry; the rest are counted")
+        let reportSeconds = r.int("alerting.sentry.client_report_seconds", env: "ADMIN_SENTRY_CLIENT_REPORT_SECONDS", default: 30, range: 1...3600,
+                                  help: "how often events the hub dropped (rate limits, the per-group cap) are reported to Sentry")
         let maxLag = r.int("alerting.spool_max_lag_bytes", env: "ADMIN_ALERTING_SPOOL_MAX_LAG_BYTES", default: 256 << 20, range: (1 << 20)...Int.max,
                            help: "alerting reads the spool best-effort: past this lag it skips the oldest segments (counted)")
         let dispatchMillis = r.int("alerting.dispatch_interval_ms", env: "ADMIN_ALERTING_DISPATCH_INTERVAL_MS", default: 200, range: 10...10_000,
@@ -159,7 +163,7 @@ public struct AlertingConfiguration: Sendable {
         return AlertingConfiguration(
             receivers: tree.receivers, route: route, rules: tree.rules, telegramAPIURL: apiURL, webhookSecret: webhookSecret, publicURL: base,
             perChatPerMinute: perChat, globalPerSecond: global, sentryMaxEventsPerGroupPerMinute: sentryCap,
-            spoolMaxLagBytes: maxLag, dispatchIntervalMillis: dispatchMillis, sourceFile: r.filePath)
+            sentryClientReportSeconds: reportSeconds, spoolMaxLagBytes: maxLag, dispatchIntervalMillis: dispatchMillis, sourceFile: r.filePath)
     }
 
     /// Variables only: errors and above to Sentry (and on), errors and above to Telegram.

@@ -123,5 +123,78 @@ enum AlertingSchema {
             )
             """,
         ]),
+        SchemaMigration(version: 404, name: "alerting: limits, Sentry group caps and threshold windows shared by hub nodes", statements: [
+            // One row per limiter: a Telegram chat or all chats (token bucket, a group chat's last sends,
+            // the end of a 429), a Sentry DSN and category (the end of its rate limit). Times are the
+            // database's clock in Unix milliseconds, so nodes with skewed clocks still agree.
+            """
+            CREATE TABLE alert_limits (
+                key           text PRIMARY KEY,
+                blocked_until bigint NOT NULL DEFAULT 0,
+                tokens        double precision NOT NULL DEFAULT 0,
+                refilled_at   bigint NOT NULL DEFAULT 0,
+                recent        bigint[] NOT NULL DEFAULT '{}'
+            )
+            """,
+            // Takes a Telegram token for `chat` (1/s per chat, `group_per_minute` in any 60 s for a group chat,
+            // `global_per_second` over all chats, nothing while a 429 lasts) in one round trip, or says how
+            // many milliseconds to wait. Rows are locked chat first, then global, on every node: no deadlock.
+            """
+            CREATE FUNCTION alert_telegram_acquire(p_chat bigint, p_global double precision, p_group_per_minute integer,
+                                                   p_now bigint DEFAULT NULL) RETURNS bigint LANGUAGE plpgsql AS $$
+            DECLARE
+                now_ms bigint := COALESCE(p_now, (extract(epoch FROM clock_timestamp()) * 1000)::bigint);
+                chat_key text := 'telegram:chat:' || p_chat;
+                c alert_limits;
+                g alert_limits;
+                wait bigint := 0;
+                c_tokens double precision;
+                g_tokens double precision;
+                sends bigint[];
+            BEGIN
+                INSERT INTO alert_limits (key, tokens, refilled_at) VALUES (chat_key, 1, now_ms) ON CONFLICT (key) DO NOTHING;
+                INSERT INTO alert_limits (key, tokens, refilled_at) VALUES ('telegram:global', p_global, now_ms) ON CONFLICT (key) DO NOTHING;
+                SELECT * INTO c FROM alert_limits WHERE key = chat_key FOR UPDATE;
+                SELECT * INTO g FROM alert_limits WHERE key = 'telegram:global' FOR UPDATE;
+                IF c.blocked_until > now_ms THEN wait := c.blocked_until - now_ms; END IF;
+                c_tokens := LEAST(1.0, c.tokens + GREATEST(0, now_ms - c.refilled_at) / 1000.0);
+                IF c_tokens < 1 THEN wait := GREATEST(wait, ceil((1 - c_tokens) * 1000)::bigint); END IF;
+                sends := ARRAY(SELECT t FROM unnest(c.recent) AS t WHERE now_ms - t < 60000 ORDER BY t);
+                IF p_chat < 0 AND cardinality(sends) >= p_group_per_minute THEN
+                    wait := GREATEST(wait, sends[cardinality(sends) - p_group_per_minute + 1] + 60000 - now_ms);
+                END IF;
+                g_tokens := LEAST(p_global, g.tokens + GREATEST(0, now_ms - g.refilled_at) * p_global / 1000.0);
+                IF g_tokens < 1 THEN wait := GREATEST(wait, ceil((1 - g_tokens) * 1000 / p_global)::bigint); END IF;
+                IF wait = 0 THEN
+                    UPDATE alert_limits SET tokens = c_tokens - 1, refilled_at = now_ms,
+                        recent = CASE WHEN p_chat < 0 THEN sends || now_ms ELSE '{}' END
+                    WHERE key = chat_key;
+                    UPDATE alert_limits SET tokens = g_tokens - 1, refilled_at = now_ms WHERE key = 'telegram:global';
+                END IF;
+                RETURN wait;
+            END
+            $$
+            """,
+            // Events per Sentry group and minute, across nodes, and how many were held back since the last one sent.
+            """
+            CREATE TABLE alert_sentry_groups (
+                group_key  text PRIMARY KEY,
+                minute     bigint NOT NULL,
+                sent       integer NOT NULL,
+                suppressed bigint NOT NULL DEFAULT 0,
+                handed     bigint NOT NULL DEFAULT 0
+            )
+            """,
+            // Threshold rules' tumbling windows, counted by every node.
+            """
+            CREATE TABLE alert_rule_windows (
+                rule         text NOT NULL,
+                key          text NOT NULL,
+                window_start bigint NOT NULL,
+                count        bigint NOT NULL,
+                PRIMARY KEY (rule, key, window_start)
+            )
+            """,
+        ]),
     ]
 }

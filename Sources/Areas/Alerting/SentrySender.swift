@@ -5,53 +5,69 @@ import Logging
 import Synchronization
 
 /// Sends error events to Sentry (protocols.md 1): one envelope per event, at most
-/// `max_events_per_group_per_minute` per group (the rest counted, and the count carried on the next
-/// event sent for that group), nothing for a category while its rate limit lasts (per DSN), 5xx and
-/// network errors retried with backoff, other 4xx to `alert_dead_letters` with Sentry's answer.
-/// The queue is bounded: when Sentry is slow the newest events are dropped and counted, never the
-/// spool reader held back.
+/// `max_events_per_group_per_minute` per group over all hub nodes (the rest counted, and the count
+/// carried on the next event sent for that group), nothing for a category while its rate limit
+/// lasts (per DSN, learnt by any node), 5xx and network errors retried with backoff, other 4xx to
+/// `alert_dead_letters` with Sentry's answer. What it drops is reported to Sentry in a
+/// `client_report` envelope every `client_report_seconds`. The queue is bounded: when Sentry is slow
+/// the newest events are dropped and counted, never the spool reader held back.
 final class SentrySender: Sendable {
     struct Item: Sendable {
         var event: AlertEvent
         var fingerprint: String
         var receiver: AlertingConfiguration.SentryReceiver
         var suppressed: Int64
+        var groupKey: String { receiver.name + ":" + fingerprint }
     }
 
+    /// This node's share of a group's minute: past the cap (or once the shared count says the group
+    /// is over it) further events are held back here without a round trip.
     struct GroupWindow {
-        var start: Int64
+        var minute: Int64
         var sent: Int
         var suppressed: Int64
     }
 
     let http: HTTPClient
     let store: AlertStore
+    let shared: SentrySharedLimits
     let settings: AlertingSettings
     var maxPerGroupPerMinute: Int { settings.current.sentryMaxEventsPerGroupPerMinute }
     let logger: Logger
     private let stream: AsyncStream<Item>
     private let continuation: AsyncStream<Item>.Continuation
+    /// Limits this node knows of (its own answers and the shared table's), by DSN endpoint; local clock.
     private let limits = Mutex<[String: SentryRateLimits]>([:])
     private let windows = Mutex<[String: GroupWindow]>([:])
+    /// Discards not yet reported, by DSN endpoint (with the DSN to report them to).
+    private let reports = Mutex<[String: (dsn: SentryDSN, report: SentryClientReport)]>([:])
     /// Backoff before retry n (5xx, network): 1 s, 2 s, 4 s.
     let backoff: [Duration] = [.seconds(1), .seconds(2), .seconds(4)]
 
     init(http: HTTPClient, store: AlertStore, settings: AlertingSettings, logger: Logger, queueSize: Int = 2000) {
         self.http = http
         self.store = store
+        shared = SentrySharedLimits(database: store.database)
         self.settings = settings
         self.logger = logger
         (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingOldest(queueSize))
     }
 
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
     /// Called by the spool reader for each matching event; never waits.
     func offer(_ event: AlertEvent, fingerprint: String, receiver: AlertingConfiguration.SentryReceiver, now: Int64) {
-        let key = receiver.name + ":" + fingerprint
+        let item = Item(event: event, fingerprint: fingerprint, receiver: receiver, suppressed: 0)
+        let key = item.groupKey
         let maxPerGroupPerMinute = self.maxPerGroupPerMinute
+        let minute = now / 60_000
         let suppressed: Int64? = windows.withLock { windows in
-            var w = windows[key] ?? GroupWindow(start: now, sent: 0, suppressed: 0)
-            if now - w.start >= 60_000 { w = GroupWindow(start: now, sent: 0, suppressed: w.suppressed) }
-            defer { windows[key] = w }
+            var w = windows[key] ?? GroupWindow(minute: minute, sent: 0, suppressed: 0)
+            if w.minute != minute { w = GroupWindow(minute: minute, sent: 0, suppressed: w.suppressed) }
+            defer {
+                windows[key] = w
+                if windows.count > 100_000 { windows = windows.filter { $0.value.minute == minute } }
+            }
             guard w.sent < maxPerGroupPerMinute else {
                 w.suppressed += 1
                 return nil
@@ -63,52 +79,176 @@ final class SentrySender: Sendable {
         }
         guard let suppressed else {
             AlertingMetrics.notification(receiver.name, "suppressed")
+            discard(.eventProcessor, item)
             return
         }
         if case .dropped = continuation.yield(Item(event: event, fingerprint: fingerprint, receiver: receiver, suppressed: suppressed)) {
             AlertingMetrics.notification(receiver.name, "dropped")
+            discard(.queueOverflow, item)
+        }
+    }
+
+    /// Counts a dropped event for the next client report to its DSN.
+    func discard(_ reason: SentryClientReport.Reason, _ item: Item, quantity: Int64 = 1) {
+        let dsn = item.receiver.dsn(for: item.event.service)
+        let category = SentryEnvelope.category(of: item.event)
+        reports.withLock { all in
+            var entry = all[dsn.endpoint] ?? (dsn, SentryClientReport())
+            entry.report.record(reason, category: category, quantity: quantity)
+            all[dsn.endpoint] = entry
         }
     }
 
     func run() async {
         await withTaskCancellationHandler {
-            for await item in stream { await send(item) }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { [self] in
+                    for await item in stream { await send(item) }
+                }
+                group.addTask { [self] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(settings.current.sentryClientReportSeconds))
+                        await flushReports()
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
         } onCancel: { [continuation] in
             continuation.finish()
         }
     }
 
+    /// Sends each DSN's pending client report in an envelope of its own (category `internal`, so an
+    /// `error` limit does not hold it back); a report that does not get through is kept for the next.
+    func flushReports() async {
+        let pending = reports.withLock { all in
+            defer { all.removeAll() }
+            return all
+        }
+        for (endpoint, entry) in pending where !entry.report.isEmpty {
+            if limits.withLock({ $0[endpoint]?.limitedUntil("internal", now: Self.now()) }) != nil {
+                keep(entry)
+                continue
+            }
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/x-sentry-envelope")
+            headers.add(name: "X-Sentry-Auth", value: entry.dsn.authHeader)
+            headers.add(name: "User-Agent", value: "admin-hub/1.0")
+            let now = Date()
+            let body = entry.report.envelope(timestamp: now.timeIntervalSince1970, sentAt: Self.sentAt(now))
+            do {
+                let response = try await http.execute(HTTPRequest(method: .post, url: endpoint, headers: headers, body: body, timeout: .seconds(30)))
+                await learn(response, endpoint: endpoint)
+                if response.status == 429 || response.status >= 500 { keep(entry) }
+            } catch {
+                keep(entry)
+            }
+        }
+    }
+
+    private func keep(_ entry: (dsn: SentryDSN, report: SentryClientReport)) {
+        reports.withLock { all in
+            var merged = all[entry.dsn.endpoint] ?? (entry.dsn, SentryClientReport())
+            merged.report.merge(entry.report)
+            all[entry.dsn.endpoint] = merged
+        }
+    }
+
+    static func sentAt(_ date: Date) -> String { date.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true)) }
+
+    /// Takes an answer's `X-Sentry-Rate-Limits` / `Retry-After` into this node's limits and the shared table.
+    func learn(_ response: HTTPResponse, endpoint: String) async {
+        let now = Self.now()
+        var fresh = SentryRateLimits()
+        fresh.update(status: response.status, rateLimitsHeader: response.headers["X-Sentry-Rate-Limits"],
+                     retryAfterHeader: response.headers["Retry-After"], now: now)
+        guard !fresh.until.isEmpty else { return }
+        remember(endpoint, fresh.until)
+        for (category, end) in fresh.until {
+            do { try await shared.limit(endpoint: endpoint, category: category, remainingMillis: end - now) } catch {
+                logger.warning("cannot share a Sentry rate limit with the other nodes", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func remember(_ endpoint: String, _ until: [String: Int64]) {
+        limits.withLock { all in
+            var l = all[endpoint] ?? SentryRateLimits()
+            for (category, end) in until { l.extend(category, to: end) }
+            all[endpoint] = l
+        }
+    }
+
+    /// The event may go: no limit known here or to another node, and the group is within its cap.
+    /// Returns the held-back count to carry, or nil when it was dropped (and counted).
+    func admit(_ item: Item, endpoint: String, category: String) async -> Int64? {
+        if limits.withLock({ $0[endpoint]?.limitedUntil(category, now: Self.now()) }) != nil {
+            // Sentry said so: nothing of this category until the limit ends (sentry-python does the same).
+            await rateLimited(item)
+            return nil
+        }
+        let verdict: SentrySharedLimits.Verdict
+        do {
+            verdict = try await shared.admit(endpoint: endpoint, category: category, groupKey: item.groupKey,
+                                             maxPerMinute: maxPerGroupPerMinute, carried: item.suppressed)
+        } catch {
+            // PostgreSQL unreachable: this node's own limits and cap still hold.
+            return item.suppressed
+        }
+        switch verdict {
+        case .send(let carried):
+            return carried
+        case .limited(let remaining):
+            remember(endpoint, [category: Self.now() + remaining])
+            await rateLimited(item)
+            return nil
+        case .capped:
+            // Other nodes used up the group's minute: hold back the rest of it here without asking again.
+            let minute = Self.now() / 60_000
+            let max = maxPerGroupPerMinute
+            windows.withLock { windows in
+                if var w = windows[item.groupKey], w.minute == minute {
+                    w.sent = max
+                    windows[item.groupKey] = w
+                }
+            }
+            AlertingMetrics.notification(item.receiver.name, "suppressed")
+            discard(.eventProcessor, item)
+            return nil
+        }
+    }
+
+    private func rateLimited(_ item: Item) async {
+        AlertingMetrics.notification(item.receiver.name, "rate_limited")
+        discard(.rateLimitBackoff, item)
+        await store.increment(receiver: item.receiver.name, "rate_limited")
+    }
+
     func send(_ item: Item) async {
         let dsn = item.receiver.dsn(for: item.event.service)
         let category = SentryEnvelope.category(of: item.event)
+        guard let suppressed = await admit(item, endpoint: dsn.endpoint, category: category) else { return }
         for attempt in 0...backoff.count {
-            let now = Int64(Date().timeIntervalSince1970 * 1000)
-            if limits.withLock({ $0[dsn.endpoint]?.limitedUntil(category, now: now) }) != nil {
-                // Sentry said so: nothing of this category until the limit ends (sentry-python does the same).
-                AlertingMetrics.notification(item.receiver.name, "rate_limited")
-                await store.increment(receiver: item.receiver.name, "rate_limited")
+            if limits.withLock({ $0[dsn.endpoint]?.limitedUntil(category, now: Self.now()) }) != nil {
+                await rateLimited(item)
                 return
             }
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "application/x-sentry-envelope")
             headers.add(name: "X-Sentry-Auth", value: dsn.authHeader)
             headers.add(name: "User-Agent", value: "admin-hub/1.0")
-            let body = SentryEnvelope.build(for: item.event, fingerprint: item.fingerprint, suppressed: item.suppressed,
-                                            sentAt: Date().ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true)))
+            let body = SentryEnvelope.build(for: item.event, fingerprint: item.fingerprint, suppressed: suppressed, sentAt: Self.sentAt(Date()))
             let request = HTTPRequest(method: .post, url: dsn.endpoint, headers: headers, body: body, timeout: .seconds(30))
             do {
                 let response = try await http.execute(request)
-                limits.withLock { all in
-                    var l = all[dsn.endpoint] ?? SentryRateLimits()
-                    l.update(status: response.status, rateLimitsHeader: response.headers["X-Sentry-Rate-Limits"],
-                             retryAfterHeader: response.headers["Retry-After"], now: Int64(Date().timeIntervalSince1970 * 1000))
-                    all[dsn.endpoint] = l
-                }
+                await learn(response, endpoint: dsn.endpoint)
                 switch response.status {
                 case 200..<300:
                     AlertingMetrics.notification(item.receiver.name, "sent")
                     return
                 case 429:
+                    // Relay counts an event it answered 429 to as its own outcome: not reported again here.
                     AlertingMetrics.notification(item.receiver.name, "rate_limited")
                     await store.increment(receiver: item.receiver.name, "rate_limited")
                     return
@@ -116,6 +256,7 @@ final class SentrySender: Sendable {
                     break
                 default:
                     AlertingMetrics.notification(item.receiver.name, "failed")
+                    discard(.sendError, item)
                     await store.deadLetter(receiver: item.receiver.name, eventID: item.event.id, status: response.status, answer: response.bodyText)
                     logger.error("Sentry refused an event; kept in alert_dead_letters",
                                  metadata: ["receiver": "\(item.receiver.name)", "status": "\(response.status)"])
@@ -127,6 +268,7 @@ final class SentrySender: Sendable {
             if attempt < backoff.count { try? await Task.sleep(for: backoff[attempt]) }
         }
         AlertingMetrics.notification(item.receiver.name, "failed")
+        discard(.networkError, item)
         await store.deadLetter(receiver: item.receiver.name, eventID: item.event.id, status: 0, answer: "gave up after \(backoff.count + 1) attempts")
     }
 }

@@ -3,7 +3,6 @@ import ClientPostgres
 import Foundation
 import LogModel
 import Logging
-import Synchronization
 
 /// Carries out what `AlertGroupMachine` decides for Telegram groups. Each tick it claims due groups
 /// with `FOR UPDATE SKIP LOCKED` (two hub nodes never take the same group), writes the claim (a
@@ -17,19 +16,19 @@ final class TelegramDispatcher: Sendable {
     let silences: SilenceStore
     let client: TelegramClient
     let logger: Logger
-    private let limiter: Mutex<TelegramRateLimiter>
+    /// Telegram's buckets, shared with the other hub nodes through PostgreSQL.
+    let limits: TelegramLimits
 
     static let leaseMillis: Int64 = 60_000
     static let retryMillis: Int64 = 5_000
 
     init(settings: AlertingSettings, store: AlertStore, silences: SilenceStore, client: TelegramClient, logger: Logger) {
         self.settings = settings
-        let configuration = settings.current
         self.store = store
         self.silences = silences
         self.client = client
         self.logger = logger
-        limiter = Mutex(TelegramRateLimiter(globalPerSecond: Double(configuration.globalPerSecond), now: Self.now()))
+        limits = TelegramLimits(database: store.database)
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -122,7 +121,9 @@ final class TelegramDispatcher: Sendable {
                         continue
                     }
                 }
-                let wait = limiter.withLock { $0.acquire(chat: chat, now: now) }
+                // Outside the claim's transaction: the bucket rows are locked only for the statement
+                // (chat, then all chats), so nodes claiming groups of several chats never deadlock.
+                let wait = try await limits.acquire(chat: chat, globalPerSecond: configuration.globalPerSecond)
                 if wait > 0 {
                     try await c.execute("UPDATE alert_groups SET next_check = $2 WHERE id = $1", [String(group.id), String(now + wait)])
                     continue
@@ -162,8 +163,8 @@ final class TelegramDispatcher: Sendable {
         var reply = await client.call(token: w.receiver.botToken, method: method, body: .object(body))
         if case .rejected(let description) = reply, description.contains("can't parse entities") {
             // protocols.md 2.4: resend once as plain text, within the chat's limit.
-            while true {
-                let wait = limiter.withLock { $0.acquire(chat: w.chat, now: Self.now()) }
+            while !Task.isCancelled {
+                let wait = (try? await limits.acquire(chat: w.chat, globalPerSecond: configuration.globalPerSecond)) ?? 1000
                 if wait == 0 { break }
                 try? await Task.sleep(for: .milliseconds(wait))
             }
@@ -184,7 +185,7 @@ final class TelegramDispatcher: Sendable {
                 AlertingMetrics.notification(w.receiver.name, "sent")
                 if w.action == .sendNew { AlertingMetrics.delay(w.receiver.name, milliseconds: now - w.before.pendingSince) }
             case .retryAfter(let seconds):
-                limiter.withLock { $0.blocked(chat: w.chat, seconds: seconds, now: now) }
+                await limits.blocked(chat: w.chat, seconds: seconds)
                 try await saveOutside(w.group.id, w.before, nextCheck: now + seconds * 1000, chat: nil)
                 await store.log(groupID: w.group.id, receiver: w.receiver.name, chatID: w.chat, kind: kind, messageID: nil, outcome: "rate_limited",
                                 detail: "retry_after \(seconds)")
@@ -264,7 +265,7 @@ final class TelegramDispatcher: Sendable {
             let pending = try await store.database.query(
                 "SELECT 1 FROM alert_groups WHERE receiver = $1 AND digest_pending LIMIT 1", [receiverName])
             if pending.isEmpty { return }
-            if limiter.withLock({ $0.acquire(chat: chat, now: now) }) > 0 { return }
+            if try await limits.acquire(chat: chat, globalPerSecond: configuration.globalPerSecond) > 0 { return }
             let groups: [AlertGroupRow] = try await store.database.transaction { c in
                 let rows = try await c.query(
                     "SELECT \(AlertGroupRow.columns) FROM alert_groups WHERE receiver = $1 AND digest_pending ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED",
@@ -295,7 +296,7 @@ final class TelegramDispatcher: Sendable {
                 await store.log(groupID: nil, receiver: receiverName, chatID: chat, kind: "digest", messageID: id, outcome: "sent", detail: "\(groups.count) groups")
                 AlertingMetrics.notification(receiverName, "sent")
             case .retryAfter(let seconds):
-                limiter.withLock { $0.blocked(chat: chat, seconds: seconds, now: now) }
+                await limits.blocked(chat: chat, seconds: seconds)
                 try await store.database.execute("UPDATE alert_groups SET digest_pending = true WHERE id = ANY($1::bigint[])",
                                                  ["{" + groups.map { String($0.id) }.joined(separator: ",") + "}"])
                 AlertingMetrics.notification(receiverName, "rate_limited")
