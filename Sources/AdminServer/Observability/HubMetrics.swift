@@ -28,6 +28,6 @@ public final class HubMetrics: Sendable {
 
     public func render() async -> [UInt8] {
         for update in gaugeUpdaters.withLock({ $0 }) { await update() }
-        return registry.emitToBuffer()
+        return MetricHelp.annotate(registry.emitToBuffer())
     }
 }
