@@ -55,21 +55,20 @@ struct OperationDesk: Sendable {
     }
 
     /// The per-user rate limit and the per-role daily cap, checked inside the insert's transaction.
-    private func limitCheck(_ request: ValidatedRequest, _ principal: StaffPrincipal) -> @Sendable (PostgresConnection) async throws -> Void {
-        let userID = principal.user.id
+    private func limitCheck(_ request: ValidatedRequest, _ principal: StaffPrincipal) -> @Sendable (OperationStore.Admission) throws -> Void {
         let perMinute = configuration.ratePerUserPerMinute
         let caps = configuration.dailyCaps
         let roles = principal.user.roles.filter { $0.permissions.contains(.operationsRun) }.map(\.rawValue)
         let money = request.money
-        return { connection in
-            if try await OperationStore.startedLastMinute(by: userID, on: connection) >= perMinute {
+        return { admission in
+            if admission.startedLastMinute >= perMinute {
                 throw Refusal(JSONResponse.error(.tooManyRequests, code: "rate_limited",
                                                  message: "you started \(perMinute) operations in the last minute, the most allowed (operations.rate_limit_per_minute); wait a minute",
                                                  headers: [.retryAfter: "60"]), message: "too many operations in the last minute")
             }
             if let money, money.currency == caps.currency {
                 let cap = caps.cap(forRoles: roles)
-                let moved = try await OperationStore.movedToday(by: userID, currency: money.currency.code, on: connection)
+                let moved = admission.movedToday
                 if !DailyCaps.allows(movedToday: moved, amount: money.amount, cap: cap) {
                     throw Refusal.json(.forbidden, "daily_cap_exceeded",
                                        "this would move \(money.amount.magnitude) \(money.currency.code) on top of \(moved) today; your roles' daily cap is \(cap.map(\.description) ?? "none") \(money.currency.code) (operations.daily_cap.*)")
