@@ -31,56 +31,50 @@ struct OperationStore: Sendable {
         var approvalTTLSeconds: Int
     }
 
-    /// What the limits are checked against, read under the initiator's lock in the insert's transaction.
-    struct Admission: Sendable {
-        /// Operations the initiator started in the last minute (the per-user rate limit, shared by every node).
-        var startedLastMinute: Int
-        /// Money the initiator moved (or has in flight) today, UTC, in the request's currency: rejected,
-        /// expired and failed ones do not count. Zero when the request moves no money.
-        var movedToday: DecimalNumber
+    /// The limits a new request is checked against, in the same statement that stores it.
+    struct Limits: Sendable {
+        /// Operations one user may start per minute (shared by every node).
+        var perMinute: Int
+        /// The most money the initiator may move per day (UTC) in the request's currency, this request
+        /// included; nil = no cap (the role has none, or the request moves no money in the cap's currency).
+        var cap: DecimalNumber?
     }
 
-    /// Stores a new request (with its `requested` audit row) or, when `request_id` exists, returns the
-    /// stored one and `false`: two clicks, tabs or nodes make one operation. `limits` runs first, in the
-    /// same transaction, under a per-user advisory lock: two tabs or nodes cannot both slip under the
-    /// rate limit or the daily cap. Four round trips: BEGIN, the admission (lock + reads, one function),
-    /// the insert with its audit row (one statement), COMMIT.
-    func insert(_ new: NewOperation,
-                limits: @Sendable (Admission) throws -> Void = { _ in }) async throws -> (row: OperationRow, created: Bool) {
+    enum Submitted: Sendable {
+        case created(OperationRow)
+        /// The `request_id` was taken: the stored operation, as it is now.
+        case existing(OperationRow)
+        case rateLimited
+        /// What the initiator moved (or has in flight) today, without this request.
+        case dailyCapExceeded(movedToday: DecimalNumber)
+    }
+
+    /// Stores a new request with its `requested` audit row, or, when `request_id` exists, returns the
+    /// stored one: two clicks, tabs or nodes make one operation. One statement (`operations_submit`,
+    /// migration 501): the limits are checked under a per-user advisory lock in the same transaction,
+    /// so two tabs or nodes cannot both slip under the rate limit or the daily cap (see `DailyCaps`).
+    func insert(_ new: NewOperation, limits: Limits) async throws -> Submitted {
         let transition = try OperationMachine.next(nil, on: .submitted(needsApproval: new.needsApproval)).get()
         let parameters = JSONValue.object(new.request.parameters).jsonString
-        let key = Self.newIdempotencyKey()
-        let inserted: OperationRow? = try await database.transaction { connection in
-            let admission = try await connection.query(
-                "SELECT request_exists, started_last_minute, moved_today FROM operations_admission($1::bigint, $2, $3)",
-                [new.initiator.id.map(String.init), new.requestID, new.request.money?.currency.code]).first
-            if try admission?.bool("request_exists") ?? false { return nil }
-            try limits(Admission(startedLastMinute: try admission?.int("started_last_minute") ?? 0,
-                                 movedToday: DecimalNumber(try admission?.string("moved_today") ?? "0") ?? .zero))
-            // The audit row takes the stored row's id, shop, operation and parameters; no row when request_id was taken.
-            let rows = try await connection.query("""
-                WITH inserted AS (
-                    INSERT INTO operations (request_id, idempotency_key, operation, parameters, shop_id, amount, currency, state, needs_approval,
-                                            initiator_id, initiator, expires_at)
-                    VALUES ($1, $2, $3, $4, $5, $6::numeric, $7, $8, $9, $10, $11, CASE WHEN $9 THEN now() + make_interval(secs => $12::float8) END)
-                    ON CONFLICT (request_id) DO NOTHING
-                    RETURNING \(OperationRow.columns)
-                )
-                SELECT inserted.* FROM inserted
-                CROSS JOIN LATERAL operations_audit_append(inserted.id, 'requested', inserted.initiator_id, inserted.initiator, inserted.shop_id,
-                                                           inserted.operation, inserted.parameters, NULL, $13, NULL, NULL) AS audit
-                """, [new.requestID, key, new.request.operation.name, parameters, new.request.shopID,
-                      new.request.money.map { $0.amount.description }, new.request.money?.currency.code, transition.state.rawValue,
-                      new.needsApproval ? "true" : "false", new.initiator.id.map(String.init), new.initiator.name, String(new.approvalTTLSeconds),
-                      new.needsApproval ? "needs approval" : nil])
-            guard let first = rows.first else { return nil }
-            return try OperationRow(first)
+        let rows = try await database.query("""
+            SELECT s.outcome, s.moved_today, c.* FROM operations_submit($1, $2, $3, $4, $5, $6::numeric, $7, $8, $9::boolean, $10::bigint, $11,
+                                                                        $12::float8, $13::integer, $14::numeric) AS s
+            LEFT JOIN LATERAL (SELECT \(OperationRow.columns) FROM (SELECT (s.created).*) AS o) AS c ON true
+            """, [new.requestID, Self.newIdempotencyKey(), new.request.operation.name, parameters, new.request.shopID,
+                  new.request.money.map { $0.amount.description }, new.request.money?.currency.code, transition.state.rawValue,
+                  new.needsApproval ? "true" : "false", new.initiator.id.map(String.init), new.initiator.name, String(new.approvalTTLSeconds),
+                  String(limits.perMinute), limits.cap?.description])
+        guard let first = rows.first else { throw PostgresError(kind: .decoding, message: "operations_submit returned no row") }
+        switch try first.string("outcome") {
+        case "created": return .created(try OperationRow(first))
+        case "rate_limited": return .rateLimited
+        case "daily_cap_exceeded": return .dailyCapExceeded(movedToday: DecimalNumber(try first.string("moved_today") ?? "0") ?? .zero)
+        default:
+            guard let existing = try await find(requestID: new.requestID) else {
+                throw PostgresError(kind: .decoding, message: "request_id \(new.requestID) conflicted but cannot be read back")
+            }
+            return .existing(existing)
         }
-        if let inserted { return (inserted, true) }
-        guard let existing = try await find(requestID: new.requestID) else {
-            throw PostgresError(kind: .decoding, message: "request_id \(new.requestID) conflicted but cannot be read back")
-        }
-        return (existing, false)
     }
 
     /// 32 random bytes as hex: chosen once per operation, reused for every retry of it.
