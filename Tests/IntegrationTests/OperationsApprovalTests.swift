@@ -140,6 +140,18 @@ final class OperationsApprovalTests: OperationsTestCase {
         XCTAssertTrue(bad.output.contains("BROKEN at row 5"), bad.output)
     }
 
+    /// The cap is checked in SQL (`operations_submit`) as `DailyCaps.allows` says: up to the cap exactly is allowed.
+    func testTheDailyCapAllowsExactlyTheCapAndNotACentMore() async throws {
+        let hub = try await startOperationsHub(extra: ["ADMIN_OPERATIONS_DAILY_CAP_MANAGER": "300.00"])
+        let manager = try staff("m@ops.test", role: "manager")
+        let atCap = try await submit(hub, as: manager, "top_up", topUp("300.00"))
+        XCTAssertEqual(atCap.status, 200, atCap.bodyText)
+        let overCap = try await submit(hub, as: manager, "top_up", topUp("0.01"))
+        XCTAssertEqual(overCap.status, 403, overCap.bodyText)
+        XCTAssertEqual(try json(overCap)["error"], "daily_cap_exceeded")
+        XCTAssertTrue(overCap.bodyText.contains("on top of 300.00 today"), overCap.bodyText)
+    }
+
     /// The audit rows are hashed in PostgreSQL (migration 501) and verified in Swift: the two must
     /// agree byte for byte on every text, escapes, non-ASCII and NULLs included.
     func testAuditRowsHashedInPostgreSQLVerifyInSwiftWhateverTheirText() async throws {
