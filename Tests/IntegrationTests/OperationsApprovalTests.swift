@@ -139,4 +139,40 @@ final class OperationsApprovalTests: OperationsTestCase {
         XCTAssertEqual(bad.status, 1, bad.output)
         XCTAssertTrue(bad.output.contains("BROKEN at row 5"), bad.output)
     }
+
+    /// The cap is checked in SQL (`operations_submit`) as `DailyCaps.allows` says: up to the cap exactly is allowed.
+    func testTheDailyCapAllowsExactlyTheCapAndNotACentMore() async throws {
+        let hub = try await startOperationsHub(extra: ["ADMIN_OPERATIONS_DAILY_CAP_MANAGER": "300.00"])
+        let manager = try staff("m@ops.test", role: "manager")
+        let atCap = try await submit(hub, as: manager, "top_up", topUp("300.00"))
+        XCTAssertEqual(atCap.status, 200, atCap.bodyText)
+        let overCap = try await submit(hub, as: manager, "top_up", topUp("0.01"))
+        XCTAssertEqual(overCap.status, 403, overCap.bodyText)
+        XCTAssertEqual(try json(overCap)["error"], "daily_cap_exceeded")
+        XCTAssertTrue(overCap.bodyText.contains("on top of 300.00 today"), overCap.bodyText)
+    }
+
+    /// The audit rows are hashed in PostgreSQL (migration 501) and verified in Swift: the two must
+    /// agree byte for byte on every text, escapes, non-ASCII and NULLs included.
+    func testAuditRowsHashedInPostgreSQLVerifyInSwiftWhateverTheirText() async throws {
+        _ = try await startOperationsHub()
+        let texts = ["plain", "", "quote \" backslash \\ slash /", "controls \n\r\t\u{08}\u{0C}\u{01}\u{1F}\u{7F}",
+                     "Привет, 😀 \u{2028}\u{2029} </script>", #"{"amount":"100.00","note":"a\"b"}"#]
+        let database = try PostgresClient(url: databaseURL, poolSize: 1)
+        var appended = 0
+        for (index, text) in texts.enumerated() {
+            for nulls in [false, true] {
+                let rows = try await database.query("""
+                    SELECT hash FROM operations_audit_append($1::bigint, $2, $3::bigint, $4, $5, $6, $7, $8, $9, $10::integer, $11)
+                    """, [nulls ? nil : String(index + 1), "event " + text, nulls ? nil : "-7", text, nulls ? nil : text, text, text,
+                          nulls ? nil : text, nulls ? nil : text, nulls ? nil : "-1", nulls ? nil : text])
+                XCTAssertEqual(try rows.first?.string("hash")?.count, 64)
+                appended += 1
+            }
+        }
+        await database.shutdown()
+        let verified = try verifyAudit()
+        XCTAssertEqual(verified.status, 0, verified.output)
+        XCTAssertTrue(verified.output.contains("\(appended) rows verified"), verified.output)
+    }
 }

@@ -3,53 +3,15 @@ import Foundation
 import LogModel
 import Operations
 
-/// Appends to and reads `operations_audit`. Appends happen inside the caller's transaction (with the
-/// state change they record) under one transaction-level advisory lock, so that on any number of hub
-/// nodes each row is chained to the true last row and the chain never forks.
+/// Reads and verifies `operations_audit`. Rows are appended by the SQL function `operations_audit_append`
+/// (migration 501) in the same statement as the state change they record (see `OperationStore`), under
+/// one transaction-level advisory lock, so that on any number of hub nodes each row is chained to the
+/// true last row and the chain never forks; the function hashes exactly what `AuditChain` verifies.
 struct AuditLog: Sendable {
     let database: PostgresClient
 
-    /// Same key on every node; distinct from the migrator's.
+    /// Same key on every node; distinct from the migrator's. Taken by `operations_audit_append` (migration 501).
     static let lockKey = "5110020001"
-
-    /// What the caller knows of a new row; id, time and hashes are filled in here.
-    struct Draft: Sendable {
-        var operationID: Int64?
-        var event: String
-        var actor: OperationActor
-        var shopID: String?
-        var operation: String
-        var parameters: String
-        var approver: String? = nil
-        var comment: String? = nil
-        var coreStatus: Int? = nil
-        var coreAnswer: String? = nil
-    }
-
-    @discardableResult
-    static func append(_ draft: Draft, on connection: PostgresConnection) async throws -> AuditRecord {
-        _ = try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", [])
-        // After the lock (a separate statement, so it is surely held first): the last hash, the new id, the time.
-        let next = try await connection.query("""
-            SELECT (SELECT hash FROM operations_audit ORDER BY id DESC LIMIT 1) AS hash, nextval('operations_audit_id_seq') AS id,
-                   (extract(epoch from clock_timestamp()) * 1000000)::bigint AS at
-            """, [])
-        let previous = try next.first?.string("hash") ?? AuditChain.genesis
-        let id = Int64(try next.first?.int("id") ?? 0)
-        let at = Int64(try next.first?.int("at") ?? 0)
-        let record = AuditChain.sealed(AuditRecord(
-            id: id, atMicros: at, operationID: draft.operationID, event: draft.event, actorID: draft.actor.id, actor: draft.actor.name,
-            shopID: draft.shopID, operation: draft.operation, parameters: draft.parameters, approver: draft.approver, comment: draft.comment,
-            coreStatus: draft.coreStatus, coreAnswer: draft.coreAnswer), after: previous)
-        _ = try await connection.query("""
-            INSERT INTO operations_audit (id, at_micros, operation_id, event, actor_id, actor, shop_id, operation, parameters, approver,
-                                          comment, core_status, core_answer, previous_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-            """, [String(record.id), String(record.atMicros), record.operationID.map(String.init), record.event, record.actorID.map(String.init),
-                  record.actor, record.shopID, record.operation, record.parameters, record.approver, record.comment,
-                  record.coreStatus.map(String.init), record.coreAnswer, record.previousHash, record.hash])
-        return record
-    }
 
     /// A row as stored.
     static func record(_ row: PostgresRow) throws -> AuditRecord {

@@ -40,42 +40,38 @@ struct OperationDesk: Sendable {
         let requestID = try Self.requestID(input["request_id"])
         guard core != nil else { throw Self.notConfigured }
 
-        // The same request again (a second click, tab or node): the stored operation, as it is now.
-        if let existing = try await store.find(requestID: requestID) {
-            return try repeated(existing, request, principal)
-        }
         let needsApproval = definition.approval.requiresApproval(amount: request.money)
-        let limits = limitCheck(request, principal)
-        let (row, created) = try await store.insert(.init(request: request, requestID: requestID, initiator: Self.actor(principal),
-                                                          needsApproval: needsApproval, approvalTTLSeconds: configuration.approvalTTLSeconds),
-                                                    limits: limits)
-        if !created { return try repeated(row, request, principal) }
-        guard row.state == .approved else { return respond(row) }
-        return respond(try await sender.send(row.id) ?? row)
+        let cap = dailyCap(request, principal)
+        let submitted = try await store.insert(.init(request: request, requestID: requestID, initiator: Self.actor(principal),
+                                                     needsApproval: needsApproval, approvalTTLSeconds: configuration.approvalTTLSeconds),
+                                               limits: .init(perMinute: configuration.ratePerUserPerMinute, cap: cap))
+        switch submitted {
+        case .existing(let row):
+            // The same request again (a second click, tab or node): the stored operation, as it is now.
+            return try repeated(row, request, principal)
+        case .rateLimited:
+            let perMinute = configuration.ratePerUserPerMinute
+            throw Refusal(JSONResponse.error(.tooManyRequests, code: "rate_limited",
+                                             message: "you started \(perMinute) operations in the last minute, the most allowed (operations.rate_limit_per_minute); wait a minute",
+                                             headers: [.retryAfter: "60"]), message: "too many operations in the last minute")
+        case .dailyCapExceeded(let moved):
+            let code = request.money?.currency.code ?? configuration.dailyCaps.currency.code
+            throw Refusal.json(.forbidden, "daily_cap_exceeded",
+                               "this would move \(request.money?.amount.magnitude.description ?? "?") \(code) on top of \(moved) today; your roles' daily cap is \(cap.map(\.description) ?? "none") \(code) (operations.daily_cap.*)")
+        case .created(let row):
+            guard row.state == .approved else { return respond(row) }
+            return respond(try await sender.send(row.id) ?? row)
+        }
     }
 
-    /// The per-user rate limit and the per-role daily cap, checked inside the insert's transaction.
-    private func limitCheck(_ request: ValidatedRequest, _ principal: StaffPrincipal) -> @Sendable (PostgresConnection) async throws -> Void {
-        let userID = principal.user.id
-        let perMinute = configuration.ratePerUserPerMinute
+    /// The user's daily cap when the request moves money in the caps' currency (a user's cap is the
+    /// largest of their roles' caps; nil = not capped). Checked by the store, in the insert's statement,
+    /// as `DailyCaps.allows` does: today's total plus this amount's magnitude must not exceed it.
+    private func dailyCap(_ request: ValidatedRequest, _ principal: StaffPrincipal) -> DecimalNumber? {
         let caps = configuration.dailyCaps
+        guard let money = request.money, money.currency == caps.currency else { return nil }
         let roles = principal.user.roles.filter { $0.permissions.contains(.operationsRun) }.map(\.rawValue)
-        let money = request.money
-        return { connection in
-            if try await OperationStore.startedLastMinute(by: userID, on: connection) >= perMinute {
-                throw Refusal(JSONResponse.error(.tooManyRequests, code: "rate_limited",
-                                                 message: "you started \(perMinute) operations in the last minute, the most allowed (operations.rate_limit_per_minute); wait a minute",
-                                                 headers: [.retryAfter: "60"]), message: "too many operations in the last minute")
-            }
-            if let money, money.currency == caps.currency {
-                let cap = caps.cap(forRoles: roles)
-                let moved = try await OperationStore.movedToday(by: userID, currency: money.currency.code, on: connection)
-                if !DailyCaps.allows(movedToday: moved, amount: money.amount, cap: cap) {
-                    throw Refusal.json(.forbidden, "daily_cap_exceeded",
-                                       "this would move \(money.amount.magnitude) \(money.currency.code) on top of \(moved) today; your roles' daily cap is \(cap.map(\.description) ?? "none") \(money.currency.code) (operations.daily_cap.*)")
-                }
-            }
-        }
+        return caps.cap(forRoles: roles)
     }
 
     private func repeated(_ row: OperationRow, _ request: ValidatedRequest, _ principal: StaffPrincipal) throws -> Response {

@@ -31,40 +31,50 @@ struct OperationStore: Sendable {
         var approvalTTLSeconds: Int
     }
 
-    /// Stores a new request (with its `requested` audit row) or, when `request_id` exists, returns the
-    /// stored one and `false`: two clicks, tabs or nodes make one operation. `limits` runs first, in the
-    /// same transaction, under a per-user advisory lock: two tabs or nodes cannot both slip under the
-    /// rate limit or the daily cap.
-    func insert(_ new: NewOperation,
-                limits: @Sendable (PostgresConnection) async throws -> Void = { _ in }) async throws -> (row: OperationRow, created: Bool) {
+    /// The limits a new request is checked against, in the same statement that stores it.
+    struct Limits: Sendable {
+        /// Operations one user may start per minute (shared by every node).
+        var perMinute: Int
+        /// The most money the initiator may move per day (UTC) in the request's currency, this request
+        /// included; nil = no cap (the role has none, or the request moves no money in the cap's currency).
+        var cap: DecimalNumber?
+    }
+
+    enum Submitted: Sendable {
+        case created(OperationRow)
+        /// The `request_id` was taken: the stored operation, as it is now.
+        case existing(OperationRow)
+        case rateLimited
+        /// What the initiator moved (or has in flight) today, without this request.
+        case dailyCapExceeded(movedToday: DecimalNumber)
+    }
+
+    /// Stores a new request with its `requested` audit row, or, when `request_id` exists, returns the
+    /// stored one: two clicks, tabs or nodes make one operation. One statement (`operations_submit`,
+    /// migration 501): the limits are checked under a per-user advisory lock in the same transaction,
+    /// so two tabs or nodes cannot both slip under the rate limit or the daily cap (see `DailyCaps`).
+    func insert(_ new: NewOperation, limits: Limits) async throws -> Submitted {
         let transition = try OperationMachine.next(nil, on: .submitted(needsApproval: new.needsApproval)).get()
         let parameters = JSONValue.object(new.request.parameters).jsonString
-        let key = Self.newIdempotencyKey()
-        let inserted: OperationRow? = try await database.transaction { connection in
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(511002, ($1::bigint % 2147483647)::int)", [new.initiator.id.map(String.init)])
-            if try await connection.query("SELECT 1 FROM operations WHERE request_id = $1", [new.requestID]).isEmpty == false { return nil }
-            try await limits(connection)
-            let rows = try await connection.query("""
-                INSERT INTO operations (request_id, idempotency_key, operation, parameters, shop_id, amount, currency, state, needs_approval,
-                                        initiator_id, initiator, expires_at)
-                VALUES ($1, $2, $3, $4, $5, $6::numeric, $7, $8, $9, $10, $11, CASE WHEN $9 THEN now() + make_interval(secs => $12::float8) END)
-                ON CONFLICT (request_id) DO NOTHING
-                RETURNING \(OperationRow.columns)
-                """, [new.requestID, key, new.request.operation.name, parameters, new.request.shopID,
-                      new.request.money.map { $0.amount.description }, new.request.money?.currency.code, transition.state.rawValue,
-                      new.needsApproval ? "true" : "false", new.initiator.id.map(String.init), new.initiator.name, String(new.approvalTTLSeconds)])
-            guard let first = rows.first else { return nil }
-            let row = try OperationRow(first)
-            try await AuditLog.append(.init(operationID: row.id, event: "requested", actor: new.initiator, shopID: row.shopID,
-                                            operation: row.operation, parameters: row.parameters,
-                                            comment: new.needsApproval ? "needs approval" : nil), on: connection)
-            return row
+        let rows = try await database.query("""
+            SELECT s.outcome, s.moved_today, c.* FROM operations_submit($1, $2, $3, $4, $5, $6::numeric, $7, $8, $9::boolean, $10::bigint, $11,
+                                                                        $12::float8, $13::integer, $14::numeric) AS s
+            LEFT JOIN LATERAL (SELECT \(OperationRow.columns) FROM (SELECT (s.created).*) AS o) AS c ON true
+            """, [new.requestID, Self.newIdempotencyKey(), new.request.operation.name, parameters, new.request.shopID,
+                  new.request.money.map { $0.amount.description }, new.request.money?.currency.code, transition.state.rawValue,
+                  new.needsApproval ? "true" : "false", new.initiator.id.map(String.init), new.initiator.name, String(new.approvalTTLSeconds),
+                  String(limits.perMinute), limits.cap?.description])
+        guard let first = rows.first else { throw PostgresError(kind: .decoding, message: "operations_submit returned no row") }
+        switch try first.string("outcome") {
+        case "created": return .created(try OperationRow(first))
+        case "rate_limited": return .rateLimited
+        case "daily_cap_exceeded": return .dailyCapExceeded(movedToday: DecimalNumber(try first.string("moved_today") ?? "0") ?? .zero)
+        default:
+            guard let existing = try await find(requestID: new.requestID) else {
+                throw PostgresError(kind: .decoding, message: "request_id \(new.requestID) conflicted but cannot be read back")
+            }
+            return .existing(existing)
         }
-        if let inserted { return (inserted, true) }
-        guard let existing = try await find(requestID: new.requestID) else {
-            throw PostgresError(kind: .decoding, message: "request_id \(new.requestID) conflicted but cannot be read back")
-        }
-        return (existing, false)
     }
 
     /// 32 random bytes as hex: chosen once per operation, reused for every retry of it.
@@ -122,54 +132,42 @@ struct OperationStore: Sendable {
             }
         }
         guard let next, !from.isEmpty else { throw OperationMachine.InvalidTransition(state: nil, event: event) }
-        return try await database.transaction { connection in
-            var sets = ["state = $2", "updated_at = now()"]
-            var parameters: [String?] = [String(id), next.rawValue, "{" + from.map(\.rawValue).joined(separator: ",") + "}"]
-            func set(_ column: String, _ value: String?, cast: String = "") {
-                parameters.append(value)
-                sets.append("\(column) = $\(parameters.count)\(cast)")
-            }
-            if let approver = changes.approver {
-                set("approver_id", approver.id.map(String.init))
-                set("approver", approver.name)
-                sets.append("decided_at = now()")
-            }
-            if let comment = changes.comment { set("decision_comment", comment) }
-            if let status = changes.coreStatus { set("core_status", String(status)) }
-            if let answer = changes.coreAnswer { set("core_answer", answer) }
-            if let error = changes.lastError { set("last_error", error) }
-            if changes.countAttempt { sets.append("attempts = attempts + 1") }
-            if let lease = changes.leaseSeconds { set("lease_until", String(lease), cast: "::float8 * interval '1 second' + now()") }
-            if let check = changes.nextCheckSeconds { set("next_check_at", String(check), cast: "::float8 * interval '1 second' + now()") }
-            let updated = try await connection.query(
-                "UPDATE operations SET \(sets.joined(separator: ", ")) WHERE id = $1 AND state = ANY($3::text[]) RETURNING \(OperationRow.columns)",
-                parameters)
-            guard let row = try updated.first.map(OperationRow.init) else {
-                let current = try await connection.query("SELECT state FROM operations WHERE id = $1", [String(id)]).first
-                guard let current else { throw NotFound() }
-                throw OperationMachine.InvalidTransition(state: OperationState(rawValue: try current.string("state") ?? ""), event: event)
-            }
-            try await AuditLog.append(.init(operationID: id, event: audit, actor: actor, shopID: row.shopID, operation: row.operation,
-                                            parameters: row.parameters, approver: changes.approver?.name, comment: changes.comment ?? changes.lastError,
-                                            coreStatus: changes.coreStatus, coreAnswer: changes.coreAnswer), on: connection)
-            return row
+        // Autocommit: the UPDATE and its audit row are one statement, so one transaction and one round trip.
+        var sets = ["state = $2", "updated_at = now()"]
+        var parameters: [String?] = [String(id), next.rawValue, "{" + from.map(\.rawValue).joined(separator: ",") + "}"]
+        func set(_ column: String, _ value: String?, cast: String = "") {
+            parameters.append(value)
+            sets.append("\(column) = $\(parameters.count)\(cast)")
         }
-    }
-
-    /// Operations the user started in the last minute (the per-user rate limit, shared by every node).
-    static func startedLastMinute(by userID: Int64, on connection: PostgresConnection) async throws -> Int {
-        try await connection.query("SELECT count(*) AS n FROM operations WHERE initiator_id = $1 AND created_at > now() - interval '1 minute'",
-                                 [String(userID)]).first?.int("n") ?? 0
-    }
-
-    /// Money the user moved (or has in flight) today, UTC, in `currency`: rejected, expired and failed ones do not count.
-    static func movedToday(by userID: Int64, currency: String, on connection: PostgresConnection) async throws -> DecimalNumber {
-        let text = try await connection.query("""
-            SELECT coalesce(sum(abs(amount)), 0)::text AS total FROM operations
-            WHERE initiator_id = $1 AND currency = $2 AND state NOT IN ('rejected', 'expired', 'failed')
-              AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-            """, [String(userID), currency]).first?.string("total") ?? "0"
-        return DecimalNumber(text) ?? .zero
+        if let approver = changes.approver {
+            set("approver_id", approver.id.map(String.init))
+            set("approver", approver.name)
+            sets.append("decided_at = now()")
+        }
+        if let comment = changes.comment { set("decision_comment", comment) }
+        if let status = changes.coreStatus { set("core_status", String(status)) }
+        if let answer = changes.coreAnswer { set("core_answer", answer) }
+        if let error = changes.lastError { set("last_error", error) }
+        if changes.countAttempt { sets.append("attempts = attempts + 1") }
+        if let lease = changes.leaseSeconds { set("lease_until", String(lease), cast: "::float8 * interval '1 second' + now()") }
+        if let check = changes.nextCheckSeconds { set("next_check_at", String(check), cast: "::float8 * interval '1 second' + now()") }
+        let first = parameters.count + 1
+        parameters += [audit, actor.id.map(String.init), actor.name, changes.approver?.name, changes.comment ?? changes.lastError,
+                       changes.coreStatus.map(String.init), changes.coreAnswer]
+        let updated = try await database.query("""
+            WITH moved AS (
+                UPDATE operations SET \(sets.joined(separator: ", ")) WHERE id = $1 AND state = ANY($3::text[]) RETURNING \(OperationRow.columns)
+            )
+            SELECT moved.* FROM moved
+            CROSS JOIN LATERAL operations_audit_append(moved.id, $\(first), $\(first + 1)::bigint, $\(first + 2), moved.shop_id, moved.operation,
+                                                       moved.parameters, $\(first + 3), $\(first + 4), $\(first + 5)::integer, $\(first + 6)) AS audit
+            """, parameters)
+        guard let row = try updated.first.map(OperationRow.init) else {
+            let current = try await database.query("SELECT state FROM operations WHERE id = $1", [String(id)]).first
+            guard let current else { throw NotFound() }
+            throw OperationMachine.InvalidTransition(state: OperationState(rawValue: try current.string("state") ?? ""), event: event)
+        }
+        return row
     }
 
     /// Rows the reconciler must look at, claimed so no other node takes them at the same time:
