@@ -20,6 +20,8 @@ public struct PipelineConfiguration: Sendable {
     public var elasticsearchInput: ElasticsearchInputConfiguration
     /// `inputs.gelf_*`: GELF over HTTP, UDP and TCP.
     public var gelfInput: GELFInputConfiguration
+    /// `inputs.syslog_*`: syslog (RFC 5424 and 3164) over TCP and UDP.
+    public var syslogInput: SyslogInputConfiguration
 
     /// The spool's record limit follows the intake's event limit: the stored document and its
     /// envelope are larger than the raw event, so an event the intake accepts always fits.
@@ -79,7 +81,20 @@ public struct PipelineConfiguration: Sendable {
                                      rateLimitEventsPerSecond: rateLimit, delivery: delivery,
                                      mongodbPolicy: mongodbPolicy, elasticsearchPolicy: elasticsearchPolicy,
                                      probeInterval: .seconds(probeSeconds), elasticsearchInput: elasticsearchInput,
-                                     gelfInput: readGELF(r))
+                                     gelfInput: readGELF(r), syslogInput: readSyslog(r))
+    }
+
+    static func readSyslog(_ r: ConfigurationReader) -> SyslogInputConfiguration {
+        let tcp = readListen(r, key: "inputs.syslog_tcp.listen", env: "ADMIN_INPUTS_SYSLOG_TCP_LISTEN",
+                             help: "syslog over TCP (octet counting or newline framing): port or host:port (a port alone: loopback); empty = off")
+        let udp = readListen(r, key: "inputs.syslog_udp.listen", env: "ADMIN_INPUTS_SYSLOG_UDP_LISTEN",
+                             help: "syslog over UDP: port or host:port (a port alone: loopback); empty = off")
+        let service = r.string("inputs.syslog.service", env: "ADMIN_INPUTS_SYSLOG_SERVICE", default: "",
+                               help: "the service every syslog message belongs to (syslog carries no token)")
+        if (tcp != nil || udp != nil), service.isEmpty {
+            r.fail("a syslog listener is set, so inputs.syslog.service (ADMIN_INPUTS_SYSLOG_SERVICE) must name the service its messages belong to: syslog carries no token")
+        }
+        return SyslogInputConfiguration(tcp: tcp, udp: udp, service: service)
     }
 
     static func readGELF(_ r: ConfigurationReader) -> GELFInputConfiguration {

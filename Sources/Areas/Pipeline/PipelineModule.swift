@@ -4,6 +4,7 @@ public import HubKit
 import Identity
 import Intake
 import Logging
+import NIOCore
 import Pipeline
 public import ServiceLifecycle
 import SinkElasticsearch
@@ -47,6 +48,7 @@ public struct PipelineModule: HubModule {
     let rateLimiter: TokenRateLimiter
     let elasticsearchInput: ElasticsearchInputConfiguration
     let gelfInput: GELFInputConfiguration
+    let syslogInput: SyslogInputConfiguration
     /// Pending dead letters per store, refreshed every 10 s (the health is read often, the table seldom changes).
     let pendingDeadLetters = PendingDeadLetterCounts()
 
@@ -65,7 +67,8 @@ public struct PipelineModule: HubModule {
             ingest: ingest, workers: workers, probes: probes, deadLetters: deadLetters,
             elasticsearch: sinks.lazy.compactMap { $0 as? ElasticsearchSink }.first, context: context,
             rateLimiter: TokenRateLimiter(eventsPerSecond: configuration.rateLimitEventsPerSecond),
-            elasticsearchInput: configuration.elasticsearchInput, gelfInput: configuration.gelfInput)
+            elasticsearchInput: configuration.elasticsearchInput, gelfInput: configuration.gelfInput,
+            syslogInput: configuration.syslogInput)
     }
 
     public var services: [any Service] {
@@ -73,19 +76,7 @@ public struct PipelineModule: HubModule {
         services += probes as [any Service]
         let (store, counts) = (deadLetters, pendingDeadLetters)
         services.append(TaskService(name: "dead-letter-counts") { await counts.refresh(from: store) })
-        let maxEventBytes = ingest.limits.maxEventBytes
-        if let udp = gelfInput.udp {
-            let intake = ListenerIntake(input: "gelf_udp", service: udp.service, ingest: ingest, logger: context.logger)
-            services.append(intake)
-            services.append(GELFUDPListener(host: udp.host, port: udp.port, receiver: GELFReceiver(intake: intake, maxEventBytes: maxEventBytes),
-                                            logger: context.logger))
-        }
-        if let tcp = gelfInput.tcp {
-            let intake = ListenerIntake(input: "gelf_tcp", service: tcp.service, ingest: ingest, logger: context.logger)
-            services.append(intake)
-            services.append(GELFTCPListener(host: tcp.host, port: tcp.port, receiver: GELFReceiver(intake: intake, maxEventBytes: maxEventBytes),
-                                            logger: context.logger))
-        }
+        services += listenerServices
         if elasticsearchInput.enabled, let listen = elasticsearchInput.listen {
             services.append(ElasticsearchListener(routes: elasticsearchRoutes, host: listen.host, port: listen.port, logger: context.logger))
         }
@@ -136,6 +127,46 @@ public struct PipelineModule: HubModule {
             }
         }
         return series
+    }
+
+    /// GELF and syslog over UDP and TCP: each listener with the intake it feeds (a service too: it
+    /// spools every 20 ms and stops after its listener).
+    var listenerServices: [any Service] {
+        let maxEventBytes = ingest.limits.maxEventBytes
+        let logger = context.logger
+        var services: [any Service] = []
+        func intake(_ input: String, _ service: String) -> ListenerIntake {
+            let intake = ListenerIntake(input: input, service: service, ingest: ingest, logger: logger)
+            services.append(intake)
+            return intake
+        }
+        if let udp = gelfInput.udp {
+            let receiver = GELFReceiver(intake: intake("gelf_udp", udp.service), maxEventBytes: maxEventBytes)
+            services.append(UDPListener(input: "gelf_udp", host: udp.host, port: udp.port, service: udp.service, logger: logger) {
+                GELFDatagramHandler(receiver: receiver)
+            })
+        }
+        if let tcp = gelfInput.tcp {
+            let receiver = GELFReceiver(intake: intake("gelf_tcp", tcp.service), maxEventBytes: maxEventBytes)
+            services.append(TCPListener(input: "gelf_tcp", host: tcp.host, port: tcp.port, service: tcp.service, logger: logger) {
+                [ByteToMessageHandler(NullTerminatedFrameDecoder(maxFrameBytes: maxEventBytes)),
+                 FrameHandler(intake: receiver.intake) { receiver.receive($0) }]
+            })
+        }
+        if let udp = syslogInput.udp {
+            let receiver = SyslogReceiver(intake: intake("syslog_udp", syslogInput.service), maxEventBytes: maxEventBytes)
+            services.append(UDPListener(input: "syslog_udp", host: udp.host, port: udp.port, service: syslogInput.service, logger: logger) {
+                SyslogDatagramHandler(receiver: receiver)
+            })
+        }
+        if let tcp = syslogInput.tcp {
+            let receiver = SyslogReceiver(intake: intake("syslog_tcp", syslogInput.service), maxEventBytes: maxEventBytes)
+            services.append(TCPListener(input: "syslog_tcp", host: tcp.host, port: tcp.port, service: syslogInput.service, logger: logger) {
+                [ByteToMessageHandler(SyslogFrameDecoder(maxFrameBytes: maxEventBytes)),
+                 FrameHandler(intake: receiver.intake) { receiver.receive($0) }]
+            })
+        }
+        return services
     }
 
     /// The Elasticsearch-compatible input, under `/es` and on its own listener when configured.

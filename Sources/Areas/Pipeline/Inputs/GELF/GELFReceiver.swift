@@ -14,7 +14,7 @@ struct GELFReceiver: Sendable {
             intake.reject("invalid_compression", detail: "\(error)")
         case .success(let plain):
             switch GELFMessage.event(from: plain, maxBytes: maxEventBytes) {
-            case .success(let event): intake.submit(GELFMessage.line(event))
+            case .success(let event): intake.submit(event: event)
             case .failure(let error): intake.reject(error.code, detail: error.message)
             }
         }

@@ -46,6 +46,11 @@ final class ListenerIntake: Service, CustomStringConvertible {
         if kept { received.increment() } else { dropped.increment() }
     }
 
+    /// Queues an event read by a listener (GELF, syslog), as one NDJSON line for the intake.
+    func submit(event: JSONObject) {
+        submit(JSONValue.object(event).serialized() + [UInt8(ascii: "\n")])
+    }
+
     /// A message the listener could not read (bad compression, not JSON, …): counted, logged at debug.
     func reject(_ reason: String, detail: String) {
         Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", reason)]).increment()
