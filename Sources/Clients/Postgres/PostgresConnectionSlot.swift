@@ -84,9 +84,13 @@ final class PostgresConnectionSlot: Sendable {
 
     private static func connect(_ info: PostgresConnInfo, applicationName: String) throws(PostgresError) -> OpaquePointer {
         // Defaults come before "dbname" (the URL, expanded because expand_dbname = 1) so that the URL's
-        // own connect_timeout / application_name win. libpq's default connect timeout is infinite.
-        let keywords = ["connect_timeout", "application_name", "dbname"]
-        let values = ["10", applicationName, info.raw]
+        // own connect_timeout / application_name / gssencmode win. libpq's default connect timeout is
+        // infinite. gssencmode=disable: libpq's default ("prefer") loads Kerberos to look for a ticket
+        // on every connect, and Kerberos' exit-time clean-up then races the pool's threads — a CLI
+        // command crashed at exit with "k5_mutex_unlock: Assertion `r == 0' failed" after its work was
+        // done. Set gssencmode in the URL to use GSSAPI encryption.
+        let keywords = ["connect_timeout", "application_name", "gssencmode", "dbname"]
+        let values = ["10", applicationName, "disable", info.raw]
         let cKeywords = keywords.map { strdup($0) }
         let cValues = values.map { strdup($0) }
         defer {
