@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // The manifest is the architecture diagram: data flows Intake -> Transforms -> Spool -> Sinks,
 // `Pipeline` wires them, `AdminServer` serves HTTP, `admin` is the only executable.
-// Only `Clients` imports the C modules (CCurl, CMongoC, CLibPQ).
+// Only `Clients` imports the C libraries (CCurl, CMongoC, CLibPQ); `Spool` imports CCRC32C, its checksum instruction.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "admin", targets: ["admin"]),
+        .executable(name: "intake-bench", targets: ["IntakeBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -40,6 +41,9 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/CWrappers/CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
 
+        // CRC-32C with the processor's instruction (SSE 4.2): the spool checksums every record twice.
+        .target(name: "CCRC32C", path: "Sources/CWrappers/CCRC32C"),
+
         // The log event model: JSON values, levels, ids, the spooled event. No dependencies.
         .target(name: "LogModel", swiftSettings: swiftSettings),
         // Masks passwords in URLs, DSNs, conninfo strings and free text: the one redaction every area uses.
@@ -54,7 +58,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Durable, segmented, checksummed local buffer with group commit and per-sink cursors.
         .target(name: "Spool", dependencies: [
-            .product(name: "Logging", package: "swift-log"),
+            "CCRC32C", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // Thin async wrappers over the C libraries; blocking calls run on threads of their own.
         .target(name: "ClientHTTP", dependencies: [
@@ -171,6 +175,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
+
+        // The intake's CPU path without HTTP or disk, for callgrind (`scripts/bench callgrind`).
+        .executableTarget(name: "IntakeBench", dependencies: [
+            "Intake", "LogModel", "Transforms", .product(name: "NIOCore", package: "swift-nio"),
+        ], path: "Sources/Benchmarks/IntakeBench", swiftSettings: swiftSettings),
 
         // Shared by the test targets: temporary directories, stand-in addresses, a recording HTTP server.
         .target(name: "TestSupport", dependencies: [

@@ -1,14 +1,29 @@
+internal import CCRC32C
+
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of every spool record.
 ///
-/// Software slicing-by-8: eight 256-entry tables let the loop consume 8 bytes per step with
-/// independent table look-ups. Castagnoli rather than the zlib polynomial because it detects more
+/// The processor's `crc32` instruction (SSE 4.2, through the thin C target `CCRC32C`) where it has
+/// one: every record is checksummed when appended and again by each reader, and the tables cost
+/// 7 % of the hub's CPU at full intake. Elsewhere, software slicing-by-8: eight 256-entry tables let
+/// the loop consume 8 bytes per step with independent table look-ups. Castagnoli rather than the zlib polynomial because it detects more
 /// error patterns in records of our size and is what Vector's disk buffer, ext4 and iSCSI use.
 /// Check value (RFC 3720 B.4): `CRC32C.checksum("123456789".utf8) == 0xE306_9283`.
 public enum CRC32C {
     /// Checksum of `bytes`, continuing from `crc` (pass the previous result to checksum in pieces).
     public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        if usesHardware, let base = bytes.baseAddress {
+            return ~datamp_crc32c_hardware_update(~crc, base, bytes.count)
+        }
+        return softwareChecksum(bytes, continuing: crc)
+    }
+
+    /// The table implementation, whatever the processor has (tests compare the two).
+    public static func softwareChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         table.withUnsafeBufferPointer { t in update(~crc, bytes, t) }
     }
+
+    /// Whether `checksum` uses the processor's instruction.
+    public static let usesHardware = datamp_crc32c_hardware_available() != 0
 
     /// Checksum of a byte collection (convenience for tests and small inputs).
     public static func checksum(_ bytes: some Sequence<UInt8>, continuing crc: UInt32 = 0) -> UInt32 {

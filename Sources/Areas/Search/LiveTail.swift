@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LogModel
 import Logging
 import Search
@@ -115,12 +120,21 @@ final class LiveTail: Sendable {
         }
     }
 
+    /// memchr rather than `Array.contains`: this runs on every event the hub takes, and the byte
+    /// loop cost more than the rest of the reader.
+    private static func containsNewline(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, 0x0A, buffer.count) != nil
+        }
+    }
+
     private func publish(_ record: SpoolRecord) {
         guard let event = try? SpooledEvent(decoding: record.payload), event.target.isEmpty else { return }
         // Server-Sent Events end a field at a newline: keep the JSON on one line (the intake writes
         // compact JSON, so this is a guard, not a cost).
         var json = event.json
-        if json.contains(0x0A) { guard let document = try? JSONParser.parse(json) else { return }; json = document.serialized() }
+        if Self.containsNewline(json) { guard let document = try? JSONParser.parse(json) else { return }; json = document.serialized() }
         recent.withLock { recent in
             recent.append(record.offset, json)
             let listening = subscribers.withLock { Array($0.values) }

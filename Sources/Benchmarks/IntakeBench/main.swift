@@ -1,0 +1,64 @@
+// The intake's CPU path without HTTP or disk, for profiling: decode an NDJSON body, normalise and
+// redact every event and write its spool record, as `POST /api/v1/logs` does between receiving the
+// body and appending to the spool. Run under callgrind by `scripts/bench callgrind`; instruction
+// counts are repeatable on a busy machine where seconds are not.
+//
+//   intake-bench pipeline BODY [ROUNDS]   ROUNDS passes over BODY (default 3); prints events/s
+//   intake-bench records BODY OUT         writes each stored document as one line, for checking that
+//                                         an optimisation leaves the stored bytes unchanged (the
+//                                         receive time is fixed; hub-made event ids are random)
+import Foundation
+import Intake
+import LogModel
+import NIOCore
+import Transforms
+
+let arguments = CommandLine.arguments
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("intake-bench: \(message)\n".utf8))
+    exit(2)
+}
+guard arguments.count >= 3, let body = FileManager.default.contents(atPath: arguments[2]) else {
+    fail("usage: intake-bench pipeline BODY [ROUNDS] | intake-bench records BODY OUT")
+}
+let buffer = ByteBuffer(bytes: body)
+let normalizer = EventNormalizer()
+// 2030-01-01T00:00:00Z: later than the benchmark bodies' timestamps, so none is "in the future".
+let fixedReceiveTime: Int64 = 1_893_456_000_000_000
+
+func decode(_ context: IngestContext) -> IngestBatch {
+    do {
+        return try BodyDecoder.decodeAndNormalize(buffer, contentType: "application/x-ndjson", contentEncoding: nil,
+                                                  normalizer: normalizer, context: context)
+    } catch {
+        fail("the body was refused: \(error)")
+    }
+}
+
+switch arguments[1] {
+case "pipeline":
+    let rounds = arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3
+    var events = 0, bytes = 0
+    let start = ContinuousClock.now
+    for _ in 0..<rounds {
+        let batch = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1"))
+        if batch.rejected > 0 { fail("\(batch.rejected) events were rejected: \(batch.errors.prefix(3))") }
+        for event in batch.events { bytes += event.spoolRecord().count }
+        events += batch.events.count
+    }
+    let seconds = (ContinuousClock.now - start) / .seconds(1)
+    print("events=\(events) record_bytes=\(bytes) seconds=\(String(format: "%.3f", seconds))"
+        + " events_per_s=\(Int(Double(events) / seconds))")
+case "records":
+    guard arguments.count == 4 else { fail("usage: intake-bench records BODY OUT") }
+    let batch = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1", receivedAtMicros: fixedReceiveTime))
+    var out = [UInt8]()
+    for event in batch.events {
+        event.writeDocument(into: &out)
+        out.append(0x0A)
+    }
+    for error in batch.errors { out.append(contentsOf: Array("rejected \(error)\n".utf8)) }
+    FileManager.default.createFile(atPath: arguments[3], contents: Data(out))
+default:
+    fail("unknown mode \(arguments[1]); use pipeline or records")
+}
