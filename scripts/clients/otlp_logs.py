@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Logs through OpenTelemetry's Python SDK (LoggingHandler + BatchLogRecordProcessor + the OTLP/HTTP
-protobuf exporter) to DataMP Admin's `POST /v1/logs` (used by OTLPInputTests).
+protobuf exporter, gzip) to DataMP Admin's `POST /v1/logs` (used by OTLPInputTests).
 
     otlp_logs.py ENDPOINT TOKEN RUN COUNT
 
@@ -12,6 +12,7 @@ import logging
 import sys
 
 from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
 from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
@@ -23,7 +24,8 @@ def main() -> int:
     endpoint, token, run, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     resource = Resource.create({"service.name": "checkout", "deployment.environment": "staging", "host.name": "otlp-host-1"})
     provider = LoggerProvider(resource=resource)
-    exporter = OTLPLogExporter(endpoint=endpoint, headers={"authorization": f"Bearer {token}"}, timeout=10)
+    exporter = OTLPLogExporter(endpoint=endpoint, headers={"authorization": f"Bearer {token}"}, timeout=10,
+                               compression=Compression.Gzip)
     provider.add_log_record_processor(BatchLogRecordProcessor(exporter, schedule_delay_millis=200))
     handler = LoggingHandler(level=logging.INFO, logger_provider=provider)
     logger = logging.getLogger("shop.checkout")
