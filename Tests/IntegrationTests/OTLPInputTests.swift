@@ -157,6 +157,29 @@ final class OTLPInputTests: HubTestCase {
         XCTAssertEqual(anonymous.status, 401)
     }
 
+    func testBackpressureIsTheSpecsRetryableAnswerAndRefusalsAreCounted() async throws {
+        let hub = try await startHub(extra: ["ADMIN_INPUTS_OTLP_ENABLED": "true", "ADMIN_INTAKE_RATE_LIMIT": "2"])
+        let token = try createToken()
+        var request = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest()
+        request.resourceLogs = [resourceLogs(run: "limited", messages: ["one", "two", "three"])]
+        let first = try await post(hub, body: try request.serializedBytes(), token: token, contentType: "application/x-protobuf", path: "/v1/logs")
+        XCTAssertEqual(first.status, 200)  // a full bucket lets one batch over the burst through
+        request.resourceLogs = [resourceLogs(run: "limited", messages: ["four", "five", "six"])]
+        let second = try await post(hub, body: try request.serializedBytes(), token: token, contentType: "application/x-protobuf", path: "/v1/logs")
+        XCTAssertEqual(second.status, 429)
+        XCTAssertNotNil(second.headers["Retry-After"].flatMap { Int($0) })
+        XCTAssertEqual(try Google_Rpc_Status(serializedBytes: second.body).code, 8)  // RESOURCE_EXHAUSTED
+        let garbage = try await post(hub, body: [0xFF], token: token, contentType: "application/x-protobuf", path: "/v1/logs")
+        XCTAssertEqual(garbage.status, 400)
+        let metrics = try await get(hub.baseURL + "/metrics").bodyText
+        XCTAssertTrue(metrics.contains(#"admin_ingest_events_total{outcome="rejected",reason="invalid_otlp"} 1"#), metrics)
+        let pool = try mongoPool()
+        try await eventually("the first batch stored") { try await mongoCount(pool) == 3 }
+        try await Task.sleep(for: .seconds(1))
+        let total = try await mongoCount(pool)
+        XCTAssertEqual(total, 3)  // nothing of the refused request
+    }
+
     private func resourceLogs(run: String, messages: [String]) -> Opentelemetry_Proto_Logs_V1_ResourceLogs {
         var runValue = Opentelemetry_Proto_Common_V1_AnyValue()
         runValue.stringValue = run

@@ -4,6 +4,7 @@ import Hummingbird
 import Identity
 import Intake
 import LogModel
+import Metrics
 import NIOCore
 import Pipeline
 import Transforms
@@ -61,12 +62,14 @@ struct OTLPLogsRoutes {
         } catch let error as IngestError {
             return status(HTTPResponse.Status(code: error.status), .invalidArgument, "\(error.code): \(error.message)", encoding)
         } catch let error as OTLPDecodingError {
+            countRejected(1, reason: "invalid_otlp", service: token.service)
             return status(.badRequest, .invalidArgument, error.message, encoding)
         } catch {
             return status(.contentTooLarge, .invalidArgument, "the request body is over \(limit) bytes; export smaller batches", encoding)
         }
 
         var rejected = logs.rejected.count
+        if rejected > 0 { countRejected(rejected, reason: "invalid_otlp_record", service: token.service) }
         var firstError = logs.rejected.first
         if !logs.events.isEmpty {
             let ingestContext = IngestContext(serviceName: token.service, clientAddress: context.clientIP, receivedAtMicros: WallClock.nowMicros())
@@ -87,6 +90,12 @@ struct OTLPLogsRoutes {
         }
         return Response(status: .ok, headers: [.contentType: encoding.contentType],
                         body: .init(byteBuffer: ByteBuffer(bytes: OTLPAnswer.exported(rejected: rejected, message: message, encoding: encoding))))
+    }
+
+    /// Records refused before they reach the intake, counted as the intake counts its own refusals.
+    private func countRejected(_ n: Int, reason: String, service: String) {
+        ingest.rates.add(n, to: "rejected/" + service)
+        Counter(label: "admin_ingest_events_total", dimensions: [("outcome", "rejected"), ("reason", reason)]).increment(by: n)
     }
 
     /// The hub took none of the request: the spec's retryable answers (429, 503 with Retry-After) or a 4xx.
