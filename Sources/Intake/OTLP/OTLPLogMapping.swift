@@ -37,7 +37,8 @@ enum OTLPLogMapping {
         var fields: [(key: String, value: JSONValue)] = []
         var hashPrefix: [UInt8] = []
 
-        init(resource: Resource, hasResource: Bool) {
+        /// `bytes`: the resource as protobuf (empty when the request has none), for the event ids.
+        init(resource: Resource, bytes: ArraySlice<UInt8>) {
             var attributes: [(key: String, value: JSONValue)] = []
             OTLPAnyValue.flattened(resource.attributes, into: &attributes)
             var environment: JSONValue?
@@ -56,28 +57,28 @@ enum OTLPLogMapping {
                 }
             }
             if let environment { fields.append(("service.environment", environment)) }
-            hashPrefix = hasResource ? Self.lengthPrefixed(resource) : Self.lengthPrefixed(nil)
+            hashPrefix = Self.lengthPrefixed(bytes)
         }
 
-        func with(scope: Scope, hasScope: Bool) -> Context {
+        func with(scope: Scope, bytes: ArraySlice<UInt8>) -> Context {
             var next = self
             if !scope.name.isEmpty { next.fields.append(("log.logger", .string(scope.name))) }
             if !scope.version.isEmpty { next.fields.append(("otel.scope.version", .string(scope.version))) }
             var attributes: [(key: String, value: JSONValue)] = []
             OTLPAnyValue.flattened(scope.attributes, into: &attributes)
             for (key, value) in attributes { next.fields.append(("otel.scope." + key, value)) }
-            next.hashPrefix += hasScope ? Self.lengthPrefixed(scope) : Self.lengthPrefixed(nil)
+            next.hashPrefix += Self.lengthPrefixed(bytes)
             return next
         }
 
-        static func lengthPrefixed(_ message: (any SwiftProtobufMessageBytes)?) -> [UInt8] {
-            let bytes = message?.protobufBytes ?? []
+        static func lengthPrefixed(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
             var count = UInt32(bytes.count).bigEndian
             return withUnsafeBytes(of: &count) { Array($0) } + bytes
         }
     }
 
-    static func event(_ record: Record, context: Context) -> JSONObject {
+    /// `bytes`: the record as protobuf, for its event id.
+    static func event(_ record: Record, bytes: ArraySlice<UInt8>, context: Context) -> JSONObject {
         var event = JSONObject(minimumCapacity: 16 + record.attributes.count)
         var attributes: [(key: String, value: JSONValue)] = []
         OTLPAnyValue.flattened(record.attributes, into: &attributes)
@@ -85,7 +86,7 @@ enum OTLPLogMapping {
         if let given = attributes.first(where: { $0.key == "event.id" })?.value, given.stringValue != nil {
             event["event.id"] = given
         } else {
-            event["event.id"] = .string(eventID(record, context: context))
+            event["event.id"] = .string(eventID(recordBytes: bytes, context: context))
         }
         let nanos = record.timeUnixNano != 0 ? record.timeUnixNano : record.observedTimeUnixNano
         if nanos != 0, let micros = Int64(exactly: nanos / 1000) { event["@timestamp"] = .string(Timestamp.format(micros: micros)) }
@@ -127,10 +128,10 @@ enum OTLPLogMapping {
     }
 
     /// 32 hex digits of SHA-256 over the resource, the scope and the record as protobuf.
-    static func eventID(_ record: Record, context: Context) -> String {
+    static func eventID(recordBytes: ArraySlice<UInt8>, context: Context) -> String {
         var hasher = SHA256()
         hasher.update(data: context.hashPrefix)
-        hasher.update(data: Context.lengthPrefixed(record))
+        hasher.update(data: Context.lengthPrefixed(recordBytes))
         return OTLPHex.encode(hasher.finalize().prefix(16))
     }
 
@@ -138,21 +139,4 @@ enum OTLPLogMapping {
         guard !id.isEmpty, id.contains(where: { $0 != 0 }) else { return nil }
         return OTLPHex.encode(id)
     }
-}
-
-/// A generated message's protobuf bytes (for the event id's hash).
-protocol SwiftProtobufMessageBytes {
-    var protobufBytes: [UInt8] { get }
-}
-
-extension Opentelemetry_Proto_Resource_V1_Resource: SwiftProtobufMessageBytes {
-    var protobufBytes: [UInt8] { (try? serializedBytes()) ?? [] }
-}
-
-extension Opentelemetry_Proto_Common_V1_InstrumentationScope: SwiftProtobufMessageBytes {
-    var protobufBytes: [UInt8] { (try? serializedBytes()) ?? [] }
-}
-
-extension Opentelemetry_Proto_Logs_V1_LogRecord: SwiftProtobufMessageBytes {
-    var protobufBytes: [UInt8] { (try? serializedBytes()) ?? [] }
 }

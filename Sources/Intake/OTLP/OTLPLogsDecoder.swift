@@ -34,10 +34,13 @@ public enum OTLPLogsDecoder {
     public static func decode(_ body: ByteBuffer, encoding: OTLPEncoding) throws(OTLPDecodingError) -> OTLPLogs {
         let request: Request
         var rejected: [String] = []
+        var wire: [OTLPWireScan.ResourceLogs]?
         switch encoding {
         case .protobuf:
             do {
-                request = try Request(serializedBytes: Array(body.readableBytesView))
+                let bytes = Array(body.readableBytesView)
+                request = try Request(serializedBytes: bytes)
+                wire = OTLPWireScan.scan(bytes)
             } catch {
                 throw OTLPDecodingError(message: "the body is not a protobuf ExportLogsServiceRequest (\(error))")
             }
@@ -54,18 +57,41 @@ public enum OTLPLogsDecoder {
                 throw OTLPDecodingError(message: error.message)
             }
         }
-        return OTLPLogs(events: events(of: request), rejected: rejected)
+        return OTLPLogs(events: events(of: request, wire: wire), rejected: rejected)
     }
 
-    static func events(of request: Request) -> [JSONObject] {
+    /// `wire`: where each message sits in the protobuf body, when it was one; otherwise (JSON, or a
+    /// body the scan does not follow) the messages are serialised for their event ids.
+    static func events(of request: Request, wire: [OTLPWireScan.ResourceLogs]?) -> [JSONObject] {
+        let wire = wire.flatMap { matches($0, request) ? $0 : nil }
         var events: [JSONObject] = []
-        for resourceLogs in request.resourceLogs {
-            let resource = OTLPLogMapping.Context(resource: resourceLogs.resource, hasResource: resourceLogs.hasResource)
-            for scopeLogs in resourceLogs.scopeLogs {
-                let context = resource.with(scope: scopeLogs.scope, hasScope: scopeLogs.hasScope)
-                for record in scopeLogs.logRecords { events.append(OTLPLogMapping.event(record, context: context)) }
+        for (r, resourceLogs) in request.resourceLogs.enumerated() {
+            let resourceBytes = wire.map { $0[r].resource ?? [] } ?? serialized(resourceLogs.hasResource ? resourceLogs.resource : nil)
+            let resource = OTLPLogMapping.Context(resource: resourceLogs.resource, bytes: resourceBytes)
+            for (s, scopeLogs) in resourceLogs.scopeLogs.enumerated() {
+                let scopeBytes = wire.map { $0[r].scopes[s].scope ?? [] } ?? serialized(scopeLogs.hasScope ? scopeLogs.scope : nil)
+                let context = resource.with(scope: scopeLogs.scope, bytes: scopeBytes)
+                for (l, record) in scopeLogs.logRecords.enumerated() {
+                    let recordBytes = wire.map { $0[r].scopes[s].records[l] } ?? serialized(record)
+                    events.append(OTLPLogMapping.event(record, bytes: recordBytes, context: context))
+                }
             }
         }
         return events
+    }
+
+    private static func serialized(_ message: (any SwiftProtobuf.Message)?) -> ArraySlice<UInt8> {
+        guard let message, let bytes: [UInt8] = try? message.serializedBytes() else { return [] }
+        return bytes[...]
+    }
+
+    /// The scan found exactly the messages the decoder did.
+    private static func matches(_ wire: [OTLPWireScan.ResourceLogs], _ request: Request) -> Bool {
+        guard wire.count == request.resourceLogs.count else { return false }
+        for (scanned, decoded) in zip(wire, request.resourceLogs) {
+            guard scanned.scopes.count == decoded.scopeLogs.count,
+                  zip(scanned.scopes, decoded.scopeLogs).allSatisfy({ $0.records.count == $1.logRecords.count }) else { return false }
+        }
+        return true
     }
 }
