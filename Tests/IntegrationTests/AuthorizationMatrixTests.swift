@@ -53,6 +53,7 @@ final class AuthorizationMatrixTests: StaffTestCase {
         Row(method: .get, pattern: "/es/_cluster/health", path: "/es/_cluster/health", allowed: 404),
         Row(method: .get, pattern: "/es/_cat/health", path: "/es/_cat/health", allowed: 404),
         Row(method: .post, pattern: "/gelf", path: "/gelf", json: "{}", allowed: 404),
+        Row(method: .post, pattern: "/v1/logs", path: "/v1/logs", json: "{}", allowed: 404),
         Row(method: .post, pattern: "/es/_bulk", path: "/es/_bulk", json: "{}", allowed: 404),
         Row(method: .put, pattern: "/es/_bulk", path: "/es/_bulk", json: "{}", allowed: 404),
         Row(method: .post, pattern: "/es/{index}/_bulk", path: "/es/app/_bulk", json: "{}", allowed: 404),

@@ -4,8 +4,9 @@
 # everything it started.
 #
 #   inputs: wrk -t2 -c4 -dBENCH_DURATION (15s) with the same 1000 events (~360 B) per request, first
-#           to POST /api/v1/logs (NDJSON), then to POST /es/_bulk (an index action per event) in the
-#           same run; acknowledged events/s and p50/p99 of each.
+#           to POST /api/v1/logs (NDJSON), then to POST /es/_bulk (an index action per event), then to
+#           POST /v1/logs (OTLP protobuf, the same events as log records) in the same run; acknowledged
+#           events/s and p50/p99 of each.
 #   python: what one logger.info costs with datamp-logging's AdminHandler, hub up and hub down
 #           (BENCH_PY_CALLS, 20000), p50/p99/max.
 # Results: var/bench/shipping.txt.
@@ -36,7 +37,7 @@ trap 'exit 143' TERM
 
 STANDINS_QUIET=1 "$ROOT/scripts/standins" start --fresh
 eval "$("$ROOT/scripts/standins" env | grep '^export ADMIN_DATABASE_URL=')"
-export ADMIN_SPOOL_MAX_BYTES=17179869184 ADMIN_SELF_INGEST=false ADMIN_INPUTS_ELASTICSEARCH_ENABLED=true
+export ADMIN_SPOOL_MAX_BYTES=17179869184 ADMIN_SELF_INGEST=false ADMIN_INPUTS_ELASTICSEARCH_ENABLED=true ADMIN_INPUTS_OTLP_ENABLED=true
 ADMIN_LISTEN="127.0.0.1:$(pick_port 58090)"
 export ADMIN_LISTEN ADMIN_DATA_DIR=$bench_dir/data-shipping
 url="http://$ADMIN_LISTEN"
@@ -47,6 +48,8 @@ token=$("$BIN" token create --service bench 2>>"$bench_dir/log/admin-cli.log" | 
 body=$bench_dir/body.ndjson bulk=$bench_dir/body.bulk
 mean_bytes=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_tools.py" gen "$body" 1000)
 awk '{print "{\"index\":{}}"; print}' "$body" >"$bulk"
+otlp=$bench_dir/body.otlp.pb
+"$VENV/bin/python" "$ROOT/scripts/lib/bench_otlp_body.py" "$body" "$otlp"
 
 (exec setsid "$BIN" serve </dev/null >"$bench_dir/log/admin-shipping.log" 2>&1) &
 HUB_PID=$!
@@ -80,6 +83,7 @@ say "inputs: wrk -t2 -c4 -d$duration, 1000 events (~$mean_bytes B) per request"
   echo "inputs (stores off, fsync before every answer; the same 1000 events per request):"
   wrk_run logs "POST /api/v1/logs (NDJSON)" /api/v1/logs "$body" application/x-ndjson 202
   wrk_run es "POST /es/_bulk (Elasticsearch)" /es/_bulk "$bulk" application/x-ndjson 200
+  wrk_run otlp "POST /v1/logs (OTLP protobuf)" /v1/logs "$otlp" application/x-protobuf 200
   echo "python: datamp-logging AdminHandler, one logger.info with extra fields ($py_calls calls):"
   "$VENV/bin/python" "$ROOT/scripts/lib/bench_python_handler.py" "$url" "$token" "$py_calls" |
     awk '{for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}

@@ -22,6 +22,8 @@ public struct PipelineConfiguration: Sendable {
     public var gelfInput: GELFInputConfiguration
     /// `inputs.syslog_*`: syslog (RFC 5424 and 3164) over TCP and UDP.
     public var syslogInput: SyslogInputConfiguration
+    /// `inputs.otlp.enabled`: OTLP/HTTP logs on `POST /v1/logs`.
+    public var otlpInputEnabled = false
 
     /// The spool's record limit follows the intake's event limit: the stored document and its
     /// envelope are larger than the raw event, so an event the intake accepts always fits.
@@ -77,11 +79,14 @@ public struct PipelineConfiguration: Sendable {
         if elasticsearchInput.version.split(separator: ".").count != 3 || !elasticsearchInput.version.split(separator: ".").allSatisfy({ Int($0) != nil }) {
             r.fail("inputs.elasticsearch.version (ADMIN_INPUTS_ELASTICSEARCH_VERSION) must be a version like 8.11.0, not \"\(elasticsearchInput.version)\"")
         }
-        return PipelineConfiguration(limits: IngestLimits(maxBodyBytes: maxBodyBytes, maxEventBytes: maxEventBytes),
-                                     rateLimitEventsPerSecond: rateLimit, delivery: delivery,
-                                     mongodbPolicy: mongodbPolicy, elasticsearchPolicy: elasticsearchPolicy,
-                                     probeInterval: .seconds(probeSeconds), elasticsearchInput: elasticsearchInput,
-                                     gelfInput: readGELF(r), syslogInput: readSyslog(r))
+        var configuration = PipelineConfiguration(limits: IngestLimits(maxBodyBytes: maxBodyBytes, maxEventBytes: maxEventBytes),
+                                                  rateLimitEventsPerSecond: rateLimit, delivery: delivery,
+                                                  mongodbPolicy: mongodbPolicy, elasticsearchPolicy: elasticsearchPolicy,
+                                                  probeInterval: .seconds(probeSeconds), elasticsearchInput: elasticsearchInput,
+                                                  gelfInput: readGELF(r), syslogInput: readSyslog(r))
+        configuration.otlpInputEnabled = r.bool("inputs.otlp.enabled", env: "ADMIN_INPUTS_OTLP_ENABLED", default: false,
+                                                help: "serve POST /v1/logs (OTLP/HTTP logs, protobuf or JSON; the ingest token as Bearer)")
+        return configuration
     }
 
     static func readSyslog(_ r: ConfigurationReader) -> SyslogInputConfiguration {

@@ -49,6 +49,7 @@ public struct PipelineModule: HubModule {
     let elasticsearchInput: ElasticsearchInputConfiguration
     let gelfInput: GELFInputConfiguration
     let syslogInput: SyslogInputConfiguration
+    let otlpInputEnabled: Bool
     /// Pending dead letters per store, refreshed every 10 s (the health is read often, the table seldom changes).
     let pendingDeadLetters = PendingDeadLetterCounts()
 
@@ -68,7 +69,7 @@ public struct PipelineModule: HubModule {
             elasticsearch: sinks.lazy.compactMap { $0 as? ElasticsearchSink }.first, context: context,
             rateLimiter: TokenRateLimiter(eventsPerSecond: configuration.rateLimitEventsPerSecond),
             elasticsearchInput: configuration.elasticsearchInput, gelfInput: configuration.gelfInput,
-            syslogInput: configuration.syslogInput)
+            syslogInput: configuration.syslogInput, otlpInputEnabled: configuration.otlpInputEnabled)
     }
 
     public var services: [any Service] {
@@ -92,6 +93,8 @@ public struct PipelineModule: HubModule {
         elasticsearchRoutes.register(on: routes)
         GELFHTTPRoutes(ingest: ingest, authentication: IngestAuthentication(tokens: context.ingestTokens),
                        usage: context.ingestTokens.usage, rateLimiter: rateLimiter, enabled: gelfInput.httpEnabled).register(on: routes)
+        OTLPLogsRoutes(ingest: ingest, authentication: IngestAuthentication(tokens: context.ingestTokens),
+                       usage: context.ingestTokens.usage, rateLimiter: rateLimiter, enabled: otlpInputEnabled).register(on: routes)
         DeadLetterRoutes(deadLetters: deadLetters, spool: context.spool, audit: context.identity.audit).register(on: routes)
     }
 
