@@ -17,6 +17,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "admin", targets: ["admin"]),
+        // A measuring tool for `scripts/bench delivery`, not shipped in the hub.
+        .executable(name: "null-store", targets: ["NullStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -39,6 +41,13 @@ let package = Package(
                        providers: [.apt(["libmongoc-dev"])]),
         .systemLibrary(name: "CLibPQ", path: "Sources/CWrappers/CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
+
+        // A loopback Elasticsearch and MongoDB that answer every write at once (scripts/bench delivery).
+        .executableTarget(name: "NullStore", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: swiftSettings),
 
         // The log event model: JSON values, levels, ids, the spooled event. No dependencies.
         .target(name: "LogModel", swiftSettings: swiftSettings),
