@@ -10,7 +10,8 @@ import Synchronization
 /// (sends, retries, dead letters) until the machine asks to commit. The commit itself goes through
 /// `CommitOrder`: the cursor moves only over a prefix of finished batches, so a later batch that
 /// finishes first waits for the earlier ones, and a batch that keeps failing holds the cursor (and,
-/// once `maxInFlight` batches are open, the reading) until it is delivered or dead-lettered.
+/// once `maxInFlight` batches are open, the reading) until it is delivered or dead-lettered. While
+/// the store refuses whole requests, `SendGate` lets only one batch at a time try it.
 extension SinkWorker {
     private enum Completion: Sendable {
         case read([SpoolRecord])
@@ -19,6 +20,7 @@ extension SinkWorker {
     }
 
     func deliverInFlight() async {
+        let gate = SendGate()
         await withTaskGroup(of: Completion.self) { group in
             var order = CommitOrder()
             var reading = false
@@ -35,7 +37,7 @@ extension SinkWorker {
                     let ticket = order.opened(through: last.nextOffset)
                     setInFlight(order.inFlight)
                     group.addTask {
-                        guard let through = await self.deliverBatch(records, ticket: ticket) else { return .cancelled }
+                        guard let through = await self.deliverBatch(records, ticket: ticket, gate: gate) else { return .cancelled }
                         return .finished(ticket, through: through)
                     }
                 case .finished(let ticket, _):
@@ -75,14 +77,18 @@ extension SinkWorker {
 
     /// Delivers one batch until every event is stored, already stored or dead-lettered; returns the
     /// offset its commit would move the cursor to, or nil when cancelled first.
-    private func deliverBatch(_ records: [SpoolRecord], ticket: CommitOrder.Ticket) async -> UInt64? {
+    private func deliverBatch(_ records: [SpoolRecord], ticket: CommitOrder.Ticket, gate: SendGate) async -> UInt64? {
+        defer { gate.leave(ticket) }
         var machine = DeliveryStateMachine.forBatch(sink: sink.name, configuration: configuration)
         var random = SystemRandomNumberGenerator()
         var action = machine.recordsRead(records, now: .now)
         while !Task.isCancelled {
             switch action {
             case .send(let events):
+                await gate.waitTurn(ticket)
+                guard !Task.isCancelled else { return nil }
                 let report = await sink.deliver(events)
+                gate.record(ticket, failedAsAWhole: report.requestFailure != nil)
                 action = machine.delivered(report, now: .now)
             case .deadLetter(let letter):
                 do {

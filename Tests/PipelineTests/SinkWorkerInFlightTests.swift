@@ -89,7 +89,9 @@ final class SinkWorkerInFlightTests: XCTestCase {
     func testAFailingBatchHoldsTheCursorWhileTheNextOneSucceeds() async throws {
         let end = try await fill(20)
         let sink = ScriptedSink()
-        sink.failWholeRequest("e0", times: .max)
+        // Every item of batch 1 refused alike (a busy store's per-item 429s): retried without limit,
+        // and the request as such went through, so the other batches go on.
+        sink.refuseAllItems("e0", times: .max)
         let (worker, unused) = try worker(sink, maxInFlight: 2)
         let reader = try spool.reader(for: "scripted")
         let running = Task { try await worker.run() }
@@ -99,10 +101,31 @@ final class SinkWorkerInFlightTests: XCTestCase {
         XCTAssertEqual(reader.committedOffset, 0, "batch 2 succeeded, but batch 1 is not delivered: the cursor stays")
         XCTAssertEqual(worker.currentStatus.state, .retrying, "the failing batch is what the health shows")
 
-        sink.failWholeRequest("e0", times: 0)
+        sink.refuseAllItems("e0", times: 0)
         try await until("the cursor at the end") { reader.committedOffset == end }
         XCTAssertEqual(Set(sink.stored), Set((0..<20).map { "e\($0)" }))
         XCTAssertEqual(worker.currentStatus.state, .ready)
+        running.cancel()
+        _ = await running.result
+        await unused?.shutdown()
+    }
+
+    func testWhileTheStoreRefusesWholeRequestsOnlyOneBatchTriesIt() async throws {
+        let end = try await fill(30)
+        let sink = ScriptedSink()
+        sink.setDown(true)
+        let (worker, unused) = try worker(sink, maxInFlight: 3)
+        let reader = try spool.reader(for: "scripted")
+        let running = Task { try await worker.run() }
+
+        try await until("one batch retried many times") { ["e0", "e10", "e20"].map(sink.attempts).max()! >= 8 }
+        let attempts = ["e0", "e10", "e20"].map(sink.attempts)
+        XCTAssertEqual(attempts.filter { $0 > 1 }.count, 1, "one batch probes the store, the others wait: \(attempts)")
+        XCTAssertEqual(reader.committedOffset, 0)
+
+        sink.setDown(false)
+        try await until("the cursor at the end") { reader.committedOffset == end }
+        XCTAssertEqual(Set(sink.stored), Set((0..<30).map { "e\($0)" }))
         running.cancel()
         _ = await running.result
         await unused?.shutdown()
@@ -140,6 +163,7 @@ private final class ScriptedSink: Sink, Sendable {
     let name = "scripted"
     private struct Script {
         var held: Set<String> = []
+        var down = false
         var failures: [String: Int] = [:]
         var rejected: Set<String> = []
         var refused: Set<String> = []
@@ -150,9 +174,10 @@ private final class ScriptedSink: Sink, Sendable {
     }
     private let script = Mutex(Script())
 
+    func setDown(_ down: Bool) { script.withLock { $0.down = down } }
     func hold(_ first: String) { script.withLock { _ = $0.held.insert(first) } }
     func release(_ first: String) { script.withLock { _ = $0.held.remove(first) } }
-    func failWholeRequest(_ first: String, times: Int) { script.withLock { $0.failures[first] = times } }
+    func refuseAllItems(_ first: String, times: Int) { script.withLock { $0.failures[first] = times } }
     func reject(_ id: String) { script.withLock { _ = $0.rejected.insert(id) } }
     func refuseItem(_ id: String) { script.withLock { _ = $0.refused.insert(id) } }
     var stored: [String] { script.withLock { $0.stored } }
@@ -174,9 +199,10 @@ private final class ScriptedSink: Sink, Sendable {
             try? await Task.sleep(for: .milliseconds(5))
         }
         return script.withLock { s in
+            if s.down { return .retryAll(events.count, reason: "store down", retryAfterSeconds: 0.05) }
             if let left = s.failures[first], left > 0 {
                 s.failures[first] = left - 1
-                return .retryAll(events.count, reason: "store down")
+                return DeliveryReport(items: Array(repeating: .retry(reason: "rejected execution"), count: events.count))
             }
             let items: [ItemOutcome] = events.map { event in
                 if s.rejected.contains(event.id) { return .reject(reason: "mapping error") }

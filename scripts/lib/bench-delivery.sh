@@ -11,9 +11,10 @@
 #      CPU of the hub and of the null store over that span (the null store must stay far below the hub,
 #      or it measures itself).
 #
-# Environment: BENCH_DURATION (8s: ~1M events at 120k/s), BENCH_IN_FLIGHT (the "N" column, default 4),
-# BENCH_PROFILE=1 (perf record -e cpu-clock on the hub during the default-N drains; reports in
-# var/bench/perf-<sink>.txt), ADMIN_BIN. Results: var/bench/delivery.txt.
+# Environment: BENCH_DURATION (8s: ~1M events at 120k/s), BENCH_IN_FLIGHT (the max_in_flight values to
+# drain with, default "1 4"), BENCH_PROFILE=1 (perf record -e cpu-clock on the hub during the drains
+# with the last of those values; flat reports in var/bench/perf-<sink>.txt), ADMIN_BIN.
+# Results: var/bench/delivery.txt.
 set -euo pipefail
 SCRIPT_NAME='bench delivery'
 # shellcheck source-path=SCRIPTDIR source=common.sh
@@ -21,7 +22,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 duration=${BENCH_DURATION:-8s}
-in_flight=${BENCH_IN_FLIGHT:-4}
+read -r -a in_flights <<<"${BENCH_IN_FLIGHT:-1 4}"
+profiled=${in_flights[${#in_flights[@]}-1]}
 per_request=1000
 bench_dir=$VAR/bench
 export STANDINS_PROFILE=bench
@@ -119,7 +121,7 @@ drain() { # SINK IN_FLIGHT
   start=$(curl -fs "$stats" | "$VENV/bin/python" -c "import json,sys; print(json.load(sys.stdin)['$key'])")
   say "drain: $sink, max_in_flight=$n, $events events"
   start_hub "$bench_dir/log/admin-delivery-$sink-$n.log"
-  if [[ ${BENCH_PROFILE:-0} == 1 && $n == "$in_flight" ]]; then
+  if [[ ${BENCH_PROFILE:-0} == 1 && $n == "$profiled" ]]; then
     perf record -e cpu-clock -F 999 -g -p "$HUB_PID" -o "$bench_dir/perf-$sink.data" >/dev/null 2>&1 &
     PERF_PID=$!
   fi
@@ -127,8 +129,9 @@ drain() { # SINK IN_FLIGHT
   out=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_delivery.py" drain "$stats" "$key" "$start" "$events" 600 "$HUB_PID,$NULL_PID")
   if [[ -n $PERF_PID ]]; then
     kill -INT "$PERF_PID" 2>/dev/null; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=''
-    perf report -i "$bench_dir/perf-$sink.data" --no-children --sort symbol --stdio 2>/dev/null | grep -v '^#' | grep '%' \
-      | head -n 40 >"$bench_dir/perf-$sink.txt" || true
+    { perf report -i "$bench_dir/perf-$sink.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep '%' | head -n 8
+      perf report -i "$bench_dir/perf-$sink.data" --no-children --sort symbol -g none --stdio 2>/dev/null | grep '%' | head -n 40
+    } | swift demangle --simplified | cut -c1-160 >"$bench_dir/perf-$sink.txt" || true
   fi
   stop_hub
   declare -A d=()
@@ -138,8 +141,7 @@ drain() { # SINK IN_FLIGHT
   cpu_null[$sink-$n]=${d[cpu_$NULL_PID]:-?}
 }
 for sink in elasticsearch mongodb; do
-  drain "$sink" 1
-  drain "$sink" "$in_flight"
+  for n in "${in_flights[@]}"; do drain "$sink" "$n"; done
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a ~ /^[0-9]+$/) printf "%.2fx", a / b; else print "-" }'; }
@@ -150,7 +152,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a ~ /^[0-9]+$/) printf "
   echo "drain into the null store, each sink alone, from its first delivered event to the last:"
   printf '  %-14s %-13s %12s %10s %10s %10s\n' sink max_in_flight "events/s" "vs intake" "hub CPU" "null CPU"
   for sink in elasticsearch mongodb; do
-    for n in 1 "$in_flight"; do
+    for n in "${in_flights[@]}"; do
       printf '  %-14s %-13s %12s %10s %9s%% %9s%%\n' "$sink" "$n" "${rate[$sink-$n]}" "$(ratio "${rate[$sink-$n]}" "$intake_rate")" \
         "${cpu_hub[$sink-$n]}" "${cpu_null[$sink-$n]}"
     done
