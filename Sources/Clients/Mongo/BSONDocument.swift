@@ -27,10 +27,17 @@ public final class BSONDocument: @unchecked Sendable {
     /// JSON, or invalid): then build it through the parsed value, which also says what is wrong.
     public static func storing(json: [UInt8], id: String, datePaths: BSONDatePaths,
                                timestampIfMissing: (key: String, millis: Int64)?) -> BSONDocument? {
-        let bytes = json.withUnsafeBufferPointer { buffer in
-            JSONToBSON.document(buffer, id: id, datePaths: datePaths, timestampIfMissing: timestampIfMissing)
+        var scratch: [UInt8] = []
+        return storing(json: json, id: id, datePaths: datePaths, timestampIfMissing: timestampIfMissing, scratch: &scratch)
+    }
+
+    /// The same, writing through `scratch` (reused across a batch; libbson copies out of it).
+    public static func storing(json: [UInt8], id: String, datePaths: BSONDatePaths,
+                               timestampIfMissing: (key: String, millis: Int64)?, scratch: inout [UInt8]) -> BSONDocument? {
+        let written = json.withUnsafeBufferPointer { buffer in
+            JSONToBSON.document(buffer, id: id, datePaths: datePaths, timestampIfMissing: timestampIfMissing, into: &scratch)
         }
-        guard let bytes, let made = bytes.withUnsafeBufferPointer({ buffer -> OpaquePointer? in
+        guard written, let made = scratch.withUnsafeBufferPointer({ buffer -> OpaquePointer? in
             guard let base = buffer.baseAddress else { return nil }
             return bson_new_from_data(base, buffer.count)
         }) else { return nil }

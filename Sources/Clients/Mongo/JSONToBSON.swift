@@ -21,18 +21,23 @@ struct JSONToBSON {
     private static let idKey: [UInt8] = Array("_id".utf8)
     private static let timestampKey: [UInt8] = Array("@timestamp".utf8)
 
-    private init(input: UnsafeBufferPointer<UInt8>) {
+    private init(input: UnsafeBufferPointer<UInt8>, out: [UInt8]) {
         self.input = input
+        self.out = out
     }
 
-    /// The BSON for `json` with `_id` = `id`; when the top level has no `timestamp.key`, it is added
-    /// last as a date of `timestamp.millis`. nil: take the tree path.
+    /// Writes the BSON for `json` with `_id` = `id` into `buffer` (its old contents go, its capacity
+    /// is reused: one buffer serves a whole batch); when the top level has no `timestamp.key`, it is
+    /// added last as a date of `timestamp.millis`. false: take the tree path.
     static func document(_ json: UnsafeBufferPointer<UInt8>, id: String, datePaths: BSONDatePaths,
-                         timestampIfMissing timestamp: (key: String, millis: Int64)?) -> [UInt8]? {
-        var writer = JSONToBSON(input: json)
+                         timestampIfMissing timestamp: (key: String, millis: Int64)?, into buffer: inout [UInt8]) -> Bool {
+        buffer.removeAll(keepingCapacity: true)
+        var writer = JSONToBSON(input: json, out: buffer)
+        buffer = []  // `writer` holds the only reference: appends do not copy
+        defer { swap(&buffer, &writer.out) }
         writer.out.reserveCapacity(json.count + id.utf8.count + 64)
         writer.skipWhitespace()
-        guard writer.peek == UInt8(ascii: "{") else { return nil }
+        guard writer.peek == UInt8(ascii: "{") else { return false }
         let start = writer.out.count
         writer.appendInt32(0)
         writer.out.append(0x02)
@@ -41,7 +46,7 @@ struct JSONToBSON {
         var sawTimestamp = false
         let timestampKey = timestamp.map { Array($0.key.utf8) } ?? []
         guard writer.object(dates: datePaths.isEmpty ? nil : datePaths, depth: 1, topLevel: true,
-                            timestampKey: timestampKey, sawTimestamp: &sawTimestamp) else { return nil }
+                            timestampKey: timestampKey, sawTimestamp: &sawTimestamp) else { return false }
         if let timestamp, !sawTimestamp {
             writer.out.append(0x09)
             writer.appendCString(timestampKey)
@@ -50,8 +55,7 @@ struct JSONToBSON {
         writer.out.append(0)
         writer.patchInt32(at: start, Int32(writer.out.count - start))
         writer.skipWhitespace()
-        guard writer.pos == json.count else { return nil }
-        return writer.out
+        return writer.pos == json.count
     }
 
     // MARK: Containers
@@ -84,7 +88,7 @@ struct JSONToBSON {
             if topLevel, !timestampKey.isEmpty, out[keyStart...].elementsEqual(timestampKey) { sawTimestamp = true }
             var childDates: BSONDatePaths?
             if let dates, !dates.children.isEmpty {
-                childDates = dates.child(String(decoding: out[keyStart...], as: UTF8.self))
+                childDates = out.withUnsafeBufferPointer { dates.child(utf8: UnsafeBufferPointer(rebasing: $0[keyStart...])) }
             }
             out.append(0)
             skipWhitespace()
