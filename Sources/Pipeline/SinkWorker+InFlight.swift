@@ -15,7 +15,7 @@ import Synchronization
 extension SinkWorker {
     private enum Completion: Sendable {
         case read([SpoolRecord])
-        case finished(CommitOrder.Ticket, through: UInt64)
+        case finished(CommitOrder.Ticket)
         case cancelled
     }
 
@@ -37,10 +37,9 @@ extension SinkWorker {
                     let ticket = order.opened(through: last.nextOffset)
                     setInFlight(order.inFlight)
                     group.addTask {
-                        guard let through = await self.deliverBatch(records, ticket: ticket, gate: gate) else { return .cancelled }
-                        return .finished(ticket, through: through)
+                        await self.deliverBatch(records, ticket: ticket, gate: gate) ? .finished(ticket) : .cancelled
                     }
-                case .finished(let ticket, _):
+                case .finished(let ticket):
                     status.withLock { $0.close(ticket) }
                     guard let offset = order.finished(ticket) else { continue }
                     // Spool order: every batch up to `offset` is done; the commit covers them all.
@@ -75,9 +74,9 @@ extension SinkWorker {
         }
     }
 
-    /// Delivers one batch until every event is stored, already stored or dead-lettered; returns the
-    /// offset its commit would move the cursor to, or nil when cancelled first.
-    private func deliverBatch(_ records: [SpoolRecord], ticket: CommitOrder.Ticket, gate: SendGate) async -> UInt64? {
+    /// Delivers one batch until every event is stored, already stored or dead-lettered (true), or
+    /// until cancelled (false). Its commit is `CommitOrder`'s to make.
+    private func deliverBatch(_ records: [SpoolRecord], ticket: CommitOrder.Ticket, gate: SendGate) async -> Bool {
         defer { gate.leave(ticket) }
         var machine = DeliveryStateMachine.forBatch(sink: sink.name, configuration: configuration)
         var random = SystemRandomNumberGenerator()
@@ -86,7 +85,7 @@ extension SinkWorker {
             switch action {
             case .send(let events):
                 await gate.waitTurn(ticket)
-                guard !Task.isCancelled else { return nil }
+                guard !Task.isCancelled else { return false }
                 let report = await sink.deliver(events)
                 gate.record(ticket, failedAsAWhole: report.requestFailure != nil)
                 action = machine.delivered(report, now: .now)
@@ -99,17 +98,17 @@ extension SinkWorker {
                 }
             case .wait(let backoff):
                 await sleep(backoff.duration(using: &random))
-                guard !Task.isCancelled else { return nil }
+                guard !Task.isCancelled else { return false }
                 action = machine.waited(now: .now)
-            case .commit(let through):
+            case .commit:
                 publish(&machine, ticket: ticket)
-                return through
+                return true
             case .prepare, .read:
                 preconditionFailure("\(action) for a batch")
             }
             publish(&machine, ticket: ticket)
         }
-        return nil
+        return false
     }
 
     private func publish(_ machine: inout DeliveryStateMachine, ticket: CommitOrder.Ticket) {

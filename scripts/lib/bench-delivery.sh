@@ -100,10 +100,14 @@ wrk -t2 -c4 -d"$duration" --latency -s "$ROOT/scripts/bench-post.lua" "$url/api/
 line=$(grep '^BENCH ' "$bench_dir/wrk-delivery.txt") || { cat "$bench_dir/wrk-delivery.txt" >&2; die "wrk printed no BENCH line"; }
 declare -A r
 for kv in ${line#BENCH }; do r[${kv%%=*}]=${kv#*=}; done
+acknowledged=$(((r[requests] - r[non202]) * per_request))
+intake_rate=$(awk -v n="$acknowledged" -v us="${r[duration_us]}" 'BEGIN {printf "%.0f", n / (us / 1e6)}')
+# The spool also holds the requests wrk still had open when its time was up: count what is there.
+sleep 1
+events=$(curl -s "$url/readyz" | "$VENV/bin/python" -c "import json,sys; print(json.load(sys.stdin)['sinks']['mongodb']['lag_events'])") \
+  || die "cannot read the spool's event count from /readyz"
 stop_hub
-events=$(((r[requests] - r[non202]) * per_request))
-intake_rate=$(awk -v n="$events" -v us="${r[duration_us]}" 'BEGIN {printf "%.0f", n / (us / 1e6)}')
-say "intake: $events events acknowledged, $intake_rate events/s"
+say "intake: $acknowledged events acknowledged in ${duration}, $intake_rate events/s; $events in the spool"
 
 # --- 2. drain each sink alone, max_in_flight 1 and N --------------------------------------------
 declare -A rate cpu_hub cpu_null
@@ -133,6 +137,15 @@ drain() { # SINK IN_FLIGHT
       perf report -i "$bench_dir/perf-$sink.data" --no-children --sort symbol -g none --stdio 2>/dev/null | grep '%' | head -n 40
     } | swift demangle --simplified | cut -c1-160 >"$bench_dir/perf-$sink.txt" || true
   fi
+  # Every event once: a null-store answer the sink could not use would show as resent events.
+  local lag deadline=$((SECONDS + 15)) total
+  until lag=$(curl -fs "$url/readyz" | "$VENV/bin/python" -c "import json,sys; print(json.load(sys.stdin)['sinks']['$sink']['lag_events'])") \
+    && [[ $lag == 0 ]]; do
+    ((SECONDS < deadline)) || { warn "$sink, max_in_flight=$n: the cursor did not reach the end (lag_events=$lag)"; break; }
+    sleep 0.2
+  done
+  total=$(curl -fs "$stats" | "$VENV/bin/python" -c "import json,sys; print(json.load(sys.stdin)['$key'] - $start)")
+  ((total == events)) || warn "$sink, max_in_flight=$n: the null store took $total events for $events (resent: the sink did not accept its answers)"
   stop_hub
   declare -A d=()
   for kv in ${out#DRAIN }; do d[${kv%%=*}]=${kv#*=}; done
