@@ -58,6 +58,17 @@ final class DeliveryInFlightTests: HubTestCase {
         XCTAssertTrue(metrics.contains("admin_sink_in_flight_batches"), "the gauge is exported")
     }
 
+    func testAnOutOfRangeMaxInFlightIsRefusedWithItsKey() throws {
+        for bad in ["0", "17", "many"] {
+            XCTAssertThrowsError(try runAdmin(["check-config"], environment: [
+                "ADMIN_DATABASE_URL": databaseURL, "ADMIN_DELIVERY_MAX_IN_FLIGHT": bad,
+            ]), bad) { error in
+                XCTAssertTrue("\(error)".contains("delivery.max_in_flight (ADMIN_DELIVERY_MAX_IN_FLIGHT) = '\(bad)': expected a whole number in 1...16"),
+                              "\(error)")
+            }
+        }
+    }
+
     func testKill9WithBatchesInFlightLosesNothingAndStoresNothingTwice() async throws {
         let hub = try await startHub(extra: inFlight)
         let token = try createToken()
