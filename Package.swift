@@ -18,6 +18,8 @@ let package = Package(
     products: [
         .executable(name: "admin", targets: ["admin"]),
         .executable(name: "intake-bench", targets: ["IntakeBench"]),
+        // A measuring tool for `scripts/bench delivery`, not shipped in the hub.
+        .executable(name: "null-store", targets: ["NullStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -45,6 +47,12 @@ let package = Package(
 
         // CRC-32C with the processor's instruction (SSE 4.2): the spool checksums every record twice.
         .target(name: "CCRC32C", path: "Sources/CWrappers/CCRC32C"),
+        // A loopback Elasticsearch and MongoDB that answer every write at once (scripts/bench delivery).
+        .executableTarget(name: "NullStore", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: swiftSettings),
 
         // The log event model: JSON values, levels, ids, the spooled event. No dependencies.
         .target(name: "LogModel", swiftSettings: swiftSettings),

@@ -18,6 +18,10 @@ public struct DeliveryConfiguration: Sendable, Equatable {
     /// Failed dead-letter writes (PostgreSQL down) tried at the growing backoff before the worker
     /// says at error level that it holds its sink and goes on trying at the backoff cap.
     public var deadLetterAttemptsBeforeHolding: Int
+    /// Batches one sink may have sent and not yet finished (`delivery.max_in_flight`): while one
+    /// request waits for the store, the next ones are encoded and sent. The cursor still moves in
+    /// spool order (`CommitOrder`). 1 = one batch at a time.
+    public var maxInFlight: Int
 
     /// 20 attempts: the backoff ceilings (0.5 s doubling to the 30 s cap) add up to about 7.5 min,
     /// with full jitter about 4 min on average — longer than an Elasticsearch node restart or a
@@ -26,11 +30,15 @@ public struct DeliveryConfiguration: Sendable, Equatable {
     public static let defaultMaxItemAttempts = 20
     /// 10 min bounds the same hold when waits are longer than the backoff (server `Retry-After`, a larger cap).
     public static let defaultMaxItemRetryAge: Duration = .seconds(600)
+    /// Chosen by `scripts/bench delivery` against the null store (README, "Delivery ceiling").
+    public static let defaultMaxInFlight = 4
+    public static let maxInFlightRange = 1...16
 
     public init(
         batchMaxEvents: Int = 1000, batchMaxBytes: Int = 5 << 20, batchMaxWait: Duration = .milliseconds(500),
         retry: RetryPolicy = RetryPolicy(), maxItemRetryAge: Duration = DeliveryConfiguration.defaultMaxItemRetryAge,
-        maxItemAttempts: Int = DeliveryConfiguration.defaultMaxItemAttempts, deadLetterAttemptsBeforeHolding: Int = 5
+        maxItemAttempts: Int = DeliveryConfiguration.defaultMaxItemAttempts, deadLetterAttemptsBeforeHolding: Int = 5,
+        maxInFlight: Int = DeliveryConfiguration.defaultMaxInFlight
     ) {
         self.batchMaxEvents = batchMaxEvents
         self.batchMaxBytes = batchMaxBytes
@@ -39,5 +47,6 @@ public struct DeliveryConfiguration: Sendable, Equatable {
         self.maxItemRetryAge = maxItemRetryAge
         self.maxItemAttempts = maxItemAttempts
         self.deadLetterAttemptsBeforeHolding = deadLetterAttemptsBeforeHolding
+        self.maxInFlight = max(1, maxInFlight)
     }
 }

@@ -104,6 +104,16 @@ public struct DeliveryStateMachine: Sendable {
         self.configuration = configuration
     }
 
+    /// A machine for one batch of a sink that is already prepared (one of several batches in
+    /// flight): start it with `recordsRead(_:now:)`; it ends with `.commit(through:)`, which the
+    /// worker hands to `CommitOrder` rather than committing at once.
+    public static func forBatch(sink: String, configuration: DeliveryConfiguration) -> DeliveryStateMachine {
+        var machine = DeliveryStateMachine(sink: sink, configuration: configuration)
+        machine.state = .idle
+        machine.status = SinkStatus(state: .ready)
+        return machine
+    }
+
     public mutating func takeNotices() -> [Notice] {
         defer { notices.removeAll() }
         return notices

@@ -9,26 +9,30 @@ import Synchronization
 
 /// Moves events from the spool to one sink by executing what `DeliveryStateMachine` decides: read a
 /// batch after the sink's cursor, deliver it, retry, dead-letter, and only then advance the cursor.
-/// A crash anywhere before the cursor moves means the batch is sent again, which the store absorbs
-/// (`_id` = event id), so delivery is at-least-once and storage exactly-once.
+/// Up to `maxInFlight` batches are delivered at once, each by its own machine; `CommitOrder` moves
+/// the cursor in spool order whatever order they finish in. A crash anywhere before the cursor moves
+/// means the batches are sent again, which the store absorbs (`_id` = event id), so delivery is
+/// at-least-once and storage exactly-once.
 public final class SinkWorker: Service, Sendable {
     public let sink: any Sink
-    private let reader: SpoolReader
-    private let deadLetters: DeadLetterStore
-    private let configuration: DeliveryConfiguration
+    let reader: SpoolReader
+    let deadLetters: DeadLetterStore
+    let configuration: DeliveryConfiguration
     private let logger: Logger
-    private let status = Mutex(SinkStatus())
+    let status = Mutex(InFlightStatus())
     private let lastDelivery = Mutex<Date?>(nil)
     /// Events delivered per second (key: the sink's name), for the status page.
     public let deliveryRates = RateCounter()
-    /// Set by `nudge()`: the current backoff ends early.
-    private let nudged = Atomic<Bool>(false)
+    /// Bumped by `nudge()`: every backoff that started before it ends early.
+    private let nudges = Atomic<UInt64>(0)
+    let inFlight = Atomic<Int>(0)
 
     private let delivered: Counter
     private let retried: Counter
     private let deadLettered: Counter
     private let deadLetterFailures: Counter
-    private let spoolCounters: SpoolReaderCounters
+    let inFlightGauge: Gauge
+    let spoolCounters: SpoolReaderCounters
 
     public init(sink: any Sink, reader: SpoolReader, deadLetters: DeadLetterStore, configuration: DeliveryConfiguration, logger: Logger) {
         self.sink = sink
@@ -43,29 +47,35 @@ public final class SinkWorker: Service, Sendable {
         retried = Counter(label: "admin_sink_retried_total", dimensions: dimensions)
         deadLettered = Counter(label: "admin_sink_dead_lettered_total", dimensions: dimensions)
         deadLetterFailures = Counter(label: "admin_sink_dead_letter_failures_total", dimensions: dimensions)
+        inFlightGauge = Gauge(label: "admin_sink_in_flight_batches", dimensions: dimensions)
         spoolCounters = SpoolReaderCounters(sink: sink.name)
     }
 
     /// The worker's view of its store, for `/readyz`.
-    public var currentStatus: SinkStatus { status.withLock { $0 } }
+    public var currentStatus: SinkStatus { status.withLock { $0.shown } }
+
+    /// Batches read from the spool and not yet committed.
+    public var inFlightBatches: Int { inFlight.load(ordering: .relaxed) }
 
     /// When the store last took a batch (this process).
     public var lastDeliveredAt: Date? { lastDelivery.withLock { $0 } }
 
-    /// Ends the current backoff wait early: the store's probe says it is back, so there is no point
+    /// Ends the current backoff waits early: the store's probe says it is back, so there is no point
     /// sleeping out a long backoff. A server's own `Retry-After` is a wait the probe cannot overrule:
     /// the probe nudges only when the store had not answered before.
     public func nudge() {
-        nudged.store(true, ordering: .relaxed)
+        nudges.add(1, ordering: .relaxed)
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            await self.loop()
+            guard await self.prepare() else { return }
+            await self.deliverInFlight()
         }
     }
 
-    private func loop() async {
+    /// Prepares the sink until it is ready (or the task is cancelled); true once it is.
+    private func prepare() async -> Bool {
         var machine = DeliveryStateMachine(sink: sink.name, configuration: configuration)
         var random = SystemRandomNumberGenerator()
         var action = machine.start()
@@ -78,55 +88,35 @@ public final class SinkWorker: Service, Sendable {
                 } catch {
                     action = machine.prepareFailed(error)
                 }
-            case .read:
-                do {
-                    let records = try await reader.read(maxRecords: configuration.batchMaxEvents, maxBytes: configuration.batchMaxBytes,
-                                                        wait: configuration.batchMaxWait)
-                    spoolCounters.record(reader.skips)
-                    action = machine.recordsRead(records, now: .now)
-                } catch {
-                    action = machine.readFailed(error)
-                }
-            case .send(let events):
-                let report = await sink.deliver(events)
-                action = machine.delivered(report, now: .now)
-            case .deadLetter(let letter):
-                do {
-                    try await deadLetters.add(sink: sink.name, event: letter.event, reason: letter.reason, attempts: letter.attempts)
-                    action = machine.deadLetterStored()
-                } catch {
-                    action = machine.deadLetterFailed("\(error)")
-                }
-            case .commit(let offset):
-                do {
-                    try await reader.commit(through: offset)
-                    action = machine.committed()
-                } catch {
-                    action = machine.commitFailed(error)
-                }
             case .wait(let backoff):
                 await sleep(backoff.duration(using: &random))
                 guard !Task.isCancelled else { break }
                 action = machine.waited(now: .now)
+            case .read:
+                break
+            case .send, .deadLetter, .commit:
+                preconditionFailure("\(action) before the sink is ready")
             }
             let current = machine.status
-            status.withLock { $0 = current }
+            status.withLock { $0.settled = current }
             for notice in machine.takeNotices() { report(notice) }
+            if action == .read { return true }
         }
+        return false
     }
 
     /// Sleeps `duration` in short steps, ending early when nudged or cancelled.
-    private func sleep(_ duration: Duration) async {
-        nudged.store(false, ordering: .relaxed)
+    func sleep(_ duration: Duration) async {
+        let seen = nudges.load(ordering: .relaxed)
         let deadline = ContinuousClock.now + duration
         while ContinuousClock.now < deadline, !Task.isCancelled {
             try? await Task.sleep(for: min(.milliseconds(250), deadline - ContinuousClock.now))
-            if nudged.exchange(false, ordering: .relaxed) { return }
+            if nudges.load(ordering: .relaxed) != seen { return }
         }
     }
 
     /// Log levels as a promise: warning = unexpected, nothing lost; error = an operator must act.
-    private func report(_ notice: DeliveryStateMachine.Notice) {
+    func report(_ notice: DeliveryStateMachine.Notice) {
         switch notice {
         case .ready:
             logger.info("sink ready")

@@ -19,6 +19,7 @@ enum MetricHelp {
         "admin_sink_retried_total": "Events a store asked to be sent again, by sink.",
         "admin_sink_dead_lettered_total": "Events a store refused for good (kept as dead letters), by sink.",
         "admin_sink_dead_letter_failures_total": "Dead letters that could not be written to PostgreSQL, by sink.",
+        "admin_sink_in_flight_batches": "Batches a sink has read from the spool and not yet committed (delivery.max_in_flight bounds it).",
         "admin_sink_lag_bytes": "Spool bytes a reader has not delivered yet, by sink or reader.",
         "admin_sink_lag_events": "Spool events a reader has not delivered yet, by sink or reader.",
         "admin_sink_lag_seconds": "Age of the oldest event a reader has not delivered yet, by sink or reader.",

@@ -52,6 +52,9 @@ public struct PipelineConfiguration: Sendable {
         let maxItemAttempts = r.int("delivery.max_item_attempts", env: "ADMIN_DELIVERY_MAX_ITEM_ATTEMPTS",
                                     default: DeliveryConfiguration.defaultMaxItemAttempts, range: 1...100_000,
                                     help: "attempts for one event the store keeps refusing (while it takes others) before it is dead-lettered")
+        let maxInFlight = r.int("delivery.max_in_flight", env: "ADMIN_DELIVERY_MAX_IN_FLIGHT", default: DeliveryConfiguration.defaultMaxInFlight,
+                                range: DeliveryConfiguration.maxInFlightRange,
+                                help: "batches each store may have in flight at once (the cursor still moves in spool order)")
         if 2 * maxEventBytes > core.spool.segmentBytes {
             r.fail("intake.max_event_bytes (ADMIN_INTAKE_MAX_EVENT_BYTES) = \(maxEventBytes) needs spool.segment_bytes (ADMIN_SPOOL_SEGMENT_BYTES) of at least twice that; it is \(core.spool.segmentBytes)")
         }
@@ -68,7 +71,7 @@ public struct PipelineConfiguration: Sendable {
         let delivery = DeliveryConfiguration(
             batchMaxEvents: batchMaxEvents, batchMaxBytes: batchMaxBytes, batchMaxWait: .milliseconds(batchMaxWait),
             retry: RetryPolicy(initial: .milliseconds(retryInitial), maximum: .milliseconds(retryMax)),
-            maxItemRetryAge: .seconds(maxItemRetryAge), maxItemAttempts: maxItemAttempts)
+            maxItemRetryAge: .seconds(maxItemRetryAge), maxItemAttempts: maxItemAttempts, maxInFlight: maxInFlight)
         let elasticsearchInput = ElasticsearchInputConfiguration(
             enabled: r.bool("inputs.elasticsearch.enabled", env: "ADMIN_INPUTS_ELASTICSEARCH_ENABLED", default: false,
                             help: "serve the Elasticsearch-compatible _bulk input under /es (Filebeat, Logstash, Fluent Bit, Vector, rsyslog)"),

@@ -113,7 +113,8 @@ public struct PipelineModule: HubModule {
                                              "lag_seconds": lag?.lagSeconds(nowMicros: now) ?? 0,
                                              "dropped_bytes": Int64(skips.droppedBytes), "dropped_segments": Int64(skips.droppedSegments),
                                              "quarantined_segments": Int64(skips.quarantinedSegments),
-                                             "dead_letters": Int64(pendingDeadLetters.count(for: name))],
+                                             "dead_letters": Int64(pendingDeadLetters.count(for: name)),
+                                             "in_flight_batches": Int64(probe.worker.inFlightBatches)],
                                    detail: health.detail, lastSuccess: health.lastSuccess)
         }
     }

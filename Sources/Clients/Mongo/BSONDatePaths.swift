@@ -6,6 +6,8 @@
 public struct BSONDatePaths: Sendable, ExpressibleByArrayLiteral {
     var isDate: Bool
     var children: [String: BSONDatePaths]
+    /// `children` with their keys as bytes, for `child(utf8:)`.
+    private var byteChildren: [(key: [UInt8], node: BSONDatePaths)] = []
 
     public static let none = BSONDatePaths([String]())
 
@@ -13,6 +15,12 @@ public struct BSONDatePaths: Sendable, ExpressibleByArrayLiteral {
         isDate = false
         children = [:]
         for path in paths { insert(path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)) }
+        indexBytes()
+    }
+
+    private mutating func indexBytes() {
+        for key in children.keys { children[key]?.indexBytes() }
+        byteChildren = children.map { (Array($0.key.utf8), $0.value) }
     }
 
     public init(arrayLiteral elements: String...) { self.init(elements) }
@@ -32,6 +40,13 @@ public struct BSONDatePaths: Sendable, ExpressibleByArrayLiteral {
     private init(isDate: Bool, children: [String: BSONDatePaths]) {
         self.isDate = isDate
         self.children = children
+    }
+
+    /// `child(_:)` for a key given as UTF-8 bytes, without making a `String` unless the key is dotted.
+    func child(utf8 key: UnsafeBufferPointer<UInt8>) -> BSONDatePaths? {
+        for entry in byteChildren where entry.key.elementsEqual(key) { return entry.node }
+        guard key.contains(UInt8(ascii: ".")) else { return nil }
+        return child(String(decoding: key, as: UTF8.self))
     }
 
     /// The subtree for `key`, following each component of a dotted key.

@@ -11,10 +11,37 @@ public import LogModel
 /// never mutated after `init`, and libbson only reads it afterwards, which is safe from any thread.
 public final class BSONDocument: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// Written by `JSONToBSON` from validated JSON: valid UTF-8, no empty keys, so `insertProblem`
+    /// need not walk it again.
+    let wellFormed: Bool
 
     /// Takes ownership of a heap document from `bson_new*`; it is destroyed with this object.
-    init(owning pointer: OpaquePointer) {
+    init(owning pointer: OpaquePointer, wellFormed: Bool = false) {
         self.pointer = pointer
+        self.wellFormed = wellFormed
+    }
+
+    /// The document for a stored event's JSON object, written straight from its bytes (`JSONToBSON`):
+    /// the same document as `init(_: JSONParser.parse(json), id:, datePaths:)` with `timestampIfMissing`
+    /// added as a date when the object has no such key. nil when the fast path does not apply (unusual
+    /// JSON, or invalid): then build it through the parsed value, which also says what is wrong.
+    public static func storing(json: [UInt8], id: String, datePaths: BSONDatePaths,
+                               timestampIfMissing: (key: String, millis: Int64)?) -> BSONDocument? {
+        var scratch: [UInt8] = []
+        return storing(json: json, id: id, datePaths: datePaths, timestampIfMissing: timestampIfMissing, scratch: &scratch)
+    }
+
+    /// The same, writing through `scratch` (reused across a batch; libbson copies out of it).
+    public static func storing(json: [UInt8], id: String, datePaths: BSONDatePaths,
+                               timestampIfMissing: (key: String, millis: Int64)?, scratch: inout [UInt8]) -> BSONDocument? {
+        let written = json.withUnsafeBufferPointer { buffer in
+            JSONToBSON.document(buffer, id: id, datePaths: datePaths, timestampIfMissing: timestampIfMissing, into: &scratch)
+        }
+        guard written, let made = scratch.withUnsafeBufferPointer({ buffer -> OpaquePointer? in
+            guard let base = buffer.baseAddress else { return nil }
+            return bson_new_from_data(base, buffer.count)
+        }) else { return nil }
+        return BSONDocument(owning: made, wellFormed: true)
     }
 
     deinit { bson_destroy(pointer) }
@@ -98,6 +125,7 @@ public final class BSONDocument: @unchecked Sendable {
     /// batch client-side and sends nothing if one document fails). Returns the reason, or nil.
     func insertProblem(maxBytes: Int) -> String? {
         if byteCount > maxBytes { return "document is \(byteCount) bytes, over MongoDB's limit of \(maxBytes)" }
+        if wellFormed { return nil }
         var error = bson_error_t()
         let flags = bson_validate_flags_t(BSON_VALIDATE_UTF8.rawValue | BSON_VALIDATE_UTF8_ALLOW_NULL.rawValue
             | BSON_VALIDATE_EMPTY_KEYS.rawValue)

@@ -15,11 +15,20 @@ enum BulkRequestBody {
         return nil
     }
 
-    static func encode(_ events: some Sequence<SpooledEvent>, indexPrefix: String) -> [UInt8] {
+    static func encode(_ events: some Collection<SpooledEvent>, indexPrefix: String) -> [UInt8] {
         var body: [UInt8] = []
+        body.reserveCapacity(events.reduce(0) { $0 + $1.json.count + $1.id.utf8.count + indexPrefix.utf8.count + 48 })
+        // A batch's events nearly all fall on one day: the index name is formatted once per day.
+        var day = Int64.min
+        var index: [UInt8] = []
         for event in events {
+            let eventDay = DailyIndex.floorDiv(event.timestampMillis, DailyIndex.millisPerDay)
+            if eventDay != day {
+                day = eventDay
+                index = Array(DailyIndex.name(prefix: indexPrefix, day: eventDay).utf8)
+            }
             body.append(contentsOf: #"{"create":{"_index":""#.utf8)
-            body.append(contentsOf: DailyIndex.name(prefix: indexPrefix, timestampMillis: event.timestampMillis).utf8)
+            body.append(contentsOf: index)
             body.append(contentsOf: #"","_id":"#.utf8)
             appendJSONString(event.id, to: &body)
             body.append(contentsOf: "}}\n".utf8)
@@ -32,11 +41,11 @@ enum BulkRequestBody {
     /// A raw CR/LF can only be whitespace between JSON tokens (inside strings it must be escaped), so
     /// turning it into a space keeps the document identical while keeping the NDJSON framing intact.
     private static func appendSingleLine(_ json: [UInt8], to body: inout [UInt8]) {
-        if !json.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
-            body.append(contentsOf: json)
-            return
+        let start = body.count
+        body.append(contentsOf: json)
+        body.withUnsafeMutableBufferPointer { buffer in
+            for i in start..<buffer.count where buffer[i] == 0x0A || buffer[i] == 0x0D { buffer[i] = 0x20 }
         }
-        for byte in json { body.append(byte == 0x0A || byte == 0x0D ? 0x20 : byte) }
     }
 
     static func appendJSONString(_ string: String, to body: inout [UInt8]) {

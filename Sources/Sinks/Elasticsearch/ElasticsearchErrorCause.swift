@@ -1,4 +1,5 @@
 import Foundation
+import LogModel
 
 /// Elasticsearch's error object (`{"type":…,"reason":…,"caused_by":{…}}`), as found in bulk items and
 /// in whole-request error bodies. Older servers may send a bare string instead; that becomes `reason`.
@@ -29,6 +30,19 @@ final class ElasticsearchErrorCause: Decodable, Sendable {
         type = try container.decodeIfPresent(String.self, forKey: .type)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
         causedBy = try? container.decodeIfPresent(ElasticsearchErrorCause.self, forKey: .causedBy)
+    }
+
+    /// The same from a parsed value: an object with `type`/`reason`/`caused_by`, or a bare string.
+    convenience init?(json: JSONValue) {
+        switch json {
+        case .string(let text):
+            self.init(type: nil, reason: text)
+        case .object(let object):
+            func text(_ key: String) -> String? { if case .string(let s)? = object[key] { s } else { nil } }
+            self.init(type: text("type"), reason: text("reason"), causedBy: object["caused_by"].flatMap { ElasticsearchErrorCause(json: $0) })
+        default:
+            return nil
+        }
     }
 
     /// `type: reason (caused by type: reason)`, for dead letters and logs.
