@@ -358,7 +358,7 @@ struct JSONParserState {
                 } else if scalar >= 0xDC00, scalar <= 0xDFFF {
                     throw loneSurrogate(scalar, at: escapeStart)
                 }
-                appendUTF8(scalar)
+                UTF8Scalar.append(scalar, to: &scratch)
                 continue  // readHex4 already advanced past the digits
             default:
                 throw syntaxError(
@@ -387,24 +387,6 @@ struct JSONParserState {
         return value
     }
 
-    private mutating func appendUTF8(_ scalar: UInt32) {
-        switch scalar {
-        case 0..<0x80:
-            scratch.append(UInt8(scalar))
-        case 0x80..<0x800:
-            scratch.append(UInt8(0xC0 | scalar >> 6))
-            scratch.append(UInt8(0x80 | scalar & 0x3F))
-        case 0x800..<0x10000:
-            scratch.append(UInt8(0xE0 | scalar >> 12))
-            scratch.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            scratch.append(UInt8(0x80 | scalar & 0x3F))
-        default:
-            scratch.append(UInt8(0xF0 | scalar >> 18))
-            scratch.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            scratch.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            scratch.append(UInt8(0x80 | scalar & 0x3F))
-        }
-    }
 
     /// Advances over ASCII bytes that need no attention inside a string, eight at a time: stops at
     /// a quote, a backslash, a control character, a non-ASCII byte or the end.

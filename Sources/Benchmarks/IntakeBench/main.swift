@@ -58,7 +58,7 @@ case "records":
         out.append(0x0A)
     }
     for error in batch.errors { out.append(contentsOf: Array("rejected \(error)\n".utf8)) }
-    FileManager.default.createFile(atPath: arguments[3], contents: Data(out))
+    guard FileManager.default.createFile(atPath: arguments[3], contents: Data(out)) else { fail("cannot write \(arguments[3])") }
 default:
     fail("unknown mode \(arguments[1]); use pipeline or records")
 }

@@ -1,3 +1,5 @@
+import LogModel
+
 /// Writes a stored event's JSON straight into BSON bytes, without a `JSONValue` tree in between: the
 /// MongoDB sink's fast path (the tree and its retain/release were most of the sink's CPU).
 ///
@@ -331,7 +333,7 @@ struct JSONToBSON {
                 } else if scalar >= 0xDC00, scalar <= 0xDFFF {
                     return false
                 }
-                appendUTF8(scalar)
+                UTF8Scalar.append(scalar, to: &out)
                 continue
             default:
                 return false
@@ -380,24 +382,6 @@ struct JSONToBSON {
         return value
     }
 
-    private mutating func appendUTF8(_ scalar: UInt32) {
-        switch scalar {
-        case 0..<0x80:
-            out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | scalar >> 6))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | scalar >> 12))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        default:
-            out.append(UInt8(0xF0 | scalar >> 18))
-            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        }
-    }
 
     private mutating func literal(_ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
