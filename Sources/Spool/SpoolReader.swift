@@ -78,6 +78,17 @@ public final class SpoolReader: Sendable {
         }
     }
 
+    /// Moves the read position to the end of what is committed without reading it, for a
+    /// best-effort consumer that has no use for the records right now (the live tail while nobody
+    /// watches). Returns the new position, which `commit(through:)` takes like any read position.
+    @discardableResult
+    public func skipToCommittedEnd() -> UInt64 {
+        position.withLock { p in
+            p.offset = max(p.offset, core.state.withLock { $0.committedEnd })
+            return p.offset
+        }
+    }
+
     /// Durably moves the cursor to `offset` (a record's `nextOffset`): records before it count as
     /// delivered and will not be read again after a restart. Segments every sink has passed are
     /// deleted. `offset` must not lie past the read position; an offset the cursor has already

@@ -19,6 +19,26 @@ final class SpoolReaderTests: XCTestCase {
         XCTAssertEqual(records.map(\.payload), expected)
     }
 
+    /// The live tail with nobody watching follows the end without reading: later reads start at
+    /// the next append, and committing the skipped position lets the spool delete what was skipped.
+    func testSkipToCommittedEndPassesOverEverythingCommittedAndFreesItsSegments() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory, segmentBytes: 4096, maxBytes: 1 << 22), sinks: ["tail"],
+                              logger: quietLogger)
+        defer { spool.close() }
+        for call in 0..<20 { _ = try await spool.append((0..<5).map { payload(call: call, index: $0, size: 200) }) }
+        XCTAssertGreaterThan(spool.stats().segmentCount, 3)
+        let reader = try spool.reader(for: "tail")
+        let end = reader.skipToCommittedEnd()
+        XCTAssertEqual(end, spool.stats().committedEndOffset)
+        let after = payload(call: 99, index: 0, size: 50)
+        _ = try await spool.append([after])
+        let records = try await reader.read(maxRecords: 100, maxBytes: 1 << 20, wait: .zero)
+        XCTAssertEqual(records.map(\.payload), [after], "only what came after the skip")
+        try await reader.commit(through: end)
+        XCTAssertEqual(spool.stats().segmentCount, 1, "the skipped segments are deleted once the cursor passes them")
+    }
+
     func testReadHonoursRecordAndByteLimitsButAlwaysReturnsOneRecord() async throws {
         let directory = try makeTemporaryDirectory(self)
         let spool = try Spool(configuration: .init(directory: directory), sinks: ["es"], logger: quietLogger)

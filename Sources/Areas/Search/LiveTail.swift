@@ -20,6 +20,12 @@ final class LiveTail: Sendable {
     /// How far back a reconnecting client can resume (events, and bytes of their JSON).
     static let recentEvents = 10_000
     static let recentBytes = 32 << 20
+    /// With no tail open for this long, nothing can resume any more: the reader stops reading events
+    /// (each one a copy out of the spool) and only follows the spool's end.
+    static let resumeWindow: Duration = .seconds(60)
+    /// How often the idle reader catches up with the spool's end; a tail opened meanwhile is fed from
+    /// the position of the last catch-up, so it misses nothing.
+    static let idlePoll: Duration = .milliseconds(250)
 
     private let reader: SpoolReader
     private let logger: Logger
@@ -65,7 +71,9 @@ final class LiveTail: Sendable {
                 var replay = held.filter { event in
                     event.offset > lastEventID && (try? JSONParser.parse(event.json)).map(matcher.matches) == true
                 }
-                let missing = held.first.map { $0.offset > lastEventID && !held.contains { $0.offset == lastEventID } } ?? false
+                // Nothing held but the reader has moved past the id: those events were skipped unwatched.
+                let missing = held.first.map { $0.offset > lastEventID && !held.contains { $0.offset == lastEventID } }
+                    ?? (reader.readOffset > lastEventID)
                 // A resume never fills the new queue by itself: at most half of it is replayed.
                 let bound = TailSubscriber.capacity / 2
                 if missing || replay.count > bound {
@@ -91,20 +99,27 @@ final class LiveTail: Sendable {
         let clock = ContinuousClock()
         var lastHeartbeat = clock.now
         var lastCommit = clock.now
+        var lastWatched = clock.now - Self.resumeWindow
         var uncommitted: UInt64?
         while !Task.isCancelled {
-            let records: [SpoolRecord]
-            do {
-                records = try await reader.read(maxRecords: 1000, maxBytes: 4 << 20, wait: .seconds(1))
-            } catch .closed {
-                return
-            } catch {
-                logger.warning("live tail cannot read the spool", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
-                continue
+            if subscriberCount > 0 { lastWatched = clock.now }
+            if clock.now - lastWatched >= Self.resumeWindow {
+                try? await Task.sleep(for: Self.idlePoll)
+                if let end = skipWhileUnwatched() { uncommitted = end }
+            } else {
+                let records: [SpoolRecord]
+                do {
+                    records = try await reader.read(maxRecords: 1000, maxBytes: 4 << 20, wait: .seconds(1))
+                } catch .closed {
+                    return
+                } catch {
+                    logger.warning("live tail cannot read the spool", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(1))
+                    continue
+                }
+                for record in records { publish(record) }
+                if let last = records.last { uncommitted = last.nextOffset }
             }
-            for record in records { publish(record) }
-            if let last = records.last { uncommitted = last.nextOffset }
             let now = clock.now
             // The cursor only bounds what a restart re-reads: committing every few seconds is enough
             // and keeps this reader's fsyncs out of the intake's way.
@@ -116,6 +131,20 @@ final class LiveTail: Sendable {
             if now - lastHeartbeat >= heartbeatInterval {
                 lastHeartbeat = now
                 for subscriber in subscribers.withLock({ Array($0.values) }) { subscriber.offer(.heartbeat) }
+            }
+        }
+    }
+
+    /// Follows the spool's end without reading, and forgets the held events (nobody can resume
+    /// from them any more). Under the subscribers' lock, so a tail that opens meanwhile is either
+    /// seen here (and nothing is skipped) or opens after the skip (and gets every later event).
+    /// Returns the new read position, or nil when a tail is open.
+    private func skipWhileUnwatched() -> UInt64? {
+        recent.withLock { recent in
+            subscribers.withLock { subscribers -> UInt64? in
+                guard subscribers.isEmpty else { return nil }
+                if !recent.events.isEmpty { recent = RecentEvents() }
+                return reader.skipToCommittedEnd()
             }
         }
     }
