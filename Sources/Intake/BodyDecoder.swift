@@ -15,6 +15,7 @@ public enum BodyDecoder {
     ) throws(IngestError) -> IngestBatch {
         let bytes = try plainBody(body, contentType: contentType, contentEncoding: contentEncoding, limits: limits)
         var batch = IngestBatch()
+        let memo = LabelKeyMemo()
         func reject(_ index: Int, _ error: EventError) {
             batch.rejected += 1
             batch.rejectedByCode[error.code, default: 0] += 1
@@ -29,7 +30,7 @@ public enum BodyDecoder {
                 switch result {
                 case .success(let object):
                     do throws(EventError) {
-                        let event = try normalizer.normalize(object, context: context)
+                        let event = try normalizer.normalize(object, context: context, memo: memo)
                         batch.redactions += event.redactions
                         batch.overflowKeys += event.overflowKeys
                         batch.events.append(event)

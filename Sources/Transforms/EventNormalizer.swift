@@ -46,8 +46,10 @@ public struct EventNormalizer: Sendable {
         futureToleranceMicros = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 
-    /// The stored document for `raw`, or why the event cannot be stored.
-    public func normalize(_ raw: JSONObject, context: IngestContext) throws(EventError) -> NormalizedEvent {
+    /// The stored document for `raw`, or why the event cannot be stored. Pass the same `memo` for
+    /// the events of one request: they repeat their label keys, and the memo keeps what was
+    /// worked out about each.
+    public func normalize(_ raw: JSONObject, context: IngestContext, memo: LabelKeyMemo? = nil) throws(EventError) -> NormalizedEvent {
         let fields = FieldCandidates(collecting: raw)
         func value(_ field: EventField) -> JSONValue? { fields.value(field, in: raw) }
         var redactions = 0
@@ -113,7 +115,7 @@ public struct EventNormalizer: Sendable {
         }
         redactions += error.complete()
 
-        var extra = ExtraFields(configuration: configuration, secrets: secrets)
+        var extra = ExtraFields(configuration: configuration, secrets: secrets, memo: memo)
         if let shop = text(.shopID) { extra.addLabel(key: "shop_id", value: .string(shop)) }
         for (index, member) in raw.members.enumerated() {
             let claim = fields.claim(ofMember: index)

@@ -27,18 +27,21 @@ struct ExtraFields {
     private let maxAttributeKeys: Int
     private let maxAttributeDepth: Int
     private let secrets: SecretKeyMatcher
+    /// Top-level keys already worked out in this request, when the caller keeps one.
+    private let memo: LabelKeyMemo?
     private var labelHashes: [UInt64] = []
     private var attributeHashes: [UInt64] = []
     private var attributeKeys = 0
 
     static let redacted: JSONValue = .string("[REDACTED]")
 
-    init(configuration: NormalizerConfiguration, secrets: SecretKeyMatcher) {
+    init(configuration: NormalizerConfiguration, secrets: SecretKeyMatcher, memo: LabelKeyMemo? = nil) {
         // Copy the numbers only: the configuration's arrays would cost retains per event.
         maxLabels = configuration.maxLabels
         maxAttributeKeys = configuration.maxAttributeKeys
         maxAttributeDepth = configuration.maxAttributeDepth
         self.secrets = secrets
+        self.memo = memo
     }
 
     /// Files one leftover top-level member.
@@ -62,8 +65,10 @@ struct ExtraFields {
 
     /// A label the normaliser sets itself (`shop_id`); the same limits and redaction apply.
     mutating func addLabel(key: String, value: JSONValue) {
-        let storedKey = self.storedKey(key)
-        let storedHash = Self.hash(storedKey)
+        let facts = topLevelFacts(key)
+        redactions += facts.redactions
+        let storedKey = facts.storedKey
+        let storedHash = facts.storedHash
         if Self.contains(hash: storedHash, key: storedKey, hashes: labelHashes, in: labels) {
             dropped += 1
             return
@@ -74,20 +79,38 @@ struct ExtraFields {
         }
         if labelHashes.isEmpty { labelHashes.reserveCapacity(16) }
         labelHashes.append(storedHash)
-        switch secrets.kind(of: key) {
+        switch facts.kind {
         case .secret:
             redactions += 1
             labels.append(storedKey, Self.redacted)
         case .card where !value.isBoolOrNull:
             labels.append(storedKey, cardValue(value))
         case .card, .plain:
-            labels.append(storedKey, .string(redacted(value.scalarText ?? "")))
+            if case .int(let number) = value, StringValueRedaction.redact(number) == nil {
+                labels.append(storedKey, .string(String(number)))  // digits alone: nothing to scan for
+            } else {
+                labels.append(storedKey, .string(redacted(value.scalarText ?? "")))
+            }
         }
     }
 
+    /// The stored key, its hash and its kind: from the request's memo, or worked out.
+    private func topLevelFacts(_ key: String) -> LabelKeyMemo.Facts {
+        let secrets = self.secrets
+        func compute(_ key: String) -> LabelKeyMemo.Facts {
+            var redactions = 0
+            let stored = Self.storedKey(key, redactions: &redactions)
+            return LabelKeyMemo.Facts(storedKey: stored, storedHash: LabelKeyMemo.hash(stored), kind: secrets.kind(of: key),
+                                      redactions: redactions)
+        }
+        return memo?.facts(of: key, compute) ?? compute(key)
+    }
+
     private mutating func addAttribute(key: String, value: JSONValue) {
-        let storedKey = self.storedKey(key)
-        let hash = Self.hash(storedKey)
+        let facts = topLevelFacts(key)
+        redactions += facts.redactions
+        let storedKey = facts.storedKey
+        let hash = facts.storedHash
         if Self.contains(hash: hash, key: storedKey, hashes: attributeHashes, in: attributes) {
             dropped += 1 + Self.keyCount(value)
             return
@@ -98,12 +121,12 @@ struct ExtraFields {
         }
         attributeKeys += 1
         attributeHashes.append(hash)
-        attributes.append(storedKey, member(key: key, value: value, depth: 1, flattening: false))
+        attributes.append(storedKey, member(kind: facts.kind, value: value, depth: 1, flattening: false))
     }
 
     /// The stored value of a member named `key` at `depth` (1 = directly under `attributes`).
-    private mutating func member(key: String, value: JSONValue, depth: Int, flattening: Bool) -> JSONValue {
-        switch secrets.kind(of: key) {
+    private mutating func member(kind: SecretKeyKind, value: JSONValue, depth: Int, flattening: Bool) -> JSONValue {
+        switch kind {
         case .secret:
             redactions += 1
             return Self.redacted
@@ -153,7 +176,8 @@ struct ExtraFields {
                     }
                 }
                 if !flattening { attributeKeys += 1 }
-                out.append(key, self.member(key: member.key, value: member.value, depth: depth + 1, flattening: flattening))
+                out.append(key, self.member(kind: secrets.kind(of: member.key), value: member.value, depth: depth + 1,
+                                            flattening: flattening))
             }
             return .object(out)
         case .array(let elements):
@@ -220,7 +244,11 @@ struct ExtraFields {
 
     /// The key as stored: a card number in it masked, then made storable (``StorableKey``).
     private mutating func storedKey(_ key: String) -> String {
-        guard Self.keyNeedsWork(key) else { return key }
+        Self.storedKey(key, redactions: &redactions)
+    }
+
+    private static func storedKey(_ key: String, redactions: inout Int) -> String {
+        guard keyNeedsWork(key) else { return key }
         var key = key
         if let (masked, count) = CardNumberMasker.mask(key) {
             redactions += count
@@ -255,17 +283,6 @@ struct ExtraFields {
         case .array(let elements): return elements.reduce(0) { $0 + keyCount($1) }
         default: return 0
         }
-    }
-
-    /// FNV-1a of the key's bytes.
-    private static func hash(_ key: String) -> UInt64 {
-        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            return h
-        }
-        if let result = key.utf8.withContiguousStorageIfAvailable(scan) { return result }
-        return Array(key.utf8).withUnsafeBufferPointer(scan)
     }
 
     private static func contains(hash: UInt64, key: String, hashes: [UInt64], in object: JSONObject) -> Bool {

@@ -12,7 +12,18 @@ func normalize(
 ) throws -> NormalizedEvent {
     let value = try JSONParser.parse(json)
     let object = try XCTUnwrap(value.objectValue, "test input must be an object", file: file, line: line)
-    let event = try EventNormalizer(configuration: configuration).normalize(object, context: context)
+    let normalizer = EventNormalizer(configuration: configuration)
+    let event = try normalizer.normalize(object, context: context)
+    // The intake keeps a memo of label keys per request: the second and third time through it
+    // (keys remembered) must give the same document as without one.
+    let memo = LabelKeyMemo()
+    for _ in 0..<3 {
+        let again = try normalizer.normalize(object, context: context, memo: memo)
+        XCTAssertEqual(again.document.jsonString.replacingOccurrences(of: again.id, with: event.id), event.document.jsonString,
+                       "the memo changed the document", file: file, line: line)
+        XCTAssertEqual(again.redactions, event.redactions, "the memo changed the redaction count", file: file, line: line)
+        XCTAssertEqual(again.overflowKeys, event.overflowKeys, file: file, line: line)
+    }
     // The spool record's JSON is written straight from the normaliser's parts, without the tree
     // `document` builds: every test event checks that both give the same bytes.
     var written: [UInt8] = []
