@@ -205,7 +205,7 @@ let package = Package(
 
         .testTarget(name: "SecretsTests", dependencies: ["Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "LogModelTests", dependencies: ["LogModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "TransformsTests", dependencies: ["Transforms", "LogModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TransformsTests", dependencies: ["Transforms", "LogModel", "Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "IntakeTests", dependencies: [
             "Intake", "LogModel", "Transforms", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LogModel
 import Transforms
 
@@ -39,8 +44,11 @@ enum EventFraming {
         var lineStart = 0
         var index = 0
         while lineStart < end {
-            var lineEnd = lineStart
-            while lineEnd < end, base[lineEnd] != 0x0A { lineEnd += 1 }
+            // memchr: the line end is the one byte the whole body is scanned for (~1,000 instructions an event byte by byte).
+            var lineEnd = end
+            if let newline = memchr(base + lineStart, 0x0A, end - lineStart) {
+                lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+            }
             let next = lineEnd + 1
             if lineEnd > lineStart, base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             var blank = true

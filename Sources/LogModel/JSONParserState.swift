@@ -68,6 +68,8 @@ struct JSONParserState {
             return JSONObject(members)
         }
         members.reserveCapacity(8)
+        // Reserved once per event rather than grown 1, 2, 4, 8, 16 in every event.
+        if keyHashes.capacity == 0 { keyHashes.reserveCapacity(32) }
         let hashBase = keyHashes.count
         var index: [String: Int]? = nil
         while true {
