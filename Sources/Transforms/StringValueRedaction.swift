@@ -46,23 +46,7 @@ enum StringValueRedaction {
                 var colon = false
                 var at = false
                 var equals = false
-                let count = bytes.count
-                var i = 0
-                while i < count {
-                    // Eight bytes at a time while they hold no digit and none of `:`, `@`, `=`: such
-                    // a word ends any run whatever else it holds (a separator continues a run only
-                    // when a digit follows it, and none does here).
-                    if i & 7 == 0, i + 8 <= count,
-                        !Self.mayMatter(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
-                    {
-                        if run > longestRun { longestRun = run }
-                        run = 0
-                        afterDigit = false
-                        i += 8
-                        continue
-                    }
-                    let b = bytes[i]
-                    i += 1
+                for b in bytes {
                     if b >= 0x41 {  // letters, most bytes of most values: end a run, nothing else
                         if run != 0 {
                             if run > longestRun { longestRun = run }
@@ -93,21 +77,6 @@ enum StringValueRedaction {
                 }
                 return (max(run, longestRun) >= 13, (colon && at) || equals)
             }
-        }
-
-        /// Whether any of the 8 bytes in `word` is a digit, `:`, `@` or `=` (SWAR: a byte is a
-        /// digit when its high nibble is 3 and its low nibble below 10; "has a zero byte" finds
-        /// those and the exact matches). Exact: no false "no".
-        @inline(__always)
-        private static func mayMatter(_ word: UInt64) -> Bool {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-            // Zero exactly in the digit bytes: high nibble xor 3 (bits 4-7) or "low nibble ≥ 10" (bit 4 after adding 6).
-            let highNibble = (word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
-            let lowAtLeastTen = ((word & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0x1010_1010_1010_1010
-            return hasZeroByte(highNibble | lowAtLeastTen) || hasZeroByte(word ^ (ones &* 0x3A))
-                || hasZeroByte(word ^ (ones &* 0x40)) || hasZeroByte(word ^ (ones &* 0x3D))
         }
     }
 

@@ -3,7 +3,7 @@ import Secrets
 import XCTest
 
 /// `StringValueRedaction` skips the card masker and the credential redaction when a quick scan of
-/// the bytes (eight at a time where it can) finds nothing either could act on. The scan may send
+/// the bytes finds nothing either could act on. The scan may send
 /// too much to them, never too little: checked against both steps run on every string.
 final class RedactionHintsTests: XCTestCase {
     private func reference(_ text: String) -> (text: String, count: Int)? {
