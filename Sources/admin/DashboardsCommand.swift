@@ -25,6 +25,8 @@ struct DashboardsCommand: AsyncParsableCommand {
         var space: String?
         @Option(name: .long, help: "Import this NDJSON instead of the saved objects built into admin.")
         var file: String?
+        @Option(name: .long, help: "The hub's elasticsearch.index_prefix: the index pattern becomes <prefix>-* (default: ADMIN_ELASTICSEARCH_INDEX_PREFIX, else datamp-logs).")
+        var indexPrefix: String?
         @Option(name: .long, help: "PEM CA bundle for a server with a private CA.") var caFile: String?
         @Option(name: .long, help: "Seconds to wait for the answer.") var timeout = 60
 
@@ -43,14 +45,22 @@ struct DashboardsCommand: AsyncParsableCommand {
             default: throw ValidationError("give either --user/--password or --api-key, not both")
             }
             guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
-            var ndjson = SavedObjectsBundle.ndjson
+            let ndjson: [UInt8]
             var fileName = SavedObjectsBundle.fileName
             if let file {
+                guard indexPrefix == nil else { throw ValidationError("--index-prefix applies to the built-in objects, not to --file") }
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read --file \(file)") }
                 ndjson = Array(data)
                 // The import API wants a `.ndjson` filename whatever the local file is called.
                 let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
                 fileName = (base.isEmpty ? "objects" : base) + ".ndjson"
+            } else {
+                do {
+                    let prefix = indexPrefix ?? environment["ADMIN_ELASTICSEARCH_INDEX_PREFIX"] ?? SavedObjectsBundle.defaultIndexPrefix
+                    ndjson = try SavedObjectsBundle.ndjson(indexPrefix: prefix)
+                } catch {
+                    throw ValidationError(error.description)
+                }
             }
             let request = SavedObjectsImport(baseURL: url, space: space, credentials: credentials, ndjson: ndjson,
                                              fileName: fileName, timeout: .seconds(timeout))

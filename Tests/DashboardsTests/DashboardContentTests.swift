@@ -72,6 +72,7 @@ final class DashboardContentTests: XCTestCase {
         }
         let pattern = try XCTUnwrap(objects.first { $0["type"] as? String == "index-pattern" }?["attributes"] as? [String: Any])
         XCTAssertEqual(pattern["title"] as? String, ElasticsearchSinkConfiguration(urls: []).indexPrefix + "-*")
+        XCTAssertEqual(SavedObjectsBundle.defaultIndexPrefix, ElasticsearchSinkConfiguration(urls: []).indexPrefix)
         XCTAssertEqual(pattern["timeFieldName"] as? String, "@timestamp")
         let titles = objects.compactMap { ($0["attributes"] as? [String: Any])?["title"] as? String }
         XCTAssertTrue(titles.contains("DataMP logs"))

@@ -52,6 +52,31 @@ final class DashboardsInstallTests: XCTestCase {
         XCTAssertEqual(file.content, custom)
     }
 
+    /// A hub with another `elasticsearch.index_prefix` gets an index pattern over its own indices.
+    func testIndexPrefixRewritesOnlyTheIndexPatternsTitle() async throws {
+        let server = try await RecordingHTTPServer.start { _ in .json(Self.okAnswer) }
+        defer { Task { await server.stop() } }
+        let run = try await admin(["dashboards", "install", "--url", server.baseURL], environment: ["ADMIN_ELASTICSEARCH_INDEX_PREFIX": "shop-logs"])
+        XCTAssertEqual(run.status, 0, run.text)
+        let sent = try Self.filePart(of: try XCTUnwrap(server.requests.first)).content
+        let committed = Array(try Data(contentsOf: URL(fileURLWithPath: Self.committedPath)))
+        let sentLines = sent.split(separator: 10), committedLines = committed.split(separator: 10)
+        XCTAssertEqual(sentLines.count, committedLines.count)
+        for (mine, theirs) in zip(sentLines, committedLines) {
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(mine)) as? [String: Any])
+            if object["type"] as? String == "index-pattern" {
+                XCTAssertEqual((object["attributes"] as? [String: Any])?["title"] as? String, "shop-logs-*")
+                XCTAssertEqual((object["attributes"] as? [String: Any])?["timeFieldName"] as? String, "@timestamp")
+            } else {
+                XCTAssertEqual(Array(mine), Array(theirs), "only the index pattern changes")
+            }
+        }
+        let bad = try await admin(["dashboards", "install", "--url", server.baseURL, "--index-prefix", "Shop*"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.text.contains("--index-prefix 'Shop*' must be lowercase"), bad.text)
+        XCTAssertEqual(server.requests.count, 1, "nothing sent for a bad prefix")
+    }
+
     func testPerObjectErrorsFailTheCommandAndNameTheObject() async throws {
         let answer = """
             {"success":false,"successCount":5,"errors":[{"id":"datamp-admin-errors-by-service","type":"visualization","title":"DataMP errors by service and type","meta":{"title":"DataMP errors by service and type"},"error":{"type":"missing_references","references":[{"type":"search","id":"datamp-admin-errors"}]}},{"id":"datamp-admin-logs","type":"index-pattern","error":{"type":"unknown","message":"version conflict","statusCode":409}}]}
@@ -98,7 +123,7 @@ final class DashboardsInstallTests: XCTestCase {
     /// Runs the admin binary off the cooperative pool (the recording server answers from it).
     private func admin(_ arguments: [String], environment: [String: String] = [:]) async throws -> (text: String, status: Int32) {
         var env = environment
-        for key in ["ADMIN_DASHBOARDS_API_KEY", "ADMIN_DASHBOARDS_PASSWORD"] where env[key] == nil { env[key] = "" }
+        for key in ["ADMIN_DASHBOARDS_API_KEY", "ADMIN_DASHBOARDS_PASSWORD", "ADMIN_ELASTICSEARCH_INDEX_PREFIX"] where env[key] == nil { env[key] = "" }
         let clean = env
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
