@@ -183,9 +183,12 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.embedInCode("Resources/openapi.yaml")], swiftSettings: swiftSettings),
+        // OpenSearch Dashboards / Kibana saved objects (embedded) and their import through the saved-objects API.
+        .target(name: "Dashboards", dependencies: ["ClientHTTP"], resources: [.embedInCode("Resources/datamp-admin.ndjson")],
+                swiftSettings: swiftSettings),
         // The one executable: CLI commands and wiring only.
         .executableTarget(name: "admin", dependencies: [
-            "AdminServer", "HubKit", "Identity", "ClientPostgres", "LogModel", "Spool", "OperationsArea",
+            "AdminServer", "HubKit", "Identity", "ClientPostgres", "LogModel", "Spool", "OperationsArea", "Dashboards",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
@@ -229,9 +232,12 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "LogModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "DashboardsTests", dependencies: ["Dashboards", "SinkElasticsearch", "LogModel", "TestSupport"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: [
             "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel", "OTLPProto",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
     ]
 )

@@ -6,7 +6,7 @@ struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "DataMP Admin: log hub (intake -> spool -> MongoDB + Elasticsearch) and staff console.",
-        subcommands: [Serve.self, Migrate.self, TokenCommand.self, UserCommand.self, CheckConfig.self, RoutesCommand.self, SpoolCommand.self, StatusCommand.self, AuditCommand.self])
+        subcommands: [Serve.self, Migrate.self, TokenCommand.self, UserCommand.self, CheckConfig.self, RoutesCommand.self, SpoolCommand.self, StatusCommand.self, AuditCommand.self, DashboardsCommand.self])
 }
 
 /// Options every command shares.

@@ -3,7 +3,8 @@
 - every *.json under ingest/ and dashboards/ parses;
 - ingest/event.schema.json is a valid JSON Schema 2020-12, every line of ingest/examples/events.ndjson
   satisfies it, and a few events the contract calls malformed do not;
-- each Grafana dashboard uses the ${DS_PROMETHEUS} input and only the hub's documented metric names.
+- each Grafana dashboard selects its Prometheus through the `datasource` variable (so one JSON serves
+  both the UI import and provisioning) and uses only the hub's documented metric names.
 """
 import json
 import pathlib
@@ -17,6 +18,8 @@ METRICS = {
     "admin_ingest_events_total", "admin_ingest_requests_total", "admin_ingest_request_duration_seconds",
     "admin_spool_bytes", "admin_spool_segments", "admin_sink_delivered_total", "admin_sink_retried_total",
     "admin_sink_dead_lettered_total", "admin_sink_lag_bytes", "admin_redactions_total",
+    "admin_input_events_total", "admin_input_dropped_total",
+    "admin_alert_notifications_total",
 }
 # Events the schema must refuse: (what is wrong, the event).
 MALFORMED = [
@@ -75,8 +78,11 @@ def main() -> int:
         if not path.is_relative_to(ROOT / "dashboards"):
             continue
         rel = path.relative_to(ROOT)
-        if not any(i.get("name") == "DS_PROMETHEUS" for i in doc.get("__inputs", [])):
-            problems.append(f"{rel}: no DS_PROMETHEUS entry in __inputs")
+        variables = doc.get("templating", {}).get("list", [])
+        if not any(v.get("name") == "datasource" and v.get("type") == "datasource" for v in variables):
+            problems.append(f"{rel}: no `datasource` variable of type datasource")
+        if "__inputs" in doc or "${DS_" in json.dumps(doc):
+            problems.append(f"{rel}: import-time __inputs/${{DS_…}} cannot be provisioned; use ${{datasource}}")
         panels = [p for p in doc.get("panels", []) if p.get("type") != "row"]
         if not panels:
             problems.append(f"{rel}: no panels")
