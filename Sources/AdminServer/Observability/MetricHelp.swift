@@ -9,6 +9,7 @@ enum MetricHelp {
         "admin_ingest_request_duration_seconds": "Time from an ingest request's arrival to its answer (after the fsync).",
         "admin_input_events_total": "Events received by a listener without acknowledgement (GELF UDP/TCP), by input.",
         "admin_input_dropped_total": "Events a listener input dropped, by input and reason (spool refused, invalid, queue full).",
+        "admin_input_paused_total": "Times a TCP listener connection stopped reading because its input's queue was full or the spool refused, by input.",
         "admin_redactions_total": "Secret values redacted and card numbers masked before storing.",
         "admin_spool_bytes": "Bytes held in the local spool.",
         "admin_spool_segments": "Segment files in the local spool.",

@@ -24,6 +24,8 @@ public struct PipelineConfiguration: Sendable {
     public var syslogInput: SyslogInputConfiguration
     /// `inputs.otlp.enabled`: OTLP/HTTP logs on `POST /v1/logs`.
     public var otlpInputEnabled = false
+    /// `inputs.listeners.*`: the GELF/syslog listeners' queue bound and UDP receive buffer.
+    public var listeners = ListenerTuning()
 
     /// The spool's record limit follows the intake's event limit: the stored document and its
     /// envelope are larger than the raw event, so an event the intake accepts always fits.
@@ -89,6 +91,7 @@ public struct PipelineConfiguration: Sendable {
                                                   gelfInput: readGELF(r), syslogInput: readSyslog(r))
         configuration.otlpInputEnabled = r.bool("inputs.otlp.enabled", env: "ADMIN_INPUTS_OTLP_ENABLED", default: false,
                                                 help: "serve POST /v1/logs (OTLP/HTTP logs, protobuf or JSON; the ingest token as Bearer)")
+        configuration.listeners = ListenerTuning.read(r)
         return configuration
     }
 

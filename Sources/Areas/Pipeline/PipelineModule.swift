@@ -50,6 +50,7 @@ public struct PipelineModule: HubModule {
     let gelfInput: GELFInputConfiguration
     let syslogInput: SyslogInputConfiguration
     let otlpInputEnabled: Bool
+    let listenerTuning: ListenerTuning
     /// Pending dead letters per store, refreshed every 10 s (the health is read often, the table seldom changes).
     let pendingDeadLetters = PendingDeadLetterCounts()
 
@@ -69,7 +70,8 @@ public struct PipelineModule: HubModule {
             elasticsearch: sinks.lazy.compactMap { $0 as? ElasticsearchSink }.first, context: context,
             rateLimiter: TokenRateLimiter(eventsPerSecond: configuration.rateLimitEventsPerSecond),
             elasticsearchInput: configuration.elasticsearchInput, gelfInput: configuration.gelfInput,
-            syslogInput: configuration.syslogInput, otlpInputEnabled: configuration.otlpInputEnabled)
+            syslogInput: configuration.syslogInput, otlpInputEnabled: configuration.otlpInputEnabled,
+            listenerTuning: configuration.listeners)
     }
 
     public var services: [any Service] {
@@ -139,32 +141,36 @@ public struct PipelineModule: HubModule {
         let maxEventBytes = ingest.limits.maxEventBytes
         let logger = context.logger
         var services: [any Service] = []
-        func intake(_ input: String, _ service: String) -> ListenerIntake {
-            let intake = ListenerIntake(input: input, service: service, ingest: ingest, logger: logger)
+        let tuning = listenerTuning
+        func intake(_ input: String, _ service: String, _ whenFull: ListenerIntake.WhenFull) -> ListenerIntake {
+            let intake = ListenerIntake(input: input, service: service, ingest: ingest, logger: logger, whenFull: whenFull,
+                                        maxQueuedBytes: tuning.queueBytes)
             services.append(intake)
             return intake
         }
         if let udp = gelfInput.udp {
-            let receiver = GELFReceiver(intake: intake("gelf_udp", udp.service), maxEventBytes: maxEventBytes)
-            services.append(UDPListener(input: "gelf_udp", host: udp.host, port: udp.port, service: udp.service, logger: logger) {
+            let receiver = GELFReceiver(intake: intake("gelf_udp", udp.service, .drop), maxEventBytes: maxEventBytes)
+            services.append(UDPListener(input: "gelf_udp", host: udp.host, port: udp.port, service: udp.service, logger: logger,
+                                        receiveBufferBytes: tuning.udpReceiveBufferBytes) {
                 GELFDatagramHandler(receiver: receiver)
             })
         }
         if let tcp = gelfInput.tcp {
-            let receiver = GELFReceiver(intake: intake("gelf_tcp", tcp.service), maxEventBytes: maxEventBytes)
+            let receiver = GELFReceiver(intake: intake("gelf_tcp", tcp.service, .pauseReading), maxEventBytes: maxEventBytes)
             services.append(TCPListener(input: "gelf_tcp", host: tcp.host, port: tcp.port, service: tcp.service, logger: logger) {
                 [ByteToMessageHandler(NullTerminatedFrameDecoder(maxFrameBytes: maxEventBytes)),
                  FrameHandler(intake: receiver.intake) { receiver.receive($0) }]
             })
         }
         if let udp = syslogInput.udp {
-            let receiver = SyslogReceiver(intake: intake("syslog_udp", syslogInput.service), maxEventBytes: maxEventBytes)
-            services.append(UDPListener(input: "syslog_udp", host: udp.host, port: udp.port, service: syslogInput.service, logger: logger) {
+            let receiver = SyslogReceiver(intake: intake("syslog_udp", syslogInput.service, .drop), maxEventBytes: maxEventBytes)
+            services.append(UDPListener(input: "syslog_udp", host: udp.host, port: udp.port, service: syslogInput.service, logger: logger,
+                                        receiveBufferBytes: tuning.udpReceiveBufferBytes) {
                 SyslogDatagramHandler(receiver: receiver)
             })
         }
         if let tcp = syslogInput.tcp {
-            let receiver = SyslogReceiver(intake: intake("syslog_tcp", syslogInput.service), maxEventBytes: maxEventBytes)
+            let receiver = SyslogReceiver(intake: intake("syslog_tcp", syslogInput.service, .pauseReading), maxEventBytes: maxEventBytes)
             services.append(TCPListener(input: "syslog_tcp", host: tcp.host, port: tcp.port, service: syslogInput.service, logger: logger) {
                 [ByteToMessageHandler(SyslogFrameDecoder(maxFrameBytes: maxEventBytes)),
                  FrameHandler(intake: receiver.intake) { receiver.receive($0) }]

@@ -9,41 +9,66 @@ import Transforms
 import LogModel
 
 /// The intake of a listener that has no answer to give (GELF over UDP or TCP, syslog): events are
-/// collected for up to 20 ms and spooled in one request, so a stream of small messages costs one
-/// fsync per batch instead of one each. The protocols have no acknowledgement and no way to push
-/// back, so while the spool refuses (full, disk full) events are dropped and counted
-/// (`admin_input_dropped_total{input,reason}`), never held without bound.
+/// queued and spooled in batches (every 20 ms, at once while a full body is waiting), so a stream of
+/// small messages costs one fsync per batch instead of one each. A batch goes to the intake in
+/// bodies of at most `intake.max_body_bytes`, in order.
+///
+/// Over the queue bound (`inputs.listeners.queue_bytes`) the two transports differ:
+/// - TCP (`.pauseReading`) never drops: a connection that finds the queue over its bound stops being
+///   read until a flush has emptied it, so the sender blocks in its own send (TCP's flow control),
+///   as with any log server. While the spool refuses (full, disk full) the batch stays queued, the
+///   connections stay paused and the flush is retried (50 ms, doubling to 1 s) until the spool takes
+///   it. Only at shutdown is a batch the spool still refuses dropped, counted as `spool_refused`.
+/// - UDP (`.drop`) has no flow control: a datagram that finds the queue full is dropped
+///   (`queue_full`), and a batch the spool refuses is dropped (`spool_refused`).
+/// Every drop is counted in `admin_input_dropped_total{input,reason}`; pauses in `admin_input_paused_total{input}`.
 final class ListenerIntake: Service, CustomStringConvertible {
+    enum WhenFull: Sendable { case drop, pauseReading }
+    enum FlushOutcome: Equatable { case drained, moreWaiting, refused }
+
+    private struct State {
+        var lines: [[UInt8]] = []
+        var bytes = 0
+        /// The spool refused the last flush: connections pause until a flush succeeds.
+        var refused = false
+        var paused: [ObjectIdentifier: any Channel] = [:]
+    }
+
     let input: String
     let service: String
+    let whenFull: WhenFull
     private let ingest: IngestService
     private let logger: Logger
-    private let queued = Mutex<(lines: [[UInt8]], bytes: Int)>(([], 0))
+    private let state = Mutex(State())
     private let maxQueuedBytes: Int
-    private let dropped: Counter
+    private let queueFull: Counter
     private let received: Counter
+    private let pauses: Counter
 
     var description: String { "ListenerIntake(\(input) → \(service))" }
 
-    init(input: String, service: String, ingest: IngestService, logger: Logger, maxQueuedBytes: Int = 64 << 20) {
+    init(input: String, service: String, ingest: IngestService, logger: Logger, whenFull: WhenFull, maxQueuedBytes: Int = 64 << 20) {
         self.input = input
         self.service = service
         self.ingest = ingest
         self.logger = logger
+        self.whenFull = whenFull
         self.maxQueuedBytes = maxQueuedBytes
-        dropped = Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "queue_full")])
+        queueFull = Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "queue_full")])
         received = Counter(label: "admin_input_events_total", dimensions: [("input", input)])
+        pauses = Counter(label: "admin_input_paused_total", dimensions: [("input", input)])
     }
 
-    /// Called on an event loop: only appends.
+    /// Called on an event loop: only appends. TCP always appends (the connection pauses after the
+    /// read, `pauseIfFull`), so the queue may pass its bound by one read per connection.
     func submit(_ line: [UInt8]) {
-        let kept = queued.withLock { state -> Bool in
-            guard state.bytes + line.count <= maxQueuedBytes else { return false }
+        let kept = state.withLock { state -> Bool in
+            if whenFull == .drop, state.bytes + line.count > maxQueuedBytes { return false }
             state.lines.append(line)
             state.bytes += line.count
             return true
         }
-        if kept { received.increment() } else { dropped.increment() }
+        if kept { received.increment() } else { queueFull.increment() }
     }
 
     /// Queues an event read by a listener (GELF, syslog), as one NDJSON line for the intake.
@@ -57,23 +82,84 @@ final class ListenerIntake: Service, CustomStringConvertible {
         logger.debug("input message rejected", metadata: ["input": "\(input)", "reason": "\(reason)", "detail": "\(detail)"])
     }
 
-    /// Spools every 20 ms until the hub stops (its listener stops first: services stop in reverse
-    /// order), then spools what is left.
-    func run() async throws {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: .milliseconds(20))
-            await flush()
+    /// After a read from a TCP connection, on its event loop: true when the queue is over its bound
+    /// (or the spool refuses) and the connection must stop reading; it is then resumed by a flush.
+    /// Registered under the queue's lock, so a flush that empties the queue cannot miss it.
+    func pauseIfFull(_ channel: any Channel) -> Bool {
+        let pause = state.withLock { state -> Bool in
+            guard state.bytes > maxQueuedBytes || state.refused else { return false }
+            state.paused[ObjectIdentifier(channel)] = channel
+            return true
         }
-        await flush()
+        if pause { pauses.increment() }
+        return pause
     }
 
-    /// Spools what is queued now (also used by tests and at shutdown).
-    func flush() async {
-        let lines = queued.withLock { state -> [[UInt8]] in
-            defer { state = ([], 0) }
-            return state.lines
+    /// Spools every 20 ms until the hub stops (its listener stops first: services stop in reverse
+    /// order), then spools what is left; at once again while a full body is waiting, later while the
+    /// spool refuses.
+    func run() async throws {
+        var retryDelay = Self.firstRetryDelay
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            switch await flush() {
+            case .drained:
+                retryDelay = Self.firstRetryDelay
+                try? await Task.sleep(for: .milliseconds(20))
+            case .moreWaiting:
+                retryDelay = Self.firstRetryDelay
+                await Task.yield()
+            case .refused:
+                try? await Task.sleep(for: retryDelay)
+                retryDelay = min(retryDelay * 2, .seconds(1))
+            }
         }
-        guard !lines.isEmpty else { return }
+        _ = await flush(final: true)
+    }
+
+    private static let firstRetryDelay = Duration.milliseconds(50)
+
+    /// Spools what is queued now, in bodies the intake takes (also used by tests and at shutdown).
+    /// `final`: nothing is kept for a retry (the hub is stopping): what the spool refuses is dropped.
+    @discardableResult
+    func flush(final: Bool = false) async -> FlushOutcome {
+        let (lines, refusedBefore) = state.withLock { state -> ([[UInt8]], Bool) in
+            defer { (state.lines, state.bytes) = ([], 0) }
+            return (state.lines, state.refused)
+        }
+        guard !lines.isEmpty else { return .drained }
+        // The queue is empty now: paused connections may read again while this batch is spooled.
+        if !refusedBefore { resumeReading() }
+        let maxBody = ingest.limits.maxBodyBytes
+        var taken = true
+        for range in ListenerChunks.ranges(of: lines[...], maxBytes: maxBody) {
+            if await spool(lines[range], firstRefusal: !refusedBefore) { continue }
+            let left = lines[range.lowerBound...]
+            if whenFull == .pauseReading, !final {
+                state.withLock { state in
+                    state.lines.insert(contentsOf: left, at: 0)
+                    state.bytes += left.reduce(0) { $0 + $1.count }
+                    state.refused = true
+                }
+                return .refused
+            }
+            Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "spool_refused")]).increment(by: left.count)
+            logger.warning("input events dropped: the spool refused them", metadata: ["input": "\(input)", "events": "\(left.count)"])
+            taken = false
+            break
+        }
+        let waiting = state.withLock { state -> Int in
+            state.refused = false
+            return state.bytes
+        }
+        if refusedBefore, taken { logger.info("the spool takes input events again; reading resumed", metadata: ["input": "\(input)"]) }
+        resumeReading()
+        return waiting >= min(maxBody, maxQueuedBytes) ? .moreWaiting : .drained
+    }
+
+    /// One body to the intake: true when it was taken (also when single events in it were invalid,
+    /// counted as `invalid_event`), false when the spool refused it and it may be tried again.
+    /// A refusal is logged once, not at every retry.
+    private func spool(_ lines: ArraySlice<[UInt8]>, firstRefusal: Bool) async -> Bool {
         var body = ByteBuffer()
         body.reserveCapacity(lines.reduce(0) { $0 + $1.count })
         for line in lines { body.writeBytes(line) }
@@ -83,9 +169,31 @@ final class ListenerIntake: Service, CustomStringConvertible {
             if receipt.rejected > 0 {
                 Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "invalid_event")]).increment(by: receipt.rejected)
             }
+            return true
         } catch {
-            Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "spool_refused")]).increment(by: lines.count)
-            logger.warning("input events dropped: the spool refused them", metadata: ["input": "\(input)", "events": "\(lines.count)", "error": "\(error)"])
+            if case .invalidRequest(let reason) = error {
+                // Not the spool: the body itself (a single line over the body limit); trying again cannot help.
+                Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", reason.code)]).increment(by: lines.count)
+                logger.warning("input events dropped: the intake refused them", metadata: ["input": "\(input)", "events": "\(lines.count)", "error": "\(reason)"])
+                return true
+            }
+            guard firstRefusal else { return false }
+            logger.warning("the spool refuses input events", metadata: [
+                "input": "\(input)", "events": "\(lines.count)", "error": "\(error)",
+                "then": "\(whenFull == .pauseReading ? "kept; reading paused until the spool takes them" : "dropped")",
+            ])
+            return false
+        }
+    }
+
+    /// Lets every paused connection read again (on its own event loop).
+    private func resumeReading() {
+        let channels = state.withLock { state -> [any Channel] in
+            defer { state.paused = [:] }
+            return Array(state.paused.values)
+        }
+        for channel in channels {
+            channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }  // closed meanwhile: nothing to resume
         }
     }
 }

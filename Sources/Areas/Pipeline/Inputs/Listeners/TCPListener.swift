@@ -33,7 +33,9 @@ struct TCPListener: Service, CustomStringConvertible {
 }
 
 /// Reads decoded frames into a listener's intake (the frame's own parser is `read`); a connection
-/// error is counted and closes that connection only.
+/// error is counted and closes that connection only. After each read, a connection that finds the
+/// intake's queue full stops reading (`autoRead` off) until the intake's next flush resumes it: the
+/// sender then blocks in TCP's flow control instead of its events being dropped.
 final class FrameHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     private let intake: ListenerIntake
@@ -46,6 +48,13 @@ final class FrameHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         read(unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if intake.pauseIfFull(context.channel) {
+            // On the channel's loop: done before the intake's resume, which is queued on this loop.
+            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
