@@ -229,6 +229,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
+        .testTarget(name: "PipelineAreaTests", dependencies: [
+            "PipelineArea", "Pipeline", "Spool", "Intake", "Transforms", "LogModel",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "SearchTests", dependencies: ["Search", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "LogModel"], swiftSettings: swiftSettings),

@@ -1,0 +1,98 @@
+import Foundation
+import Intake
+import Logging
+import NIOCore
+import NIOEmbedded
+import Pipeline
+@testable import PipelineArea
+import Spool
+import Transforms
+import XCTest
+
+/// A listener's queue goes to the intake in bodies under the body limit, in order; a TCP listener
+/// keeps what the spool refuses and pauses its connections until the spool takes it.
+final class ListenerIntakeTests: XCTestCase {
+    private var directory = ""
+    private let logger = Logger(label: "listener-intake-test") { _ in SwiftLogNoOpLogHandler() }
+
+    override func setUp() {
+        directory = NSTemporaryDirectory() + "listener-intake-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+
+    func testChunksKeepOrderStayUnderTheLimitAndLetAnOversizedLineGoAlone() {
+        let lines: [[UInt8]] = [[UInt8](repeating: 1, count: 40), [UInt8](repeating: 2, count: 40), [UInt8](repeating: 3, count: 30),
+                                [UInt8](repeating: 4, count: 150), [UInt8](repeating: 5, count: 10)]
+        XCTAssertEqual(ListenerChunks.ranges(of: lines[...], maxBytes: 100), [0..<2, 2..<3, 3..<4, 4..<5])
+        XCTAssertEqual(ListenerChunks.ranges(of: lines[2...], maxBytes: 1000), [2..<5])
+        XCTAssertEqual(ListenerChunks.ranges(of: lines[0..<0], maxBytes: 100), [])
+    }
+
+    /// 3,000 events of ~70 bytes with a 4 KiB body limit: one flush, ~60 intake calls, every event spooled once, in order.
+    func testAFlushLargerThanTheBodyLimitIsSpooledWholeInOrder() async throws {
+        let spool = try Spool(configuration: SpoolConfiguration(directory: directory), sinks: ["mongodb"], logger: logger)
+        defer { spool.close() }
+        let intake = makeIntake(spool: spool, .pauseReading)
+        for n in 0..<3000 { intake.submit(Array(#"{"message":"event \#(n)","level":"info"}"#.utf8) + [0x0A]) }
+
+        let outcome = await intake.flush()
+        XCTAssertEqual(outcome, .drained)
+        let records = try await spool.reader(for: "mongodb").read(maxRecords: 10_000, maxBytes: 64 << 20, wait: .zero)
+        XCTAssertEqual(records.count, 3000)
+        let messages = records.map { String(decoding: $0.payload, as: UTF8.self) }
+        for n in [0, 1, 1499, 2999] {
+            XCTAssertTrue(messages[n].contains("\"event \(n)\""), "record \(n) is event \(n): \(messages[n])")
+        }
+    }
+
+    /// The spool is full: the TCP intake keeps the batch, answers `refused`, pauses a connection that
+    /// reads meanwhile; once the sink has read and committed, the retry spools everything, once, in order.
+    func testATCPIntakeKeepsWhatTheSpoolRefusesAndPausesReading() async throws {
+        let spool = try Spool(configuration: SpoolConfiguration(directory: directory, segmentBytes: 64 << 10, maxBytes: 128 << 10),
+                              sinks: ["mongodb"], logger: logger)
+        defer { spool.close() }
+        let intake = makeIntake(spool: spool, .pauseReading)
+        let reader = try spool.reader(for: "mongodb")
+        var spooled: [String] = []
+        var outcome = ListenerIntake.FlushOutcome.drained
+        for n in 0..<2000 {
+            intake.submit(Array(#"{"message":"event \#(n)","level":"info"}"#.utf8) + [0x0A])
+            if n % 20 == 19 {
+                outcome = await intake.flush()
+                if outcome == .refused { break }
+            }
+        }
+        XCTAssertEqual(outcome, .refused, "128 KiB of spool fills before 2,000 events")
+        let channel = NIOAsyncTestingChannel()
+        XCTAssertTrue(intake.pauseIfFull(channel), "a connection reading while the spool refuses is paused")
+        try await channel.setOption(ChannelOptions.autoRead, value: false)  // what FrameHandler does then
+
+        // The sink delivers: everything read is committed, the spool frees room, the retry goes through.
+        for _ in 0..<200 where outcome != .drained {
+            let records = try await reader.read(maxRecords: 10_000, maxBytes: 1 << 20, wait: .zero)
+            spooled += records.map { String(decoding: $0.payload, as: UTF8.self) }
+            if let last = records.last { try await reader.commit(through: last.nextOffset) }
+            outcome = await intake.flush()
+        }
+        XCTAssertEqual(outcome, .drained)
+        spooled += try await reader.read(maxRecords: 10_000, maxBytes: 1 << 20, wait: .zero).map { String(decoding: $0.payload, as: UTF8.self) }
+        let numbers = spooled.compactMap { text -> Int? in
+            guard let range = text.range(of: #"event \d+"#, options: .regularExpression) else { return nil }
+            return Int(text[range].dropFirst(6))
+        }
+        XCTAssertEqual(numbers, Array(0..<numbers.count), "every event once, in order")
+        XCTAssertGreaterThanOrEqual(numbers.count, 20)
+        try await Task.sleep(for: .milliseconds(50))  // the resume runs on the channel's loop
+        let reading = try await channel.getOption(ChannelOptions.autoRead).get()
+        XCTAssertTrue(reading, "the flush the spool took resumed the paused connection")
+        XCTAssertFalse(intake.pauseIfFull(channel), "with the queue empty a connection reads on")
+    }
+
+    private func makeIntake(spool: Spool, _ whenFull: ListenerIntake.WhenFull) -> ListenerIntake {
+        let ingest = IngestService(spool: spool, normalizer: EventNormalizer(),
+                                   limits: IngestLimits(maxBodyBytes: 4096, maxEventBytes: 1024), logger: logger)
+        return ListenerIntake(input: "syslog_tcp", service: "edge", ingest: ingest, logger: logger, whenFull: whenFull)
+    }
+}
