@@ -46,6 +46,40 @@ final class ListenerBackpressureTests: HubTestCase {
         }
     }
 
+    /// UDP: the listener asks for its receive buffer and logs what the kernel granted; datagrams sent
+    /// at a pace the hub keeps up with all arrive (1,000 in bursts of 100).
+    func testAUDPListenerReportsItsReceiveBufferAndTakesAPacedSender() async throws {
+        let udpPort = freeLocalPort()
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: [
+            "ADMIN_INPUTS_SYSLOG_UDP_LISTEN": "127.0.0.1:\(udpPort)", "ADMIN_INPUTS_SYSLOG_SERVICE": "edge",
+            "ADMIN_INPUTS_LISTENERS_UDP_RECEIVE_BUFFER_BYTES": "1048576",
+        ])
+        let logged = (try? String(contentsOfFile: hub.logPath, encoding: .utf8)) ?? ""
+        let listening = logged.split(separator: "\n").first { $0.contains("input listening") && $0.contains("syslog_udp") } ?? ""
+        XCTAssertTrue(listening.contains(#""receive_buffer_asked":"1048576""#), String(listening))
+        XCTAssertTrue(listening.contains(#""receive_buffer_granted":""#) && listening.contains(#""net.core.rmem_max":""#), String(listening))
+        XCTAssertFalse(listening.contains(#""receive_buffer_granted":"0""#), String(listening))
+
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(udpPort).bigEndian)
+        for n in 0..<1000 {
+            let datagram = Array("<134>1 2026-12-03T04:00:00.000Z web-1 shop 42 - - datagram \(n)".utf8)
+            let sent = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, datagram, datagram.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            XCTAssertEqual(sent, datagram.count)
+            if n % 100 == 99 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let accepted = try await acceptedWhenSettled(hub, expecting: 1000)
+        XCTAssertEqual(accepted, 1000, "every paced datagram accepted")
+    }
+
     /// `admin_ingest_events_total{outcome="accepted"}` once it reaches `expecting` or stops rising for 3 s.
     private func acceptedWhenSettled(_ hub: HubProcess, expecting: Int) async throws -> Int {
         var last = -1, lastChange = ContinuousClock.now
