@@ -47,11 +47,13 @@ final class ListenerBackpressureTests: HubTestCase {
     }
 
     /// UDP: the listener asks for its receive buffer and logs what the kernel granted; datagrams sent
-    /// at a pace the hub keeps up with all arrive (1,000 in bursts of 100).
+    /// at a pace the hub keeps up with all arrive (1,000 in bursts of 100); a datagram far over NIO's
+    /// 2 KiB default read (an unchunked 6 KB GELF message) arrives whole.
     func testAUDPListenerReportsItsReceiveBufferAndTakesAPacedSender() async throws {
-        let udpPort = freeLocalPort()
+        let udpPort = freeLocalPort(), gelfPort = freeLocalPort()
         let hub = try await startHub(mongo: false, elasticsearch: false, extra: [
             "ADMIN_INPUTS_SYSLOG_UDP_LISTEN": "127.0.0.1:\(udpPort)", "ADMIN_INPUTS_SYSLOG_SERVICE": "edge",
+            "ADMIN_INPUTS_GELF_UDP_LISTEN": "127.0.0.1:\(gelfPort)", "ADMIN_INPUTS_GELF_UDP_SERVICE": "gate",
             "ADMIN_INPUTS_LISTENERS_UDP_RECEIVE_BUFFER_BYTES": "1048576",
         ])
         let logged = (try? String(contentsOfFile: hub.logPath, encoding: .utf8)) ?? ""
@@ -66,18 +68,26 @@ final class ListenerBackpressureTests: HubTestCase {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = in_port_t(UInt16(udpPort).bigEndian)
-        for n in 0..<1000 {
-            let datagram = Array("<134>1 2026-12-03T04:00:00.000Z web-1 shop 42 - - datagram \(n)".utf8)
+        func send(_ datagram: [UInt8], to port: Int) {
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
             let sent = withUnsafePointer(to: &address) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     sendto(fd, datagram, datagram.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
                 }
             }
             XCTAssertEqual(sent, datagram.count)
+        }
+        for n in 0..<1000 {
+            send(Array("<134>1 2026-12-03T04:00:00.000Z web-1 shop 42 - - datagram \(n)".utf8), to: udpPort)
             if n % 100 == 99 { try await Task.sleep(for: .milliseconds(20)) }
         }
-        let accepted = try await acceptedWhenSettled(hub, expecting: 1000)
-        XCTAssertEqual(accepted, 1000, "every paced datagram accepted")
+        let long = String(repeating: "x", count: 6000)
+        send(Array(#"{"version":"1.1","host":"web-1","short_message":"\#(long)"}"#.utf8), to: gelfPort)
+        let accepted = try await acceptedWhenSettled(hub, expecting: 1001)
+        XCTAssertEqual(accepted, 1001, "every paced datagram accepted, the long one too")
+        let metrics = try await get(hub.baseURL + "/metrics").bodyText
+        let drops = metrics.split(separator: "\n").filter { $0.hasPrefix("admin_input_dropped_total{") && !$0.hasSuffix(" 0") }
+        XCTAssertEqual(drops, [], "no datagram dropped or cut")
     }
 
     /// `admin_ingest_events_total{outcome="accepted"}` once it reaches `expecting` or stops rising for 3 s.

@@ -11,7 +11,10 @@ final class GELFDatagramHandler: ChannelInboundHandler {
     init(receiver: GELFReceiver) { self.receiver = receiver }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let datagram = unwrapInboundIn(data).data
+        var datagram = unwrapInboundIn(data).data
+        // A chunk is held until its message is whole: copied out of the 64 KiB receive buffer it
+        // shares storage with (`UDPListener`), so a held chunk keeps only its own bytes alive.
+        if datagram.readableBytesView.starts(with: [0x1E, 0x0F]) { datagram = ByteBuffer(bytes: datagram.readableBytesView) }
         switch assembler.add(datagram, now: .now) {
         case .complete(let payload): receiver.receive(payload)
         case .incomplete: break

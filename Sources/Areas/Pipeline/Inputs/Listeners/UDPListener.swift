@@ -27,11 +27,17 @@ struct UDPListener: Service, CustomStringConvertible {
 
     var description: String { "UDPListener(\(input) \(host):\(port))" }
 
+    /// 65,535 minus the IPv4 and UDP headers.
+    static let largestDatagram = 65_507
+
     func run() async throws {
         let makeHandler = self.makeHandler
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBufferBytes))
+            // NIO reads datagrams into 2 KiB by default and cuts what is longer (a GELF message or
+            // chunk of 8 KiB, a long syslog line): read into the largest a UDP datagram can be.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.largestDatagram))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(makeHandler()) }
             }
