@@ -29,6 +29,7 @@ struct UDPListener: Service, CustomStringConvertible {
 
     /// 65,535 minus the IPv4 and UDP headers.
     static let largestDatagram = 65_507
+    static let datagramsPerRead = 32
 
     func run() async throws {
         let makeHandler = self.makeHandler
@@ -36,8 +37,11 @@ struct UDPListener: Service, CustomStringConvertible {
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBufferBytes))
             // NIO reads datagrams into 2 KiB by default and cuts what is longer (a GELF message or
-            // chunk of 8 KiB, a long syslog line): read into the largest a UDP datagram can be.
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.largestDatagram))
+            // chunk of 8 KiB, a long syslog line): each read has room for the largest a UDP datagram
+            // can be, and takes up to `datagramsPerRead` of them in one recvmmsg call.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * Self.largestDatagram))
+            .channelOption(.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
+            .channelOption(.maxMessagesPerRead, value: 8)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(makeHandler()) }
             }
