@@ -233,7 +233,7 @@ let package = Package(
             "PipelineArea", "Pipeline", "Spool", "Intake", "Transforms", "LogModel",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "SearchTests", dependencies: ["Search", "LogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "LogModel"], swiftSettings: swiftSettings),

@@ -2,7 +2,7 @@ import Foundation
 import Intake
 import Logging
 import NIOCore
-import NIOEmbedded
+import NIOPosix
 import Pipeline
 @testable import PipelineArea
 import Spool
@@ -65,9 +65,9 @@ final class ListenerIntakeTests: XCTestCase {
             }
         }
         XCTAssertEqual(outcome, .refused, "128 KiB of spool fills before 2,000 events")
-        let channel = NIOAsyncTestingChannel()
+        let channel = try await connectedChannel()
         XCTAssertTrue(intake.pauseIfFull(channel), "a connection reading while the spool refuses is paused")
-        try await channel.setOption(ChannelOptions.autoRead, value: false)  // what FrameHandler does then
+        try await channel.setOption(ChannelOptions.autoRead, value: false).get()  // what FrameHandler does then
 
         // The sink delivers: everything read is committed, the spool frees room, the retry goes through.
         for _ in 0..<200 where outcome != .drained {
@@ -88,6 +88,41 @@ final class ListenerIntakeTests: XCTestCase {
         let reading = try await channel.getOption(ChannelOptions.autoRead).get()
         XCTAssertTrue(reading, "the flush the spool took resumed the paused connection")
         XCTAssertFalse(intake.pauseIfFull(channel), "with the queue empty a connection reads on")
+    }
+
+    /// After the last flush (the hub stops) nothing more is queued, and a paused connection stays paused.
+    func testAfterTheFinalFlushNothingIsQueuedAndNoConnectionResumes() async throws {
+        let spool = try Spool(configuration: SpoolConfiguration(directory: directory), sinks: ["mongodb"], logger: logger)
+        defer { spool.close() }
+        let intake = ListenerIntake(input: "gelf_tcp", service: "edge",
+                                    ingest: IngestService(spool: spool, normalizer: EventNormalizer(), limits: IngestLimits(), logger: logger),
+                                    logger: logger, whenFull: .pauseReading, maxQueuedBytes: 64)
+        for n in 0..<10 { intake.submit(Array(#"{"message":"event \#(n)"}"#.utf8) + [0x0A]) }
+        let channel = try await connectedChannel()
+        XCTAssertTrue(intake.pauseIfFull(channel))
+        try await channel.setOption(ChannelOptions.autoRead, value: false).get()
+
+        await intake.flush(final: true)
+        intake.submit(Array(#"{"message":"late"}"#.utf8) + [0x0A])
+        let outcome = await intake.flush()
+        XCTAssertEqual(outcome, .drained)
+        let records = try await spool.reader(for: "mongodb").read(maxRecords: 100, maxBytes: 1 << 20, wait: .zero)
+        XCTAssertEqual(records.count, 10, "the ten queued before, not the late one")
+        try await Task.sleep(for: .milliseconds(50))
+        let reading = try await channel.getOption(ChannelOptions.autoRead).get()
+        XCTAssertFalse(reading, "a paused sender keeps its data at shutdown")
+    }
+
+    /// A real TCP connection over loopback (its `autoRead` is what NIO reads by), closed at tear-down.
+    private func connectedChannel() async throws -> any Channel {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let server = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+        let client = try await ClientBootstrap(group: group).connect(to: server.localAddress!).get()
+        addTeardownBlock {
+            try? await client.close()
+            try? await server.close()
+        }
+        return client
     }
 
     private func makeIntake(spool: Spool, _ whenFull: ListenerIntake.WhenFull) -> ListenerIntake {

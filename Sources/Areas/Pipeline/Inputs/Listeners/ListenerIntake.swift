@@ -21,6 +21,8 @@ import LogModel
 ///   it. Only at shutdown is a batch the spool still refuses dropped, counted as `spool_refused`.
 /// - UDP (`.drop`) has no flow control: a datagram that finds the queue full is dropped
 ///   (`queue_full`), and a batch the spool refuses is dropped (`spool_refused`).
+/// At shutdown the last flush leaves paused connections paused (their senders keep the data), and an
+/// event that still arrives after it is counted as dropped (`shutting_down`) rather than queued unseen.
 /// Every drop is counted in `admin_input_dropped_total{input,reason}`; pauses in `admin_input_paused_total{input}`.
 final class ListenerIntake: Service, CustomStringConvertible {
     enum WhenFull: Sendable { case drop, pauseReading }
@@ -32,6 +34,8 @@ final class ListenerIntake: Service, CustomStringConvertible {
         /// The spool refused the last flush: connections pause until a flush succeeds.
         var refused = false
         var paused: [ObjectIdentifier: any Channel] = [:]
+        /// The last flush has run (the hub stops): what still arrives is counted as dropped, not queued unseen.
+        var closed = false
     }
 
     let input: String
@@ -44,6 +48,7 @@ final class ListenerIntake: Service, CustomStringConvertible {
     private let queueFull: Counter
     private let received: Counter
     private let pauses: Counter
+    private let lateAtShutdown: Counter
 
     var description: String { "ListenerIntake(\(input) → \(service))" }
 
@@ -57,18 +62,24 @@ final class ListenerIntake: Service, CustomStringConvertible {
         queueFull = Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "queue_full")])
         received = Counter(label: "admin_input_events_total", dimensions: [("input", input)])
         pauses = Counter(label: "admin_input_paused_total", dimensions: [("input", input)])
+        lateAtShutdown = Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "shutting_down")])
     }
 
     /// Called on an event loop: only appends. TCP always appends (the connection pauses after the
     /// read, `pauseIfFull`), so the queue may pass its bound by one read per connection.
     func submit(_ line: [UInt8]) {
-        let kept = state.withLock { state -> Bool in
+        let kept = state.withLock { state -> Bool? in
+            if state.closed { return nil }
             if whenFull == .drop, state.bytes + line.count > maxQueuedBytes { return false }
             state.lines.append(line)
             state.bytes += line.count
             return true
         }
-        if kept { received.increment() } else { queueFull.increment() }
+        switch kept {
+        case true?: received.increment()
+        case false?: queueFull.increment()
+        case nil: lateAtShutdown.increment()
+        }
     }
 
     /// Queues an event read by a listener (GELF, syslog), as one NDJSON line for the intake.
@@ -123,12 +134,12 @@ final class ListenerIntake: Service, CustomStringConvertible {
     @discardableResult
     func flush(final: Bool = false) async -> FlushOutcome {
         let (lines, refusedBefore) = state.withLock { state -> ([[UInt8]], Bool) in
-            defer { (state.lines, state.bytes) = ([], 0) }
+            defer { (state.lines, state.bytes, state.closed) = ([], 0, state.closed || final) }
             return (state.lines, state.refused)
         }
         guard !lines.isEmpty else { return .drained }
         // The queue is empty now: paused connections may read again while this batch is spooled.
-        if !refusedBefore { resumeReading() }
+        if !refusedBefore, !final { resumeReading() }
         let maxBody = ingest.limits.maxBodyBytes
         var taken = true
         for range in ListenerChunks.ranges(of: lines[...], maxBytes: maxBody) {
@@ -152,7 +163,7 @@ final class ListenerIntake: Service, CustomStringConvertible {
             return state.bytes
         }
         if refusedBefore, taken { logger.info("the spool takes input events again; reading resumed", metadata: ["input": "\(input)"]) }
-        resumeReading()
+        if !final { resumeReading() }  // at shutdown a paused sender keeps its data (and sees the connection close)
         return waiting >= min(maxBody, maxQueuedBytes) ? .moreWaiting : .drained
     }
 
