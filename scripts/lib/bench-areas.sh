@@ -1,8 +1,11 @@
 # shellcheck shell=bash
 # scripts/bench --with-areas: phase 1 again with search, alerting and operations on (issue 13: they
 # must not slow the intake). Sourced by scripts/bench after phase 1 (uses its hub helpers and results).
+# BENCH_AREAS_EACH=1 also runs phase 1 with each area alone, to tell their costs apart, and alerting
+# alone with every route and rule behind a level matcher (admin-levelled.yaml: the evaluator then skips
+# info and debug events by a peek at their level, without parsing them).
 #
-# What is on, beyond phase 1's hub (sinks still off, as in phase 1):
+# What is on, beyond phase 1's hub (sinks stay off, as in phase 1):
 #   alerting    a configuration file (var/bench/areas/admin.yaml) with a Telegram and a Sentry receiver,
 #               both pointing at a double that answers at once and counts (bench_peers.py fake-receivers),
 #               four routes (errors → Sentry; core warnings, a search-language query on gate, errors →
@@ -13,19 +16,41 @@
 #               itself needs a store (both are off here), so no search requests are made.
 #   operations  ADMIN_CORE_URL at a CORE double (bench_operations.py fake-core) and a manager posting a
 #               1.00 RUB top-up every 2 s through the hub (bench_peers.py operator); the reconciler runs.
-# The hub's CPU per event is counted until the alerting reader has caught up with the intake.
+# With alerting on, the hub's CPU per event is counted until the alerting reader has caught up.
+# Each measurement has its own copy of the prepared database (CREATE DATABASE … TEMPLATE), so alert
+# groups, Sentry caps and threshold windows of one do not carry over into the next.
 
 areas_dir=$bench_dir/areas
 RECEIVERS_PID='' CORE_PID='' TAIL_PID='' OPERATOR_PID=''
-stop_areas() {
-  local pid
-  for pid in "$TAIL_PID" "$OPERATOR_PID" "$RECEIVERS_PID" "$CORE_PID"; do
-    if [[ -n $pid ]]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+# stop_pids VAR...: stops the processes whose PIDs the named variables hold, and clears them.
+stop_pids() {
+  local var
+  for var in "$@"; do
+    if [[ -n ${!var} ]]; then kill -TERM "${!var}" 2>/dev/null || true; wait "${!var}" 2>/dev/null || true; fi
+    printf -v "$var" '%s' ''
   done
-  TAIL_PID='' OPERATOR_PID='' RECEIVERS_PID='' CORE_PID=''
 }
+stop_areas() { stop_pids TAIL_PID OPERATOR_PID RECEIVERS_PID CORE_PID; }
 
-areas_config() { # RECEIVERS_PORT
+areas_config() { # RECEIVERS_PORT [levelled]
+  if [[ ${2:-} == levelled ]]; then
+    cat <<YAML
+# scripts/bench --with-areas (BENCH_AREAS_EACH=1): every route and rule has a level matcher.
+alerting:
+  receivers:
+    - {name: oncall, type: telegram, bot_token_env: BENCH_TELEGRAM_TOKEN, chat_id: 4242}
+    - {name: errors, type: sentry, dsn: "http://benchkey@127.0.0.1:$1/7"}
+  route:
+    routes:
+      - {matchers: ["level>=error"], receiver: errors, continue: true}
+      - {matchers: ["service=core", "level>=warning"], receiver: oncall}
+      - {matchers: ["level>=warning"], query: 'service:gate AND NOT "signed in"', receiver: oncall}
+      - {matchers: ["level>=error"], receiver: oncall, group_interval: 2m}
+  rules:
+    - {name: core-error-burst, type: threshold, matchers: ["service=core", "level>=error"], count: 500, window: 1m, receiver: oncall}
+YAML
+    return
+  fi
   cat <<YAML
 # scripts/bench --with-areas: written by the script, for this run only.
 alerting:
@@ -55,27 +80,31 @@ print(v if isinstance(v, int) else "?")' "$1" 2>/dev/null || echo '?'
 }
 # metric NAME{LABELS}: the value of one series on /metrics, 0 when absent.
 metric() { curl -fs --max-time 5 "$url/metrics" | awk -v m="$1" '$1 == m {print $2; f = 1} END {if (!f) print 0}'; }
+alert_groups() {
+  curl -fs --max-time 10 -H "Authorization: Bearer $areas_token" "$url/api/v1/alerts?limit=1000" \
+    | "$VENV/bin/python" -c 'import json, sys; print(len(json.load(sys.stdin)["alerts"]))' 2>/dev/null || echo '?'
+}
 
-# Run right after wrk (scripts/bench's intake_run hook): note the alerting lag, then let the alerting
-# reader catch up (at most 120 s) so the hub's CPU per event includes its work.
+# Run right after wrk (scripts/bench's intake_run hook): with alerting on, note its lag, then let it
+# catch up (at most 120 s) so that the hub's CPU per event includes its work.
+areas_alerting=false
 after_wrk() {
+  areas_lag_at_end='' areas_catch_up=''
+  [[ $areas_alerting == true ]] || return 0
   areas_lag_at_end=$(readyz_value alerts.spool.lag_bytes)
   local started=$SECONDS deadline=$((SECONDS + 120))
   while [[ $(readyz_value alerts.spool.lag_bytes) != 0 ]] && ((SECONDS < deadline)); do sleep 0.2; done
-  areas_catch_up=$((SECONDS - started))
-  [[ $(readyz_value alerts.spool.lag_bytes) == 0 ]] || areas_catch_up="more than 120"
+  areas_catch_up="$((SECONDS - started)) s"
+  [[ $(readyz_value alerts.spool.lag_bytes) == 0 ]] || areas_catch_up="not within 120 s"
 }
 
-# areas_run: the measurement, then the block side by side with phase 1 in var/bench/areas.txt.
-# Not in a pipeline: cleanup must see the PIDs.
-areas_run() {
+# areas_prepare: a staff user with a personal token (live tail, operations), the doubles, the file.
+areas_prepare() {
   rm -rf "$areas_dir" && mkdir -p "$areas_dir"
-  local receivers_port core_port ptoken
   ADMIN_USER_PASSWORD=quiet-harbor-lantern-57 ADMIN_AUTH_BCRYPT_COST=10 run_logged "$bench_dir/log/areas-user.log" \
     "$BIN" user create --email bench-areas@example.test --role admin || die "'admin user create' failed"
-  ptoken=$("$BIN" user token create --email bench-areas@example.test 2>>"$bench_dir/log/admin-cli.log" | tail -n 1 | tr -d '[:space:]')
-  [[ -n $ptoken ]] || die "'admin user token create' printed no token"
-
+  areas_token=$("$BIN" user token create --email bench-areas@example.test 2>>"$bench_dir/log/admin-cli.log" | tail -n 1 | tr -d '[:space:]')
+  [[ -n $areas_token ]] || die "'admin user token create' printed no token"
   receivers_port=$(pick_port 58590)
   "$VENV/bin/python" "$ROOT/scripts/lib/bench_peers.py" fake-receivers "$receivers_port" &
   RECEIVERS_PID=$!
@@ -84,58 +113,126 @@ areas_run() {
   CORE_PID=$!
   wait_for 20 port_in_use "$receivers_port" || die "the Telegram/Sentry double did not start"
   wait_for 20 port_in_use "$core_port" || die "the CORE double did not start"
-
   areas_config "$receivers_port" >"$areas_dir/admin.yaml"
-  export ADMIN_CONFIG=$areas_dir/admin.yaml BENCH_TELEGRAM_TOKEN=1:bench
-  export ADMIN_CORE_URL="http://127.0.0.1:$core_port" ADMIN_CORE_TOKEN=bench-core-token
-  # The manager's trickle (30 a minute) stays under the default 30 per user and minute only just: no 429s.
-  export ADMIN_OPERATIONS_RATE_LIMIT_PER_MINUTE=1000
+  areas_config "$receivers_port" levelled >"$areas_dir/admin-levelled.yaml"
+  export BENCH_TELEGRAM_TOKEN=1:bench
+  areas_base_url=$ADMIN_DATABASE_URL
+  command -v psql >/dev/null || die "psql is not installed (scripts/install-deps installs postgresql-client-15)"
+}
+
+# areas_database NAME: a fresh copy of the prepared database (nobody may be connected to it).
+areas_database() {
+  local db=$1 server=${areas_base_url%/*} template=${areas_base_url##*/}
+  run_logged "$bench_dir/log/areas-database.log" psql -X -q -v ON_ERROR_STOP=1 "$server/postgres" \
+    -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE $template" || die "could not copy the database"
+  export ADMIN_DATABASE_URL=$server/$db
+}
+
+declare -A area_eps=() area_cpu=() area_latency=() area_errors=() area_rss=() area_notes=()
+areas_order=()
+
+# areas_measure NAME PART...: phase 1 against a fresh hub with the PARTs (alerting, search,
+# operations) on; the results go to the area_* arrays under NAME.
+areas_measure() {
+  local name=$1 part; shift
+  local alerting=false alerting_levelled=false search=false operations=false
+  for part in "$@"; do printf -v "$part" true; done
+  unset ADMIN_CONFIG ADMIN_CORE_URL ADMIN_CORE_TOKEN ADMIN_OPERATIONS_RATE_LIMIT_PER_MINUTE
+  if [[ $alerting == true ]]; then export ADMIN_CONFIG=$areas_dir/admin.yaml; fi
+  if [[ $alerting_levelled == true ]]; then alerting=true; export ADMIN_CONFIG=$areas_dir/admin-levelled.yaml; fi
+  if [[ $operations == true ]]; then
+    export ADMIN_CORE_URL="http://127.0.0.1:$core_port" ADMIN_CORE_TOKEN=bench-core-token
+    # The manager's 30 top-ups a minute would meet the default limit of 30 per user and minute.
+    export ADMIN_OPERATIONS_RATE_LIMIT_PER_MINUTE=1000
+  fi
   run_logged "$bench_dir/log/areas-check-config.log" "$BIN" check-config || die "'admin check-config' refused the areas' configuration"
+  areas_alerting=$alerting
+  areas_database "datamp_areas_${#areas_order[@]}"
 
-  say "phase 1 again with search, alerting and operations on (wrk -t$threads -c$connections -d$duration)"
-  start_hub "$bench_dir/data-areas" "$bench_dir/log/admin-areas.log"
-  [[ $(readyz_value alerts.spool.lag_bytes) != '?' ]] || die "alerting is not on (no alerts.spool on /readyz)"
+  say "phase 1 again with $* on (wrk -t$threads -c$connections -d$duration)"
+  start_hub "$bench_dir/data-areas" "$bench_dir/log/admin-areas-$name.log"
+  local groups_before='' notes=()
+  if [[ $alerting == true ]]; then
+    [[ $(readyz_value alerts.spool.lag_bytes) != '?' ]] || die "alerting is not on (no alerts.spool on /readyz)"
+    groups_before=$(alert_groups)
+    curl -fs --max-time 5 "http://127.0.0.1:$receivers_port/bench/counts?reset=1" >/dev/null || true
+  fi
+  if [[ $search == true ]]; then
+    rm -f "$areas_dir/tail-headers.txt"
+    curl -sN -H "Authorization: Bearer $areas_token" -D "$areas_dir/tail-headers.txt" -o "$areas_dir/tail.txt" \
+      "$url/api/v1/logs/tail?q=level%3A%3E%3Derror" &
+    TAIL_PID=$!
+    wait_for 10 grep -q '^HTTP/1.1 200' "$areas_dir/tail-headers.txt" \
+      || { cat "$areas_dir/tail-headers.txt" >&2 2>/dev/null; die "the live tail did not open"; }
+  fi
+  if [[ $operations == true ]]; then
+    rm -f "$areas_dir/operator.txt"
+    "$VENV/bin/python" "$ROOT/scripts/lib/bench_peers.py" operator "$url" "$areas_token" 2 "$areas_dir/operator.txt" &
+    OPERATOR_PID=$!
+  fi
 
-  curl -sN -H "Authorization: Bearer $ptoken" -D "$areas_dir/tail-headers.txt" -o "$areas_dir/tail.txt" \
-    "$url/api/v1/logs/tail?q=level%3A%3E%3Derror" &
-  TAIL_PID=$!
-  wait_for 10 grep -q '^HTTP/1.1 200' "$areas_dir/tail-headers.txt" \
-    || { cat "$areas_dir/tail-headers.txt" >&2 2>/dev/null; die "the live tail did not open"; }
-  "$VENV/bin/python" "$ROOT/scripts/lib/bench_peers.py" operator "$url" "$ptoken" 2 "$areas_dir/operator.txt" &
-  OPERATOR_PID=$!
+  intake_run "areas-$name"
 
-  intake_run areas
-  kill -TERM "$OPERATOR_PID" 2>/dev/null || true; wait "$OPERATOR_PID" 2>/dev/null || true; OPERATOR_PID=''
-  local receivers dropped_alerting dropped_tail groups
-  receivers=$(curl -fs --max-time 5 "http://127.0.0.1:$receivers_port/bench/counts" || echo '{}')
-  dropped_alerting=$(metric 'admin_spool_dropped_bytes_total{sink="alerting"}')
-  dropped_tail=$(metric 'admin_spool_dropped_bytes_total{sink="search-tail"}')
-  groups=$(curl -fs --max-time 10 -H "Authorization: Bearer $ptoken" "$url/api/v1/alerts?limit=1000" \
-    | "$VENV/bin/python" -c 'import json, sys; print(len(json.load(sys.stdin)["alerts"]))' 2>/dev/null || echo '?')
-  kill -TERM "$TAIL_PID" 2>/dev/null || true; wait "$TAIL_PID" 2>/dev/null || true; TAIL_PID=''
+  if [[ $operations == true ]]; then
+    stop_pids OPERATOR_PID
+    local operator_line
+    operator_line=$(cat "$areas_dir/operator.txt" 2>/dev/null || echo 'OPERATOR (no result)')
+    notes+=("operations: top-ups through the hub to the CORE double: ${operator_line#OPERATOR }")
+  fi
+  if [[ $alerting == true ]]; then
+    local receivers groups_after
+    receivers=$(curl -fs --max-time 5 "http://127.0.0.1:$receivers_port/bench/counts" || echo '?')
+    groups_after=$(alert_groups)
+    notes+=("alerting: requests to the doubles $receivers; alert groups $groups_before → $groups_after;"
+      "  lag when wrk ended ${areas_lag_at_end} B, caught up ${areas_catch_up} later; bytes skipped (drop_oldest) $(metric 'admin_spool_dropped_bytes_total{sink="alerting"}')")
+  fi
+  if [[ $search == true ]]; then
+    local skipped
+    skipped=$(metric 'admin_spool_dropped_bytes_total{sink="search-tail"}')
+    stop_pids TAIL_PID
+    local tail_line
+    tail_line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_peers.py" tail-count "$areas_dir/tail.txt")
+    rm -f "$areas_dir/tail.txt"  # up to some 100 MB of events
+    notes+=("search: live tail q=level:>=error received ${tail_line#TAIL }; tail reader bytes skipped $skipped")
+  fi
   stop_hub
-  stop_areas
   rm -rf "$bench_dir/data-areas"
   unset ADMIN_CONFIG ADMIN_CORE_URL ADMIN_CORE_TOKEN ADMIN_OPERATIONS_RATE_LIMIT_PER_MINUTE
-  local tail_line operator_line
-  tail_line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_peers.py" tail-count "$areas_dir/tail.txt")
-  operator_line=$(cat "$areas_dir/operator.txt" 2>/dev/null || echo 'OPERATOR (no result)')
-  rm -f "$areas_dir/tail.txt"  # up to some 100 MB of events
+  export ADMIN_DATABASE_URL=$areas_base_url
+  areas_order+=("$name")
+  area_eps[$name]=$eps area_cpu[$name]=$cpu_us area_latency[$name]=$latency_short area_errors[$name]=$errors area_rss[$name]=$rss
+  area_notes[$name]=$(printf '%s\n' "${notes[@]}")
+}
 
+# areas_run: the measurements, then the block side by side with phase 1 in var/bench/areas.txt.
+# Not in a pipeline: cleanup must see the PIDs.
+areas_run() {
+  areas_prepare
+  areas_measure "all three on" alerting search operations
+  if [[ ${BENCH_AREAS_EACH:-0} == 1 ]]; then
+    areas_measure "alerting alone" alerting
+    areas_measure "alerting, levelled" alerting_levelled
+    areas_measure "search alone" search
+    areas_measure "operations alone" operations
+  fi
+  stop_areas
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.3f", a / b; else print "?"}'; }
+  local row='  %-22s %10s %7s %12s %7s %16s %8s %8s\n' name
   {
-    echo "areas: phase 1 again with search, alerting and operations on (wrk -t$threads -c$connections -d$duration, sinks off in both)"
-    printf '  %-36s %-34s %-34s %s\n' "" "areas off (phase 1)" "areas on" "on/off"
-    printf '  %-36s %-34s %-34s %s\n' "acknowledged events/s (202 only)" "$events_per_s" "$eps" "$(ratio "$eps" "$events_per_s")"
-    printf '  %-36s %-34s %-34s %s\n' "hub CPU per event (µs)" "$intake_cpu_us" "$cpu_us" "$(ratio "$cpu_us" "$intake_cpu_us")"
-    printf '  %-36s %-34s %s\n' "latency p50 / p99 / max" "$intake_latency" "$latency"
-    printf '  %-36s %-34s %s\n' "answers other than 202" "$intake_errors" "$errors"
-    printf '  %-36s %-34s %s\n' "hub peak RSS (VmHWM), MiB" "$intake_rss" "$rss"
-    echo "  what was on (var/bench/areas/admin.yaml):"
-    echo "    alerting: Telegram + Sentry receivers (a double answering at once), 4 routes, a threshold and an absence rule;"
-    echo "      requests received $receivers; alert groups $groups; lag when wrk ended $areas_lag_at_end B,"
-    echo "      caught up ${areas_catch_up} s later; bytes skipped (drop_oldest) $dropped_alerting"
-    echo "    search: one live tail (SSE, q=level:>=error) open throughout: ${tail_line#TAIL }; tail reader bytes skipped $dropped_tail"
-    echo "    operations: CORE double at ADMIN_CORE_URL, a top-up every 2 s through the hub: ${operator_line#OPERATOR }"
+    echo "areas: phase 1 again with search, alerting and operations on (wrk -t$threads -c$connections -d$duration; sinks off in every row)"
+    # shellcheck disable=SC2059 # the format is the table's row
+    printf "$row" "" "events/s" "on/off" "hub µs/event" "on/off" "p50 / p99 ms" "non-202" "RSS MiB"
+    # shellcheck disable=SC2059
+    printf "$row" "areas off (phase 1)" "$events_per_s" "1" "$intake_cpu_us" "1" "$intake_latency_short" "$intake_errors" "$intake_rss"
+    for name in "${areas_order[@]}"; do
+      # shellcheck disable=SC2059
+      printf "$row" "$name" "${area_eps[$name]}" "$(ratio "${area_eps[$name]}" "$events_per_s")" "${area_cpu[$name]}" \
+        "$(ratio "${area_cpu[$name]}" "$intake_cpu_us")" "${area_latency[$name]}" "${area_errors[$name]}" "${area_rss[$name]}"
+    done
+    echo "  what was on (var/bench/areas/admin.yaml, \"levelled\": admin-levelled.yaml; the hub's CPU is counted until alerting has caught up):"
+    for name in "${areas_order[@]}"; do
+      echo "  $name:"
+      sed 's/^/    /' <<<"${area_notes[$name]}"
+    done
   } >"$bench_dir/areas.txt"
 }

@@ -15,7 +15,8 @@
   fake-receivers PORT
         a Telegram Bot API and Sentry envelope endpoint that answers at once and counts what it got:
         POST …/bot<token>/<method> → {"ok":true,"result":{"message_id":n}}; POST /api/<project>/envelope/
-        → {"id": …}; GET /bench/counts → {"telegram": n, "sentry": n, "other": n}.
+        → {"id": …}; GET /bench/counts → {"telegram": n, "sentry": n, "other": n} since the last
+        GET /bench/counts?reset=1 (which answers the counts and starts them again).
   tail-count FILE
         counts the Server-Sent Events in a live tail's saved stream: "TAIL events=.. cut=.. gap=..".
   operator URL TOKEN INTERVAL OUT
@@ -225,6 +226,7 @@ def peer(port: str, body_path: str, seconds: str, connections: str, out: str, se
 def fake_receivers(port: str) -> None:
     lock = threading.Lock()
     counts = {"telegram": 0, "sentry": 0, "other": 0}
+    message_ids = [100]
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -241,13 +243,16 @@ def fake_receivers(port: str) -> None:
         def do_GET(self):
             with lock:
                 self.answer(dict(counts))
+                if self.path.endswith("?reset=1"):
+                    counts.update({k: 0 for k in counts})
 
         def do_POST(self):
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
             kind = "telegram" if "/bot" in self.path else "sentry" if self.path.endswith("/envelope/") else "other"
             with lock:
                 counts[kind] += 1
-                n = counts[kind]
+                message_ids[0] += 1
+                n = message_ids[0]
             if kind == "telegram":
                 self.answer({"ok": True, "result": {"message_id": n}})
             else:
