@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # scripts/bench --peers: rsyslog with the same workload as phase 1, in the same run (issue 13).
 # Sourced by scripts/bench after phase 1 (uses its body, duration, connections, eps and helpers).
+# BENCH_PEERS_ROUNDS=N (1): N rounds of hub then rsyslog, alternating so that the machine's drift
+# hits both alike; each round's ratio and their median.
 #
 # rsyslogd (Debian's 8.2302) runs in the foreground as a child of this script with its own config,
 # pid file and work directory under var/bench/peers: imtcp on a free loopback port → mmjsonparse
@@ -44,14 +46,42 @@ input(type="imtcp" address="127.0.0.1" port="$1" ruleset="bench")
 CONF
 }
 
-# peers_run: measures, then writes the "peers" block to var/bench/peers.txt; sets peers_rc (not 0 when
-# rsyslog lost, added or did not parse a line). Not in a pipeline: cleanup must see RSYSLOG_PID.
+# rsyslog_once ROUND: a fresh rsyslogd, the sender for the run's duration, the output checked, rsyslogd
+# stopped; sets rs_eps and the PEER fields in the global array p, adds a failure to peers_failures.
+declare -A p=()
+peers_failures=()
+rsyslog_once() {
+  local round=$1 port line rc=0
+  rm -rf "$peers_dir/work" && mkdir -p "$peers_dir/work"
+  port=$(pick_port 58514)
+  rsyslog_config "$port" >"$peers_dir/rsyslog.conf"
+  rsyslogd -N1 -f "$peers_dir/rsyslog.conf" >"$peers_dir/rsyslog-check.log" 2>&1 \
+    || { tail_log "$peers_dir/rsyslog-check.log"; die "rsyslogd refused its configuration"; }
+  say "peers, round $round: rsyslog $rsyslog_version (imtcp :$port → mmjsonparse → omfile), ${connections} connections, ${peers_seconds}s"
+  (exec rsyslogd -n -f "$peers_dir/rsyslog.conf" -i "$peers_dir/rsyslogd.pid" </dev/null >"$peers_dir/rsyslogd.log" 2>&1) &
+  RSYSLOG_PID=$!
+  wait_for 20 port_in_use "$port" || { tail_log "$peers_dir/rsyslogd.log"; die "rsyslogd did not listen on $port within 20s"; }
+  line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_peers.py" rsyslog "$port" "$body" "$peers_seconds" "$connections" \
+    "$peers_dir/out.json" 120 2>"$peers_dir/check.txt") || rc=$?
+  # A line of what rsyslog wrote, for the record, before the output file goes.
+  head -n 1 "$peers_dir/out.json" >"$peers_dir/out-sample.json" 2>/dev/null || true
+  stop_peers
+  p=()
+  for kv in ${line#PEER }; do p[${kv%%=*}]=${kv#*=}; done
+  rs_eps=${p[events_per_s]:-0}
+  if ((rc != 0)); then peers_failures+=("round $round: $(tr '\n' ' ' <"$peers_dir/check.txt")"); fi
+}
+
+# peers_run: BENCH_PEERS_ROUNDS (1) rounds of hub then rsyslog (the first round's hub is phase 1), then
+# writes the "peers" block to var/bench/peers.txt; peers_rc is 1 when rsyslog lost, added or did not
+# parse a line in any round. Not in a pipeline: cleanup must see RSYSLOG_PID.
 peers_run() {
-  local seconds port version
-  seconds=$(to_seconds "$duration")
-  [[ $seconds =~ ^[0-9]+$ ]] || die "BENCH_DURATION=$duration: --peers needs whole seconds, minutes or hours"
-  version=$(rsyslogd -v | awk 'NR == 1 {print $2}')
-  rm -rf "$peers_dir" && mkdir -p "$peers_dir/work"
+  local rounds=${BENCH_PEERS_ROUNDS:-1} i hub ratios=() rows=()
+  [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_PEERS_ROUNDS=$rounds is not a positive number"
+  peers_seconds=$(to_seconds "$duration")
+  [[ $peers_seconds =~ ^[0-9]+$ ]] || die "BENCH_DURATION=$duration: --peers needs whole seconds, minutes or hours"
+  rsyslog_version=$(rsyslogd -v | awk 'NR == 1 {print $2}')
+  rm -rf "$peers_dir" && mkdir -p "$peers_dir"
 
   say "peers: the sender's own ceiling (into a discard server, ${connections} connections, 3 s)"
   local sender_line
@@ -60,38 +90,35 @@ peers_run() {
   local -A s=()
   for kv in ${sender_line#SENDER }; do s[${kv%%=*}]=${kv#*=}; done
 
-  port=$(pick_port 58514)
-  rsyslog_config "$port" >"$peers_dir/rsyslog.conf"
-  rsyslogd -N1 -f "$peers_dir/rsyslog.conf" >"$peers_dir/rsyslog-check.log" 2>&1 \
-    || { tail_log "$peers_dir/rsyslog-check.log"; die "rsyslogd refused its configuration"; }
-  say "peers: rsyslog $version (imtcp :$port → mmjsonparse → omfile), ${connections} connections, ${seconds}s"
-  (exec rsyslogd -n -f "$peers_dir/rsyslog.conf" -i "$peers_dir/rsyslogd.pid" </dev/null >"$peers_dir/rsyslogd.log" 2>&1) &
-  RSYSLOG_PID=$!
-  wait_for 20 port_in_use "$port" || { tail_log "$peers_dir/rsyslogd.log"; die "rsyslogd did not listen on $port within 20s"; }
-
-  local line rc=0
-  line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_peers.py" rsyslog "$port" "$body" "$seconds" "$connections" \
-    "$peers_dir/out.json" 120 2>"$peers_dir/check.txt") || rc=$?
-  # A line of what rsyslog wrote, for the record, before the output file goes.
-  head -n 1 "$peers_dir/out.json" >"$peers_dir/out-sample.json" 2>/dev/null || true
-  stop_peers
-  local -A p=()
-  for kv in ${line#PEER }; do p[${kv%%=*}]=${kv#*=}; done
-  peers_rsyslog_eps=${p[events_per_s]:-0}
-  peers_rc=$rc
+  for ((i = 1; i <= rounds; i++)); do
+    if ((i == 1)); then
+      hub=$events_per_s
+    else
+      say "peers, round $i: the hub (phase 1 again)"
+      start_hub "$bench_dir/data-intake" "$bench_dir/log/admin-peers-$i.log"
+      intake_run "peers-hub-$i"
+      stop_hub
+      rm -rf "$bench_dir/data-intake"
+      hub=$eps
+    fi
+    rsyslog_once "$i"
+    ratios+=("$(awk -v a="$hub" -v b="$rs_eps" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print 0}')")
+    rows+=("$(printf '  %-48s %s\n' "round $i: hub / rsyslog events/s, ratio" "$hub / $rs_eps = ${ratios[-1]}×")")
+    rows+=("$(printf '  %-48s %s\n' "  rsyslog: events sent / lines written / parsed" "${p[events_sent]:-?} / ${p[lines_written]:-?} / ${p[lines_parsed]:-?} (1,000 sampled lines equal to events sent: $((1000 - ${p[sample_mismatches]:-1000})))")")
+    rows+=("$(printf '  %-48s %s\n' "  rsyslog: sending took / drained after" "${p[send_seconds]:-?} s / ${p[drain_seconds]:-?} s (rate over ${p[seconds]:-?} s)")")
+  done
+  local median
+  median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+  peers_rc=0
+  ((${#peers_failures[@]} == 0)) || peers_rc=1
   {
-    echo "peers: the same body ($per_request events of ~$mean_bytes B, NDJSON), $connections connections, ${seconds}s, right after phase 1"
-    printf '  %-48s %s\n' "hub: acknowledged events/s (phase 1 above)" "$events_per_s"
-    printf '  %-48s %s\n' "rsyslog $version: events/s written" "$peers_rsyslog_eps"
-    printf '  %-48s %s\n' "ratio hub / rsyslog" \
-      "$(awk -v a="$events_per_s" -v b="$peers_rsyslog_eps" 'BEGIN {if (b > 0) printf "%.2f×", a / b; else print "?"}')"
-    printf '  %-48s %s\n' "rsyslog: events sent / lines written / parsed" "${p[events_sent]:-?} / ${p[lines_written]:-?} / ${p[lines_parsed]:-?} (1,000 sampled lines equal to events sent: $((1000 - ${p[sample_mismatches]:-1000})))"
-    printf '  %-48s %s\n' "rsyslog: sending took / drained after" "${p[send_seconds]:-?} s / ${p[drain_seconds]:-?} s (rate over ${p[seconds]:-?} s)"
+    echo "peers: the same body ($per_request events of ~$mean_bytes B, NDJSON), $connections connections, ${peers_seconds}s; round 1's hub is phase 1"
+    printf '%s\n' "${rows[@]}"
+    printf '  %-48s %s\n' "ratio hub / rsyslog $rsyslog_version" "${median}×$( ((rounds > 1)) && echo " (median of $rounds rounds)")"
     printf '  %-48s %s\n' "sender's own ceiling (discard server)" "${s[events_per_s]:-?} events/s (${s[mib_per_s]:-?} MiB/s)"
     echo "  rsyslog: imtcp → mmjsonparse → omfile, \`\$!all-json\` per line, default queues, no fsync and no answer;"
     echo "  the hub fsyncs before every 202 answer. rsyslog runs as a child of the script (var/bench/peers/rsyslog.conf)."
-    if ((rc != 0)); then
-      echo "  FAILED: $(tr '\n' ' ' <"$peers_dir/check.txt")"
-    fi
+    local f
+    for f in "${peers_failures[@]}"; do echo "  FAILED: $f"; done
   } >"$bench_dir/peers.txt"
 }
