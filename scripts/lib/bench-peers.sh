@@ -1,22 +1,28 @@
 # shellcheck shell=bash
-# scripts/bench --peers: rsyslog with the same workload as phase 1, in the same run (issue 13).
-# Sourced by scripts/bench after phase 1 (uses its body, duration, connections, eps and helpers).
-# BENCH_PEERS_ROUNDS=N (1): N rounds of hub then rsyslog, alternating so that the machine's drift
-# hits both alike; each round's ratio and their median.
+# scripts/bench --peers: rsyslog (and, with BENCH_SYSLOG_NG=1, syslog-ng) with the same workload as
+# phase 1, in the same run (issue 13). Sourced by scripts/bench after phase 1 (uses its body,
+# duration, connections, eps and helpers).
+# BENCH_PEERS_ROUNDS=N (1): N rounds of hub then the peers, alternating so that the machine's drift
+# hits all alike; each round's ratios and their medians.
 #
 # rsyslogd (Debian's 8.2302) runs in the foreground as a child of this script with its own config,
 # pid file and work directory under var/bench/peers: imtcp on a free loopback port → mmjsonparse
 # (cookie "", the raw line: plain JSON lines parse) → omfile writing `$!all-json` per line, no fsync.
+# syslog-ng 3.38 (Debian's syslog-ng-core, which conflicts with rsyslog and so is not installed:
+# `apt-get download` once into var/tools/syslog-ng and run from there) the same way: network() TCP
+# source with flags(no-parse) → json-parser → file() with format-json, flow control on (without it
+# syslog-ng drops what its queue cannot hold), no fsync.
 # The sender (scripts/lib/bench_peers.py) sends the phase-1 body whole, again and again, on
-# BENCH_CONNECTIONS sockets for BENCH_DURATION; rsyslog answers nothing, so its rate is the lines
-# written over the time from the first byte sent to the last line written. The run fails when a line
-# is missing, extra or not parsed. The sender's own ceiling, into a discard server, is printed too.
+# BENCH_CONNECTIONS sockets for BENCH_DURATION; the peers answer nothing, so a peer's rate is the
+# lines written over the time from the first byte sent to the last line written. The run fails when
+# a line is missing, extra or not parsed. The sender's own ceiling, into a discard server, is printed too.
 
 peers_dir=$bench_dir/peers
-RSYSLOG_PID=''
+syslog_ng_dir=$VAR/tools/syslog-ng
+PEER_PID='' PEER_NAME=''
 stop_peers() {
-  if [[ -n $RSYSLOG_PID ]] && pid_matches "$RSYSLOG_PID" rsyslogd; then stop_pid "$RSYSLOG_PID" rsyslogd 15; fi
-  RSYSLOG_PID=''
+  if [[ -n $PEER_PID ]] && pid_matches "$PEER_PID" "$PEER_NAME"; then stop_pid "$PEER_PID" "$PEER_NAME" 15; fi
+  PEER_PID='' PEER_NAME=''
   rm -f "$peers_dir/out.json"
 }
 
@@ -46,41 +52,90 @@ input(type="imtcp" address="127.0.0.1" port="$1" ruleset="bench")
 CONF
 }
 
-# rsyslog_once ROUND: a fresh rsyslogd, the sender for the run's duration, the output checked, rsyslogd
-# stopped; sets rs_eps and the PEER fields in the global array p, adds a failure to peers_failures.
+syslog_ng_config() { # PORT
+  cat <<CONF
+@version: 3.38
+# scripts/bench --peers (BENCH_SYSLOG_NG=1): written by the script, for this run only.
+options { stats_freq(0); };
+source s_bench { network(ip("127.0.0.1") port($1) transport("tcp") flags(no-parse) max-connections(64) log-iw-size(64000)); };
+parser p_json { json-parser(prefix(".json.")); };
+destination d_out { file("$peers_dir/out.json" template("\$(format-json --key .json.* --rekey .json.* --shift 6)\n")); };
+log { source(s_bench); parser(p_json); destination(d_out); flags(flow-control); };
+CONF
+}
+
+# syslog_ng_fetch: syslog-ng-core 3.38 and the libraries it needs that the system may lack, unpacked
+# (not installed) under var/tools/syslog-ng; once.
+syslog_ng_fetch() {
+  if [[ -x $syslog_ng_dir/root/usr/sbin/syslog-ng ]]; then return 0; fi
+  say "peers: fetching syslog-ng-core (apt-get download; unpacked into ${syslog_ng_dir#"$ROOT"/}, not installed)"
+  rm -rf "$syslog_ng_dir" && mkdir -p "$syslog_ng_dir/debs"
+  (cd "$syslog_ng_dir/debs" && run_logged "$syslog_ng_dir/download.log" \
+    apt-get download syslog-ng-core libivykis0 libnet1 libwrap0 libpcre3) || die "could not download syslog-ng-core"
+  local deb
+  for deb in "$syslog_ng_dir"/debs/*.deb; do dpkg-deb -x "$deb" "$syslog_ng_dir/root" || die "could not unpack $deb"; done
+}
+# syslog_ng ARG...: runs (execs: call it in a subshell) the unpacked syslog-ng with its libraries.
+syslog_ng() {
+  local root=$syslog_ng_dir/root
+  LD_LIBRARY_PATH=$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu:$root/usr/lib/syslog-ng \
+    exec "$root/usr/sbin/syslog-ng" --module-path="$root/usr/lib/syslog-ng/3.38" "$@"
+}
+
+# peer_once KIND ROUND: a fresh peer (rsyslog or syslog-ng), the sender for the run's duration, the
+# output checked, the peer stopped; sets peer_eps and the PEER fields in the global array p, and adds
+# a failure to peers_failures.
 declare -A p=()
 peers_failures=()
-rsyslog_once() {
-  local round=$1 port line rc=0
+peer_once() {
+  local kind=$1 round=$2 port line rc=0
   rm -rf "$peers_dir/work" && mkdir -p "$peers_dir/work"
   port=$(pick_port 58514)
-  rsyslog_config "$port" >"$peers_dir/rsyslog.conf"
-  rsyslogd -N1 -f "$peers_dir/rsyslog.conf" >"$peers_dir/rsyslog-check.log" 2>&1 \
-    || { tail_log "$peers_dir/rsyslog-check.log"; die "rsyslogd refused its configuration"; }
-  say "peers, round $round: rsyslog $rsyslog_version (imtcp :$port → mmjsonparse → omfile), ${connections} connections, ${peers_seconds}s"
-  (exec rsyslogd -n -f "$peers_dir/rsyslog.conf" -i "$peers_dir/rsyslogd.pid" </dev/null >"$peers_dir/rsyslogd.log" 2>&1) &
-  RSYSLOG_PID=$!
-  wait_for 20 port_in_use "$port" || { tail_log "$peers_dir/rsyslogd.log"; die "rsyslogd did not listen on $port within 20s"; }
-  line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_peers.py" rsyslog "$port" "$body" "$peers_seconds" "$connections" \
+  if [[ $kind == rsyslog ]]; then
+    rsyslog_config "$port" >"$peers_dir/rsyslog.conf"
+    rsyslogd -N1 -f "$peers_dir/rsyslog.conf" >"$peers_dir/rsyslog-check.log" 2>&1 \
+      || { tail_log "$peers_dir/rsyslog-check.log"; die "rsyslogd refused its configuration"; }
+    say "peers, round $round: rsyslog $rsyslog_version (imtcp :$port → mmjsonparse → omfile), ${connections} connections, ${peers_seconds}s"
+    (exec rsyslogd -n -f "$peers_dir/rsyslog.conf" -i "$peers_dir/work/rsyslogd.pid" </dev/null >"$peers_dir/rsyslogd.log" 2>&1) &
+    PEER_PID=$! PEER_NAME=rsyslogd
+  else
+    syslog_ng_config "$port" >"$peers_dir/syslog-ng.conf"
+    say "peers, round $round: syslog-ng $syslog_ng_version (network :$port → json-parser → file), ${connections} connections, ${peers_seconds}s"
+    (syslog_ng -F --no-caps -f "$peers_dir/syslog-ng.conf" -p "$peers_dir/work/syslog-ng.pid" \
+      -R "$peers_dir/work/syslog-ng.persist" -c "$peers_dir/work/syslog-ng.ctl" </dev/null >"$peers_dir/syslog-ng.log" 2>&1) &
+    PEER_PID=$! PEER_NAME=syslog-ng
+  fi
+  wait_for 20 port_in_use "$port" || { tail_log "$peers_dir/$PEER_NAME.log"; die "$PEER_NAME did not listen on $port within 20s"; }
+  line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_peers.py" peer "$kind" "$port" "$body" "$peers_seconds" "$connections" \
     "$peers_dir/out.json" 120 2>"$peers_dir/check.txt") || rc=$?
-  # A line of what rsyslog wrote, for the record, before the output file goes.
-  head -n 1 "$peers_dir/out.json" >"$peers_dir/out-sample.json" 2>/dev/null || true
+  # A line of what the peer wrote, for the record, before the output file goes.
+  head -n 1 "$peers_dir/out.json" >"$peers_dir/out-sample-$kind.json" 2>/dev/null || true
   stop_peers
   p=()
   for kv in ${line#PEER }; do p[${kv%%=*}]=${kv#*=}; done
-  rs_eps=${p[events_per_s]:-0}
-  if ((rc != 0)); then peers_failures+=("round $round: $(tr '\n' ' ' <"$peers_dir/check.txt")"); fi
+  peer_eps=${p[events_per_s]:-0}
+  if ((rc != 0)); then peers_failures+=("round $round, $kind: $(tr '\n' ' ' <"$peers_dir/check.txt")"); fi
 }
 
-# peers_run: BENCH_PEERS_ROUNDS (1) rounds of hub then rsyslog (the first round's hub is phase 1), then
-# writes the "peers" block to var/bench/peers.txt; peers_rc is 1 when rsyslog lost, added or did not
-# parse a line in any round. Not in a pipeline: cleanup must see RSYSLOG_PID.
+# median RATIO...: the median, two decimals.
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# peers_run: BENCH_PEERS_ROUNDS (1) rounds of hub then the peers (round 1's hub is phase 1), then
+# writes the "peers" block to var/bench/peers.txt; peers_rc is 1 when a peer lost, added or did not
+# parse a line in any round. Not in a pipeline: cleanup must see PEER_PID.
 peers_run() {
-  local rounds=${BENCH_PEERS_ROUNDS:-1} i hub ratios=() rows=()
+  local rounds=${BENCH_PEERS_ROUNDS:-1} i hub kind kinds=(rsyslog) rows=()
+  local -A ratios=()
   [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_PEERS_ROUNDS=$rounds is not a positive number"
   peers_seconds=$(to_seconds "$duration")
   [[ $peers_seconds =~ ^[0-9]+$ ]] || die "BENCH_DURATION=$duration: --peers needs whole seconds, minutes or hours"
   rsyslog_version=$(rsyslogd -v | awk 'NR == 1 {print $2}')
+  if [[ ${BENCH_SYSLOG_NG:-0} == 1 ]]; then
+    syslog_ng_fetch
+    syslog_ng_version=$( (syslog_ng --version) 2>/dev/null | awk -F'[()]' 'NR == 1 {print $2}')
+    [[ $syslog_ng_version == 3.38* ]] || die "the unpacked syslog-ng is '$syslog_ng_version', not 3.38"
+    kinds+=(syslog-ng)
+  fi
   rm -rf "$peers_dir" && mkdir -p "$peers_dir"
 
   say "peers: the sender's own ceiling (into a discard server, ${connections} connections, 3 s)"
@@ -101,23 +156,34 @@ peers_run() {
       rm -rf "$bench_dir/data-intake"
       hub=$eps
     fi
-    rsyslog_once "$i"
-    ratios+=("$(awk -v a="$hub" -v b="$rs_eps" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print 0}')")
-    rows+=("$(printf '  %-48s %s\n' "round $i: hub / rsyslog events/s, ratio" "$hub / $rs_eps = ${ratios[-1]}×")")
-    rows+=("$(printf '  %-48s %s\n' "  rsyslog: events sent / lines written / parsed" "${p[events_sent]:-?} / ${p[lines_written]:-?} / ${p[lines_parsed]:-?} (1,000 sampled lines equal to events sent: $((1000 - ${p[sample_mismatches]:-1000})))")")
-    rows+=("$(printf '  %-48s %s\n' "  rsyslog: sending took / drained after" "${p[send_seconds]:-?} s / ${p[drain_seconds]:-?} s (rate over ${p[seconds]:-?} s)")")
+    rows+=("$(printf '  %-48s %s' "round $i: hub, acknowledged events/s" "$hub")")
+    for kind in "${kinds[@]}"; do
+      peer_once "$kind" "$i"
+      local ratio
+      ratio=$(awk -v a="$hub" -v b="$peer_eps" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print 0}')
+      ratios[$kind]+="$ratio "
+      rows+=("$(printf '  %-48s %s' "  $kind: events/s written, hub / $kind" "$peer_eps, ${ratio}×")")
+      rows+=("$(printf '  %-48s %s' "    events sent / lines written / parsed" "${p[events_sent]:-?} / ${p[lines_written]:-?} / ${p[lines_parsed]:-?} (1,000 sampled lines equal to events sent: $((1000 - ${p[sample_mismatches]:-1000})))")")
+      rows+=("$(printf '  %-48s %s' "    sending took / drained after" "${p[send_seconds]:-?} s / ${p[drain_seconds]:-?} s (rate over ${p[seconds]:-?} s)")")
+    done
   done
-  local median
-  median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2}')
   peers_rc=0
   ((${#peers_failures[@]} == 0)) || peers_rc=1
   {
     echo "peers: the same body ($per_request events of ~$mean_bytes B, NDJSON), $connections connections, ${peers_seconds}s; round 1's hub is phase 1"
     printf '%s\n' "${rows[@]}"
-    printf '  %-48s %s\n' "ratio hub / rsyslog $rsyslog_version" "${median}×$( ((rounds > 1)) && echo " (median of $rounds rounds)")"
+    for kind in "${kinds[@]}"; do
+      local version=$rsyslog_version
+      [[ $kind == syslog-ng ]] && version=$syslog_ng_version
+      # shellcheck disable=SC2086 # the ratios are words
+      printf '  %-48s %s\n' "ratio hub / $kind $version" "$(median ${ratios[$kind]})×$( ((rounds > 1)) && echo " (median of $rounds rounds)")"
+    done
     printf '  %-48s %s\n' "sender's own ceiling (discard server)" "${s[events_per_s]:-?} events/s (${s[mib_per_s]:-?} MiB/s)"
     echo "  rsyslog: imtcp → mmjsonparse → omfile, \`\$!all-json\` per line, default queues, no fsync and no answer;"
-    echo "  the hub fsyncs before every 202 answer. rsyslog runs as a child of the script (var/bench/peers/rsyslog.conf)."
+    if [[ ${BENCH_SYSLOG_NG:-0} == 1 ]]; then
+      echo "  syslog-ng: network(tcp, no-parse) → json-parser → file(format-json), flow control, no fsync and no answer;"
+    fi
+    echo "  the hub fsyncs before every 202 answer. The peers run as children of the script (var/bench/peers/*.conf)."
     local f
     for f in "${peers_failures[@]}"; do echo "  FAILED: $f"; done
   } >"$bench_dir/peers.txt"

@@ -4,14 +4,17 @@
         the sender's own ceiling: CONNECTIONS threads sendall BODY again and again for SECONDS into a
         discard server in a child process (recv into one buffer, nothing else); prints
         "SENDER events_per_s=.. mib_per_s=.." so a reader can see the sender is not what limits a peer.
-  rsyslog PORT BODY SECONDS CONNECTIONS OUT_FILE SETTLE_TIMEOUT
+  peer rsyslog|syslog-ng PORT BODY SECONDS CONNECTIONS OUT_FILE SETTLE_TIMEOUT
         the same sender against a peer listening on 127.0.0.1:PORT (newline-delimited JSON over TCP;
         the peer answers nothing), while polling OUT_FILE's size. The rate is the lines in OUT_FILE over
         the time from the first byte sent to the last growth of OUT_FILE (the peer drains its queue
         after the sender stops; polled until the size has not changed for 2 s, at most SETTLE_TIMEOUT s).
-        Checks that OUT_FILE holds exactly the events sent, each parsed (a line starting with the
-        event's first key; a failed mmjsonparse writes `{ "msg": … }`), and that 1,000 sampled lines
-        equal, as JSON, events of BODY. Prints "PEER key=value …"; exits 1 when a check fails.
+        Checks that OUT_FILE holds exactly the events sent, each parsed, and that 1,000 sampled lines
+        equal, as JSON, events of BODY. Parsed: rsyslog writes a line starting with the event's first
+        key (a failed mmjsonparse writes `{ "msg": … }` instead); syslog-ng 3.38 writes no line for an
+        event its json-parser refused, reorders the keys and writes every value as a string (its
+        json-parser keeps no types), so its lines are compared with the values as strings.
+        Prints "PEER key=value …"; exits 1 when a check fails.
   fake-receivers PORT
         a Telegram Bot API and Sentry envelope endpoint that answers at once and counts what it got:
         POST …/bot<token>/<method> → {"ok":true,"result":{"message_id":n}}; POST /api/<project>/envelope/
@@ -143,10 +146,17 @@ def watch_size(path: str, stop: threading.Event, state: dict) -> None:
         time.sleep(0.02)
 
 
-def check_output(path: str, body: bytes, expected: int) -> dict:
-    originals = {json.dumps(json.loads(line), sort_keys=True) for line in body.splitlines() if line.strip()}
+def canonical(value: dict, as_strings: bool) -> str:
+    if as_strings:
+        value = {k: v if isinstance(v, str) else json.dumps(v) for k, v in value.items()}
+    return json.dumps(value, sort_keys=True)
+
+
+def check_output(kind: str, path: str, body: bytes, expected: int) -> dict:
+    as_strings = kind == "syslog-ng"
+    originals = {canonical(json.loads(line), as_strings) for line in body.splitlines() if line.strip()}
     first_key = next(iter(json.loads(body.splitlines()[0])))
-    parsed_prefix = ('{ "%s": ' % first_key).encode()
+    parsed_prefix = b'{"' if kind == "syslog-ng" else ('{ "%s": ' % first_key).encode()
     lines = parsed = 0
     with open(path, "rb") as f:
         carry = b""
@@ -173,8 +183,7 @@ def check_output(path: str, body: bytes, expected: int) -> dict:
             f.readline()
             line = f.readline() or (f.seek(0) or f.readline())
             try:
-                value = json.loads(line)
-                ok = json.dumps(value, sort_keys=True) in originals
+                ok = canonical(json.loads(line), as_strings) in originals
             except ValueError:
                 ok = False
             if not ok:
@@ -184,7 +193,7 @@ def check_output(path: str, body: bytes, expected: int) -> dict:
             "ok": lines == expected and parsed == expected and sample_bad == 0}
 
 
-def peer(port: str, body_path: str, seconds: str, connections: str, out: str, settle_timeout: str) -> int:
+def peer(kind: str, port: str, body_path: str, seconds: str, connections: str, out: str, settle_timeout: str) -> int:
     body = read_body(body_path)
     stop = threading.Event()
     state = {"size": 0, "changed": time.monotonic()}
@@ -198,7 +207,7 @@ def peer(port: str, body_path: str, seconds: str, connections: str, out: str, se
     watcher.join()
     settled = time.monotonic() - state["changed"] >= 2.0
     sent = result["bodies"] * events_in(body)
-    check = check_output(out, body, sent)
+    check = check_output(kind, out, body, sent)
     elapsed = state["changed"] - result["start"]
     send_seconds = result["sent_done"] - result["start"]
     fields = {
@@ -309,7 +318,7 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["sender-check"] and len(args) == 4:
         sys.exit(sender_check(*args[1:]))
-    elif args[:1] == ["rsyslog"] and len(args) == 7:
+    elif args[:1] == ["peer"] and len(args) == 8 and args[1] in ("rsyslog", "syslog-ng"):
         sys.exit(peer(*args[1:]))
     elif args[:1] == ["fake-receivers"] and len(args) == 2:
         fake_receivers(args[1])
