@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # scripts/bench --with-areas: phase 1 again with search, alerting and operations on (issue 13: they
 # must not slow the intake). Sourced by scripts/bench after phase 1 (uses its hub helpers and results).
+# BENCH_AREAS_PERF=1 records a perf profile (cpu-clock) of the hub in the first row, from the warm-up
+# until alerting has caught up: flat profiles by library and by symbol in var/bench/perf-areas.txt.
 # BENCH_AREAS_EACH=1 also runs phase 1 with each area alone, to tell their costs apart, and alerting
 # alone with every route and rule behind a level matcher (admin-levelled.yaml: the evaluator then skips
 # info and debug events by a peek at their level, without parsing them).
@@ -21,7 +23,7 @@
 # groups, Sentry caps and threshold windows of one do not carry over into the next.
 
 areas_dir=$bench_dir/areas
-RECEIVERS_PID='' CORE_PID='' TAIL_PID='' OPERATOR_PID=''
+RECEIVERS_PID='' CORE_PID='' TAIL_PID='' OPERATOR_PID='' PERF_PID=''
 # stop_pids VAR...: stops the processes whose PIDs the named variables hold, and clears them.
 stop_pids() {
   local var
@@ -30,7 +32,10 @@ stop_pids() {
     printf -v "$var" '%s' ''
   done
 }
-stop_areas() { stop_pids TAIL_PID OPERATOR_PID RECEIVERS_PID CORE_PID; }
+stop_areas() {
+  if [[ -n $PERF_PID ]]; then kill -INT "$PERF_PID" 2>/dev/null || true; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=''; fi
+  stop_pids TAIL_PID OPERATOR_PID RECEIVERS_PID CORE_PID
+}
 
 areas_config() { # RECEIVERS_PORT [levelled]
   if [[ ${2:-} == levelled ]]; then
@@ -171,7 +176,18 @@ areas_measure() {
     OPERATOR_PID=$!
   fi
 
+  if [[ ${BENCH_AREAS_PERF:-0} == 1 && ${#areas_order[@]} == 0 ]]; then
+    command -v perf >/dev/null || die "BENCH_AREAS_PERF=1 needs perf"
+    perf record -e cpu-clock -F 999 -g -p "$HUB_PID" -o "$bench_dir/perf-areas.data" >/dev/null 2>&1 &
+    PERF_PID=$!
+  fi
   intake_run "areas-$name"
+  if [[ -n $PERF_PID ]]; then
+    kill -INT "$PERF_PID" 2>/dev/null || true; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=''
+    { perf report -i "$bench_dir/perf-areas.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep '%' | head -n 8
+      perf report -i "$bench_dir/perf-areas.data" --no-children --sort symbol -g none --stdio 2>/dev/null | grep '%' | head -n 60
+    } | swift demangle --simplified | cut -c1-180 >"$bench_dir/perf-areas.txt" || true
+  fi
 
   if [[ $operations == true ]]; then
     stop_pids OPERATOR_PID
