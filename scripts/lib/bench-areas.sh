@@ -42,6 +42,7 @@ areas_config() { # RECEIVERS_PORT [levelled]
     cat <<YAML
 # scripts/bench --with-areas (BENCH_AREAS_EACH=1): every route and rule has a level matcher.
 alerting:
+  telegram: {api_url: "http://127.0.0.1:$1"}
   receivers:
     - {name: oncall, type: telegram, bot_token_env: BENCH_TELEGRAM_TOKEN, chat_id: 4242}
     - {name: errors, type: sentry, dsn: "http://benchkey@127.0.0.1:$1/7"}
@@ -59,6 +60,7 @@ YAML
   cat <<YAML
 # scripts/bench --with-areas: written by the script, for this run only.
 alerting:
+  telegram: {api_url: "http://127.0.0.1:$1"}
   receivers:
     - {name: oncall, type: telegram, bot_token_env: BENCH_TELEGRAM_TOKEN, chat_id: 4242}
     - {name: errors, type: sentry, dsn: "http://benchkey@127.0.0.1:$1/7"}
@@ -151,11 +153,16 @@ areas_measure() {
     export ADMIN_OPERATIONS_RATE_LIMIT_PER_MINUTE=1000
   fi
   run_logged "$bench_dir/log/areas-check-config.log" "$BIN" check-config || die "'admin check-config' refused the areas' configuration"
+  # Nothing may leave the machine: the Bot API must be the double.
+  if [[ $alerting == true ]] && ! grep -q "^alerting.telegram.api_url = http://127.0.0.1:$receivers_port " "$bench_dir/log/areas-check-config.log"; then
+    die "alerting.telegram.api_url is not the double (see $bench_dir/log/areas-check-config.log)"
+  fi
   areas_alerting=$alerting
   areas_database "datamp_areas_${#areas_order[@]}"
 
   say "phase 1 again with $* on (wrk -t$threads -c$connections -d$duration)"
-  start_hub "$bench_dir/data-areas" "$bench_dir/log/admin-areas-$name.log"
+  local slug=${name//[ ,]/-}
+  start_hub "$bench_dir/data-areas" "$bench_dir/log/admin-areas-${slug//--/-}.log"
   local groups_before='' notes=()
   if [[ $alerting == true ]]; then
     [[ $(readyz_value alerts.spool.lag_bytes) != '?' ]] || die "alerting is not on (no alerts.spool on /readyz)"
@@ -181,7 +188,7 @@ areas_measure() {
     perf record -e cpu-clock -F 999 -g -p "$HUB_PID" -o "$bench_dir/perf-areas.data" >/dev/null 2>&1 &
     PERF_PID=$!
   fi
-  intake_run "areas-$name"
+  intake_run "areas-${slug//--/-}"
   if [[ -n $PERF_PID ]]; then
     kill -INT "$PERF_PID" 2>/dev/null || true; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=''
     { perf report -i "$bench_dir/perf-areas.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep '%' | head -n 8
