@@ -3,6 +3,9 @@
 # must not slow the intake). Sourced by scripts/bench after phase 1 (uses its hub helpers and results).
 # BENCH_AREAS_PERF=1 records a perf profile (cpu-clock) of the hub in the first row, from the warm-up
 # until alerting has caught up: flat profiles by library and by symbol in var/bench/perf-areas.txt.
+# BENCH_AREAS_ROUNDS=N (1): N pairs of "off" then "all three on" (the first "off" is phase 1), alternating
+# so that the machine's drift hits both alike; each row's ratios are to its own round's "off", and the
+# block ends with the medians of the N pairs.
 # BENCH_AREAS_EACH=1 also runs phase 1 with each area alone, to tell their costs apart, and alerting
 # alone with every route and rule behind a level matcher (admin-levelled.yaml: the evaluator then skips
 # info and debug events by a peek at their level, without parsing them).
@@ -135,7 +138,7 @@ areas_database() {
   export ADMIN_DATABASE_URL=$server/$db
 }
 
-declare -A area_eps=() area_cpu=() area_latency=() area_errors=() area_rss=() area_notes=()
+declare -A area_eps=() area_cpu=() area_latency=() area_errors=() area_rss=() area_notes=() area_base=()
 areas_order=()
 
 # areas_measure NAME PART...: phase 1 against a fresh hub with the PARTs (alerting, search,
@@ -160,7 +163,7 @@ areas_measure() {
   areas_alerting=$alerting
   areas_database "datamp_areas_${#areas_order[@]}"
 
-  say "phase 1 again with $* on (wrk -t$threads -c$connections -d$duration)"
+  say "phase 1 again with ${*:-nothing more} on (wrk -t$threads -c$connections -d$duration)"
   local slug=${name//[ ,]/-}
   start_hub "$bench_dir/data-areas" "$bench_dir/log/admin-areas-${slug//--/-}.log"
   local groups_before='' notes=()
@@ -230,17 +233,35 @@ areas_measure() {
 # areas_run: the measurements, then the block side by side with phase 1 in var/bench/areas.txt.
 # Not in a pipeline: cleanup must see the PIDs.
 areas_run() {
+  local rounds=${BENCH_AREAS_ROUNDS:-1} i off on_ratios=() cpu_ratios=()
+  [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_AREAS_ROUNDS=$rounds is not a positive number"
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.3f", a / b; else print "?"}'; }
   areas_prepare
-  areas_measure "all three on" alerting search operations
+  area_eps[off]=$events_per_s area_cpu[off]=$intake_cpu_us area_latency[off]=$intake_latency_short
+  area_errors[off]=$intake_errors area_rss[off]=$intake_rss
+  local spec
+  for ((i = 1; i <= rounds; i++)); do
+    off=off
+    if ((i > 1)); then
+      off="round $i: areas off"
+      areas_measure "$off"
+      area_base[$off]=$off
+    fi
+    local on="all three on"
+    ((i > 1)) && on="round $i: all three on"
+    areas_measure "$on" alerting search operations
+    area_base[$on]=$off
+    on_ratios+=("$(ratio "${area_eps[$on]}" "${area_eps[$off]}")")
+    cpu_ratios+=("$(ratio "${area_cpu[$on]}" "${area_cpu[$off]}")")
+  done
   if [[ ${BENCH_AREAS_EACH:-0} == 1 ]]; then
-    areas_measure "alerting alone" alerting
-    areas_measure "alerting, levelled" alerting_levelled
-    areas_measure "search alone" search
-    areas_measure "operations alone" operations
+    for spec in "alerting alone:alerting" "alerting, levelled:alerting_levelled" "search alone:search" "operations alone:operations"; do
+      areas_measure "${spec%%:*}" "${spec#*:}"
+      area_base[${spec%%:*}]=off
+    done
   fi
   stop_areas
-  ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.3f", a / b; else print "?"}'; }
-  local row='  %-22s %10s %7s %12s %7s %16s %8s %8s\n' name
+  local row='  %-26s %10s %7s %12s %7s %16s %8s %8s\n' name base
   {
     echo "areas: phase 1 again with search, alerting and operations on (wrk -t$threads -c$connections -d$duration; sinks off in every row)"
     # shellcheck disable=SC2059 # the format is the table's row
@@ -248,12 +269,20 @@ areas_run() {
     # shellcheck disable=SC2059
     printf "$row" "areas off (phase 1)" "$events_per_s" "1" "$intake_cpu_us" "1" "$intake_latency_short" "$intake_errors" "$intake_rss"
     for name in "${areas_order[@]}"; do
+      base=${area_base[$name]:-}
+      local r1=1 r2=1
+      if [[ $base != "$name" ]]; then
+        r1=$(ratio "${area_eps[$name]}" "${area_eps[$base]}") r2=$(ratio "${area_cpu[$name]}" "${area_cpu[$base]}")
+      fi
       # shellcheck disable=SC2059
-      printf "$row" "$name" "${area_eps[$name]}" "$(ratio "${area_eps[$name]}" "$events_per_s")" "${area_cpu[$name]}" \
-        "$(ratio "${area_cpu[$name]}" "$intake_cpu_us")" "${area_latency[$name]}" "${area_errors[$name]}" "${area_rss[$name]}"
+      printf "$row" "$name" "${area_eps[$name]}" "$r1" "${area_cpu[$name]}" "$r2" "${area_latency[$name]}" "${area_errors[$name]}" "${area_rss[$name]}"
     done
+    if ((rounds > 1)); then
+      printf '  %s\n' "all three on / off, median of $rounds pairs: events/s $(median "${on_ratios[@]}"), hub CPU per event $(median "${cpu_ratios[@]}")"
+    fi
     echo "  what was on (var/bench/areas/admin.yaml, \"levelled\": admin-levelled.yaml; the hub's CPU is counted until alerting has caught up):"
     for name in "${areas_order[@]}"; do
+      [[ -n ${area_notes[$name]} ]] || continue
       echo "  $name:"
       sed 's/^/    /' <<<"${area_notes[$name]}"
     done

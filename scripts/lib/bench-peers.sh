@@ -117,9 +117,6 @@ peer_once() {
   if ((rc != 0)); then peers_failures+=("round $round, $kind: $(tr '\n' ' ' <"$peers_dir/check.txt")"); fi
 }
 
-# median RATIO...: the median, two decimals.
-median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-
 # peers_run: BENCH_PEERS_ROUNDS (1) rounds of hub then the peers (round 1's hub is phase 1), then
 # writes the "peers" block to var/bench/peers.txt; peers_rc is 1 when a peer lost, added or did not
 # parse a line in any round. Not in a pipeline: cleanup must see PEER_PID.
