@@ -5,8 +5,9 @@
 # BENCH_PEERS_ROUNDS=N (1): N rounds of hub then the peers, alternating so that the machine's drift
 # hits all alike; each round's ratios and their medians.
 #
-# rsyslogd (Debian's 8.2302) runs in the foreground as a child of this script with its own config,
-# pid file and work directory under var/bench/peers: imtcp on a free loopback port → mmjsonparse
+# rsyslogd (Debian's 8.2302) runs in the foreground as a child of this script, unprivileged (as
+# nobody when the script runs as root), with its own config, pid file and work directory under
+# var/bench/peers: imtcp on a free loopback port → mmjsonparse
 # (cookie "", the raw line: plain JSON lines parse) → omfile writing `$!all-json` per line, no fsync.
 # syslog-ng 3.38 (Debian's syslog-ng-core, which conflicts with rsyslog and so is not installed:
 # `apt-get download` once into var/tools/syslog-ng and run from there) the same way: network() TCP
@@ -23,7 +24,14 @@ PEER_PID='' PEER_NAME=''
 stop_peers() {
   if [[ -n $PEER_PID ]] && pid_matches "$PEER_PID" "$PEER_NAME"; then stop_pid "$PEER_PID" "$PEER_NAME" 15; fi
   PEER_PID='' PEER_NAME=''
-  rm -f "$peers_dir/out.json"
+  rm -f "$peers_dir/work/out.json"
+}
+
+# as_peer_user CMD...: execs CMD unprivileged: as nobody when this script is root (the peer's work
+# directory is then given to nobody), else as the caller.
+as_peer_user() {
+  if ((EUID == 0)); then exec setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"; fi
+  exec "$@"
 }
 
 # to_seconds DURATION: wrk's duration (20, 20s, 2m, 1h) in seconds.
@@ -46,7 +54,7 @@ module(load="mmjsonparse")
 template(name="bench_json" type="string" string="%\$!all-json%\n")
 ruleset(name="bench") {
   action(type="mmjsonparse" cookie="" useRawMsg="on")
-  action(type="omfile" file="$peers_dir/out.json" template="bench_json")
+  action(type="omfile" file="$peers_dir/work/out.json" template="bench_json")
 }
 input(type="imtcp" address="127.0.0.1" port="$1" ruleset="bench")
 CONF
@@ -59,7 +67,7 @@ syslog_ng_config() { # PORT
 options { stats_freq(0); };
 source s_bench { network(ip("127.0.0.1") port($1) transport("tcp") flags(no-parse) max-connections(64) log-iw-size(64000)); };
 parser p_json { json-parser(prefix(".json.")); };
-destination d_out { file("$peers_dir/out.json" template("\$(format-json --key .json.* --rekey .json.* --shift 6)\n")); };
+destination d_out { file("$peers_dir/work/out.json" template("\$(format-json --key .json.* --rekey .json.* --shift 6)\n")); };
 log { source(s_bench); parser(p_json); destination(d_out); flags(flow-control); };
 CONF
 }
@@ -75,11 +83,13 @@ syslog_ng_fetch() {
   local deb
   for deb in "$syslog_ng_dir"/debs/*.deb; do dpkg-deb -x "$deb" "$syslog_ng_dir/root" || die "could not unpack $deb"; done
 }
-# syslog_ng ARG...: runs (execs: call it in a subshell) the unpacked syslog-ng with its libraries.
+# syslog_ng [as_peer_user] ARG...: runs (execs: call it in a subshell) the unpacked syslog-ng with its
+# libraries, unprivileged when the first word is as_peer_user.
 syslog_ng() {
-  local root=$syslog_ng_dir/root
-  LD_LIBRARY_PATH=$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu:$root/usr/lib/syslog-ng \
-    exec "$root/usr/sbin/syslog-ng" --module-path="$root/usr/lib/syslog-ng/3.38" "$@"
+  local root=$syslog_ng_dir/root run=exec
+  if [[ $1 == as_peer_user ]]; then run=as_peer_user; shift; fi
+  export LD_LIBRARY_PATH=$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu:$root/usr/lib/syslog-ng
+  "$run" "$root/usr/sbin/syslog-ng" --module-path="$root/usr/lib/syslog-ng/3.38" "$@"
 }
 
 # peer_once KIND ROUND: a fresh peer (rsyslog or syslog-ng), the sender for the run's duration, the
@@ -90,26 +100,27 @@ peers_failures=()
 peer_once() {
   local kind=$1 round=$2 port line rc=0
   rm -rf "$peers_dir/work" && mkdir -p "$peers_dir/work"
+  if ((EUID == 0)); then chown nobody:nogroup "$peers_dir/work"; fi
   port=$(pick_port 58514)
   if [[ $kind == rsyslog ]]; then
     rsyslog_config "$port" >"$peers_dir/rsyslog.conf"
     rsyslogd -N1 -f "$peers_dir/rsyslog.conf" >"$peers_dir/rsyslog-check.log" 2>&1 \
       || { tail_log "$peers_dir/rsyslog-check.log"; die "rsyslogd refused its configuration"; }
     say "peers, round $round: rsyslog $rsyslog_version (imtcp :$port → mmjsonparse → omfile), ${connections} connections, ${peers_seconds}s"
-    (exec rsyslogd -n -f "$peers_dir/rsyslog.conf" -i "$peers_dir/work/rsyslogd.pid" </dev/null >"$peers_dir/rsyslogd.log" 2>&1) &
+    (as_peer_user rsyslogd -n -f "$peers_dir/rsyslog.conf" -i "$peers_dir/work/rsyslogd.pid" </dev/null >"$peers_dir/rsyslogd.log" 2>&1) &
     PEER_PID=$! PEER_NAME=rsyslogd
   else
     syslog_ng_config "$port" >"$peers_dir/syslog-ng.conf"
     say "peers, round $round: syslog-ng $syslog_ng_version (network :$port → json-parser → file), ${connections} connections, ${peers_seconds}s"
-    (syslog_ng -F --no-caps -f "$peers_dir/syslog-ng.conf" -p "$peers_dir/work/syslog-ng.pid" \
+    (syslog_ng as_peer_user -F --no-caps -f "$peers_dir/syslog-ng.conf" -p "$peers_dir/work/syslog-ng.pid" \
       -R "$peers_dir/work/syslog-ng.persist" -c "$peers_dir/work/syslog-ng.ctl" </dev/null >"$peers_dir/syslog-ng.log" 2>&1) &
     PEER_PID=$! PEER_NAME=syslog-ng
   fi
   wait_for 20 port_in_use "$port" || { tail_log "$peers_dir/$PEER_NAME.log"; die "$PEER_NAME did not listen on $port within 20s"; }
   line=$("$VENV/bin/python" "$ROOT/scripts/lib/bench_peers.py" peer "$kind" "$port" "$body" "$peers_seconds" "$connections" \
-    "$peers_dir/out.json" 120 2>"$peers_dir/check.txt") || rc=$?
+    "$peers_dir/work/out.json" 120 2>"$peers_dir/check.txt") || rc=$?
   # A line of what the peer wrote, for the record, before the output file goes.
-  head -n 1 "$peers_dir/out.json" >"$peers_dir/out-sample-$kind.json" 2>/dev/null || true
+  head -n 1 "$peers_dir/work/out.json" >"$peers_dir/out-sample-$kind.json" 2>/dev/null || true
   stop_peers
   p=()
   for kv in ${line#PEER }; do p[${kv%%=*}]=${kv#*=}; done
