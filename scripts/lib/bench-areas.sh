@@ -164,7 +164,7 @@ areas_measure() {
   areas_database "datamp_areas_${#areas_order[@]}"
 
   say "phase 1 again with ${*:-nothing more} on (wrk -t$threads -c$connections -d$duration)"
-  local slug=${name//[ ,]/-}
+  local slug=${name//[ ,:]/-}
   start_hub "$bench_dir/data-areas" "$bench_dir/log/admin-areas-${slug//--/-}.log"
   local groups_before='' notes=()
   if [[ $alerting == true ]]; then
