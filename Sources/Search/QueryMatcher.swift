@@ -7,13 +7,20 @@ public import LogModel
 public struct QueryMatcher: Sendable {
     private let test: @Sendable (JSONValue) -> Bool
 
+    /// A matcher whose relative times (`now-5m`) are resolved once, at `nowMicros` (a live tail's start).
     public init(_ node: QueryNode, nowMicros: Int64) {
-        test = Self.build(node, nowMicros: nowMicros)
+        self.init(node, now: { nowMicros })
+    }
+
+    /// A matcher built once and used for a long time (an alert route): relative times are resolved by
+    /// `now` at each match, so compiling the regular expressions is not paid per event.
+    public init(_ node: QueryNode, now: @escaping @Sendable () -> Int64) {
+        test = Self.build(node, now: now)
     }
 
     public func matches(_ document: JSONValue) -> Bool { test(document) }
 
-    static func build(_ node: QueryNode, nowMicros: Int64) -> @Sendable (JSONValue) -> Bool {
+    static func build(_ node: QueryNode, now: @escaping @Sendable () -> Int64) -> @Sendable (JSONValue) -> Bool {
         switch node {
         case .matchAll:
             return { _ in true }
@@ -24,20 +31,20 @@ public struct QueryMatcher: Sendable {
         case .exists(let field):
             return { doc in if let v = value(doc, field), v != .null { true } else { false } }
         case .and(let terms):
-            let tests = terms.map { build($0, nowMicros: nowMicros) }
+            let tests = terms.map { build($0, now: now) }
             return { doc in tests.allSatisfy { $0(doc) } }
         case .or(let terms):
-            let tests = terms.map { build($0, nowMicros: nowMicros) }
+            let tests = terms.map { build($0, now: now) }
             return { doc in tests.contains { $0(doc) } }
         case .not(let inner):
-            let test = build(inner, nowMicros: nowMicros)
+            let test = build(inner, now: now)
             return { doc in !test(doc) }
         case .field(let field, let predicate):
-            return fieldTest(field, predicate, nowMicros: nowMicros)
+            return fieldTest(field, predicate, now: now)
         }
     }
 
-    static func fieldTest(_ field: String, _ predicate: FieldPredicate, nowMicros: Int64) -> @Sendable (JSONValue) -> Bool {
+    static func fieldTest(_ field: String, _ predicate: FieldPredicate, now: @escaping @Sendable () -> Int64) -> @Sendable (JSONValue) -> Bool {
         let kind = FieldCatalog.kind(of: field)
         switch (kind, predicate) {
         case (.text, .equals(let v)):
@@ -51,11 +58,12 @@ public struct QueryMatcher: Sendable {
             let names = Set(LevelSet.between(lower, upper).map(\.name))
             return { doc in value(doc, field)?.stringValue.map(names.contains) ?? false }
         case (.date, _):
-            let parts = bounds(predicate).map { ($0.0, TimeExpression.resolve($0.1, nowMicros: nowMicros) ?? nowMicros) }
+            let parts = bounds(predicate)
             return { doc in
                 guard let text = value(doc, field)?.stringValue, let micros = Timestamp.parse(text) else { return false }
                 let millis = micros / 1000 * 1000  // stores keep milliseconds
-                return parts.allSatisfy { $0.0.holds(millis, $0.1) }
+                let nowMicros = now()
+                return parts.allSatisfy { $0.0.holds(millis, TimeExpression.resolve($0.1, nowMicros: nowMicros) ?? nowMicros) }
             }
         case (_, .equals(let v)):
             return { doc in

@@ -204,10 +204,11 @@ final class AlertEvaluator: Sendable {
                     thresholds[id]?.added += 1
                 }
             }
-            let routes = configuration.route.match(event)
+            // Fingerprinting reads the message and frames: only for events some receiver will get.
+            let routes = configuration.route.match(event).filter { !$0.receiver.isEmpty }
             guard !routes.isEmpty else { continue }
             let fingerprint = Fingerprint.of(event)
-            for route in routes where !route.receiver.isEmpty {
+            for route in routes {
                 switch configuration.receivers[route.receiver] {
                 case .sentry(let receiver)?:
                     sentry?.offer(event, fingerprint: fingerprint, receiver: receiver, now: now)
