@@ -34,10 +34,6 @@ build_admin
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ADMIN_' || true)
 
 HUB_PID='' TG_PID=''
-stop_hub() {
-  if [[ -n $HUB_PID ]] && pid_matches "$HUB_PID" "admin serve"; then stop_pid "$HUB_PID" "admin serve" 30; fi
-  HUB_PID=''
-}
 cleanup() {
   local rc=$?
   stop_hub

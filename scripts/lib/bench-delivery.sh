@@ -37,10 +37,6 @@ NULL_STORE="$(swift build --package-path "$ROOT" -c release --show-bin-path)/nul
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ADMIN_' || true)
 
 HUB_PID='' NULL_PID='' PERF_PID=''
-stop_hub() {
-  if [[ -n $HUB_PID ]] && pid_matches "$HUB_PID" "admin serve"; then stop_pid "$HUB_PID" "admin serve" 30; fi
-  HUB_PID=''
-}
 cleanup() {
   local rc=$?
   [[ -n $PERF_PID ]] && kill -INT "$PERF_PID" 2>/dev/null

@@ -22,10 +22,6 @@ build_admin
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ADMIN_' || true)
 
 HUB_PID='' CORE_PID=''
-stop_hub() {
-  if [[ -n $HUB_PID ]] && pid_matches "$HUB_PID" "admin serve"; then stop_pid "$HUB_PID" "admin serve" 30; fi
-  HUB_PID=''
-}
 stop_core() {
   if [[ -n $CORE_PID ]]; then kill "$CORE_PID" 2>/dev/null || true; wait "$CORE_PID" 2>/dev/null || true; fi
   CORE_PID=''

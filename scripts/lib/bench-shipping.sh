@@ -31,7 +31,7 @@ while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ADMIN_' 
 HUB_PID=''
 cleanup() {
   local rc=$?
-  if [[ -n $HUB_PID ]] && pid_matches "$HUB_PID" "admin serve"; then stop_pid "$HUB_PID" "admin serve" 30; fi
+  stop_hub
   STANDINS_QUIET=1 "$ROOT/scripts/standins" stop || true
   rm -rf "$bench_dir/data-shipping"
   exit "$rc"

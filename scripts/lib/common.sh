@@ -76,6 +76,14 @@ stop_pid() {
   for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
 }
 
+# stop_hub: stops the hub a benchmark started ($HUB_PID). Matched on "$BIN serve", not "admin serve":
+# with ADMIN_BIN=/tmp/admin-new the command line is "/tmp/admin-new serve", and a hub left running
+# kept phase 2's hub from binding its port.
+stop_hub() {
+  if [[ -n ${HUB_PID:-} ]] && pid_matches "$HUB_PID" "${BIN:-admin} serve"; then stop_pid "$HUB_PID" "admin serve" 30; fi
+  HUB_PID=''
+}
+
 # wait_for SECONDS CMD...: retries CMD every 0.2 s until it succeeds or time runs out.
 wait_for() {
   local secs=$1; shift
