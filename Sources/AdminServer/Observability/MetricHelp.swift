@@ -25,7 +25,7 @@ enum MetricHelp {
         "admin_sink_lag_events": "Spool events a reader has not delivered yet, by sink or reader.",
         "admin_sink_lag_seconds": "Age of the oldest event a reader has not delivered yet, by sink or reader.",
         "admin_alert_notifications_total": "Alert notifications, by receiver and outcome (sent, failed, rate-limited, suppressed).",
-        "admin_alert_notification_delay_seconds": "Delay from an event's acceptance to its notification request.",
+        "admin_alert_notification_delay_seconds": "Delay from an alert episode's first event being read to its first notification request (Sentry: each event).",
     ]
 
     /// Inserts `# HELP name text` before every `# TYPE name kind` that has none.
