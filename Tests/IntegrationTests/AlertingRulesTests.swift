@@ -104,6 +104,9 @@ final class AlertingWebhookReceiverTests: HubTestCase {
         XCTAssertEqual(first["alert"]?["service"]?.stringValue, "billing")
         XCTAssertEqual(first["alert"]?["count"], .int(1))
         XCTAssertEqual(try JSONParser.parse(requests[1].body)["status"]?.stringValue, "resolved")
+        let metrics = try await get(hub.baseURL + "/metrics").bodyText
+        XCTAssertEqual(MetricSample.value(in: metrics, "admin_alert_notification_delay_seconds_count", ["receiver": "hooks"]), 1,
+                       "the first notification's delay, once (not the resolution's)")
         await receiver.stop()
     }
 }

@@ -65,6 +65,10 @@ final class AlertingSentryTests: HubTestCase {
         let frames = payload["exception"]?["values"]?.arrayValue?.first?["stacktrace"]?["frames"]?.arrayValue ?? []
         XCTAssertEqual(frames.map { $0["function"]?.stringValue }, ["pay", "charge"])
         XCTAssertEqual(frames.last?["context_line"]?.stringValue, "raise ValueError(\"card declined\")")
+        try await eventually(timeout: .seconds(5), "the event's delay (read → envelope) is recorded") {
+            let metrics = try await get(hub.baseURL + "/metrics").bodyText
+            return MetricSample.value(in: metrics, "admin_alert_notification_delay_seconds_count", ["receiver": "sentry"]) == 1
+        }
     }
 
     func testRateLimitHeaderStopsErrorEnvelopesAndThePerGroupCapHolds() async throws {

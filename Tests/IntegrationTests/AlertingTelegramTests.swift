@@ -153,6 +153,31 @@ final class AlertingTelegramTests: HubTestCase {
         XCTAssertEqual(sends[1].text, sends[0].text, "the same message is sent again")
     }
 
+    /// `admin_alert_notification_delay_seconds{receiver}`: one sample for the episode's first message
+    /// (first event read → request), none for the repeat that follows it past `repeat_interval`.
+    func testTheFirstMessagesDelayIsRecordedOncePerEpisode() async throws {
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: alertingEnvironment(["ADMIN_ALERTING_REPEAT_INTERVAL": "2s"]))
+        let token = try createToken(service: "billing")
+        let first = try await post(hub, body: Array(#"{"level":"critical","message":"queue stuck","event.id":"d-1"}"#.utf8), token: token)
+        XCTAssertEqual(first.status, 202)
+        try await eventually(timeout: .seconds(15), "the first message") { telegram.sends().count == 1 }
+        let delay = ["receiver": "telegram"]
+        try await eventually(timeout: .seconds(5), "the delay is recorded") {
+            MetricSample.value(in: try await get(hub.baseURL + "/metrics").bodyText, "admin_alert_notification_delay_seconds_count", delay) == 1
+        }
+        try await Task.sleep(for: .milliseconds(2200))
+        let second = try await post(hub, body: Array(#"{"level":"critical","message":"queue stuck","event.id":"d-2"}"#.utf8), token: token)
+        XCTAssertEqual(second.status, 202)
+        try await eventually(timeout: .seconds(15), "a new message past repeat_interval") { telegram.sends().count == 2 }
+        try await Task.sleep(for: .milliseconds(300))  // the reply is recorded after the request arrives
+        let metrics = try await get(hub.baseURL + "/metrics").bodyText
+        XCTAssertEqual(MetricSample.value(in: metrics, "admin_alert_notification_delay_seconds_count", delay), 1,
+                       "a repeat is not the episode's first notification")
+        let seconds = try XCTUnwrap(MetricSample.value(in: metrics, "admin_alert_notification_delay_seconds_sum", delay))
+        XCTAssertGreaterThanOrEqual(seconds, 0)
+        XCTAssertLessThan(seconds, 2, "read → request of a critical event (group_wait 0), not the time since the episode began")
+    }
+
     func testKillNineDuringStormThenRestartSendsNoSecondMessage() async throws {
         let hub = try await startHub(mongo: false, elasticsearch: false, extra: alertingEnvironment())
         let token = try createToken(service: "billing")

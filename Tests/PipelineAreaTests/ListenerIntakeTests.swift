@@ -56,14 +56,7 @@ final class ListenerIntakeTests: XCTestCase {
         let intake = makeIntake(spool: spool, .pauseReading)
         let reader = try spool.reader(for: "mongodb")
         var spooled: [String] = []
-        var outcome = ListenerIntake.FlushOutcome.drained
-        for n in 0..<2000 {
-            intake.submit(Array(#"{"message":"event \#(n)","level":"info"}"#.utf8) + [0x0A])
-            if n % 20 == 19 {
-                outcome = await intake.flush()
-                if outcome == .refused { break }
-            }
-        }
+        var (outcome, _) = await fillUntilRefused(intake)
         XCTAssertEqual(outcome, .refused, "128 KiB of spool fills before 2,000 events")
         let channel = try await connectedChannel()
         XCTAssertTrue(intake.pauseIfFull(channel), "a connection reading while the spool refuses is paused")
@@ -90,13 +83,65 @@ final class ListenerIntakeTests: XCTestCase {
         XCTAssertFalse(intake.pauseIfFull(channel), "with the queue empty a connection reads on")
     }
 
+    /// A batch the full spool refused is counted as rejected by the intake once, not at every retry:
+    /// while no room is freed the retries do not reach the intake; once the sink frees a segment the
+    /// batch goes through, every event once.
+    func testAHeldBatchIsCountedAsRejectedOnceWhileTheSpoolStaysFull() async throws {
+        let spool = try Spool(configuration: SpoolConfiguration(directory: directory, segmentBytes: 64 << 10, maxBytes: 128 << 10),
+                              sinks: ["mongodb"], logger: logger)
+        defer { spool.close() }
+        let ingest = makeIngest(spool: spool)
+        let intake = makeIntake(spool: spool, .pauseReading, ingest: ingest)
+        func rejected() -> Int { ingest.rates.snapshot().first { $0.key == "rejected/edge" }?.total ?? 0 }
+        let (outcome, submitted) = await fillUntilRefused(intake)
+        XCTAssertEqual(outcome, .refused)
+        let once = rejected()
+        XCTAssertGreaterThan(once, 0, "the refusal itself is the intake's to count")
+
+        for _ in 0..<30 {
+            let retry = await intake.flush()
+            XCTAssertEqual(retry, .refused, "still full")
+        }
+        XCTAssertEqual(rejected(), once, "retries while the spool stays full are not rejections again")
+
+        let reader = try spool.reader(for: "mongodb")
+        var delivered = 0
+        var last = ListenerIntake.FlushOutcome.refused
+        for _ in 0..<200 where last != .drained {
+            let records = try await reader.read(maxRecords: 10_000, maxBytes: 1 << 20, wait: .zero)
+            delivered += records.count
+            if let end = records.last { try await reader.commit(through: end.nextOffset) }
+            last = await intake.flush()
+        }
+        XCTAssertEqual(last, .drained, "the held batch goes through once a segment is freed")
+        while case let records = try await reader.read(maxRecords: 10_000, maxBytes: 1 << 20, wait: .zero), let end = records.last {
+            delivered += records.count  // a read stops at a segment's end
+            try await reader.commit(through: end.nextOffset)
+        }
+        XCTAssertEqual(rejected(), once, "and it was counted as rejected once in all")
+        XCTAssertEqual(delivered, submitted, "every event submitted was spooled (none lost, none twice)")
+    }
+
+    /// The rule behind it: offer a held batch again when the spool has more room than at the refusal
+    /// (the smaller of the two reads around it), or after the recheck interval whatever it says.
+    func testAHeldBatchIsOfferedAgainWhenRoomGrowsOrTheRecheckIsDue() {
+        let t0 = ContinuousClock.now
+        let held = HeldBatchRetry(roomBefore: 900, roomAfter: 400, at: t0, recheckAfter: .seconds(60))
+        XCTAssertEqual(held.roomAtRefusal, 400, "a segment freed just after the refusal still counts as growth")
+        XCTAssertFalse(held.worthOffering(roomNow: 400, at: t0 + .seconds(1)), "as full as when it refused")
+        XCTAssertFalse(held.worthOffering(roomNow: 100, at: t0 + .seconds(1)), "fuller")
+        XCTAssertTrue(held.worthOffering(roomNow: 401, at: t0 + .seconds(1)), "room freed")
+        XCTAssertFalse(held.worthOffering(roomNow: 400, at: t0 + .seconds(59)))
+        XCTAssertTrue(held.worthOffering(roomNow: 100, at: t0 + .seconds(60)), "the timer's safety net")
+    }
+
     /// After the last flush (the hub stops) nothing more is queued, and a paused connection stays paused.
     func testAfterTheFinalFlushNothingIsQueuedAndNoConnectionResumes() async throws {
         let spool = try Spool(configuration: SpoolConfiguration(directory: directory), sinks: ["mongodb"], logger: logger)
         defer { spool.close() }
         let intake = ListenerIntake(input: "gelf_tcp", service: "edge",
                                     ingest: IngestService(spool: spool, normalizer: EventNormalizer(), limits: IngestLimits(), logger: logger),
-                                    logger: logger, whenFull: .pauseReading, maxQueuedBytes: 64)
+                                    spool: spool, logger: logger, whenFull: .pauseReading, maxQueuedBytes: 64)
         for n in 0..<10 { intake.submit(Array(#"{"message":"event \#(n)"}"#.utf8) + [0x0A]) }
         let channel = try await connectedChannel()
         XCTAssertTrue(intake.pauseIfFull(channel))
@@ -125,9 +170,21 @@ final class ListenerIntakeTests: XCTestCase {
         return client
     }
 
-    private func makeIntake(spool: Spool, _ whenFull: ListenerIntake.WhenFull) -> ListenerIntake {
-        let ingest = IngestService(spool: spool, normalizer: EventNormalizer(),
-                                   limits: IngestLimits(maxBodyBytes: 4096, maxEventBytes: 1024), logger: logger)
-        return ListenerIntake(input: "syslog_tcp", service: "edge", ingest: ingest, logger: logger, whenFull: whenFull)
+    private func makeIntake(spool: Spool, _ whenFull: ListenerIntake.WhenFull, ingest: IngestService? = nil) -> ListenerIntake {
+        ListenerIntake(input: "syslog_tcp", service: "edge", ingest: ingest ?? makeIngest(spool: spool), spool: spool, logger: logger, whenFull: whenFull)
+    }
+
+    private func makeIngest(spool: Spool) -> IngestService {
+        IngestService(spool: spool, normalizer: EventNormalizer(), limits: IngestLimits(maxBodyBytes: 4096, maxEventBytes: 1024), logger: logger)
+    }
+
+    /// Submits `event <n>` lines, flushing every 20, until the spool refuses a flush (or 2,000 were
+    /// submitted); returns the last flush's outcome and how many were submitted.
+    private func fillUntilRefused(_ intake: ListenerIntake) async -> (ListenerIntake.FlushOutcome, submitted: Int) {
+        for n in 0..<2000 {
+            intake.submit(Array(#"{"message":"event \#(n)","level":"info"}"#.utf8) + [0x0A])
+            if n % 20 == 19, await intake.flush() == .refused { return (.refused, n + 1) }
+        }
+        return (await intake.flush(), 2000)
     }
 }

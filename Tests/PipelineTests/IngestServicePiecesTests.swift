@@ -1,6 +1,5 @@
 import Foundation
 import Intake
-import Logging
 import NIOCore
 import Pipeline
 import Spool
@@ -11,13 +10,8 @@ import XCTest
 /// same as for one piece: every index counted across the whole request, records in request order.
 final class IngestServicePiecesTests: XCTestCase {
     func testALargeRequestDecodedInPiecesKeepsIndexesAndOrder() async throws {
-        let directory = NSTemporaryDirectory() + "pipeline-pieces-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let logger = Logger(label: "pipeline-test") { _ in SwiftLogNoOpLogHandler() }
-        let spool = try Spool(configuration: SpoolConfiguration(directory: directory, maxRecordBytes: 4096), sinks: ["mongodb"], logger: logger)
-        defer { spool.close() }
-        let service = IngestService(spool: spool, normalizer: EventNormalizer(), limits: IngestLimits(maxEventBytes: 16 << 20), logger: logger)
+        let fixture = try IngestServiceFixture(self)
+        let (spool, service) = (fixture.spool, fixture.service)
 
         // 3000 lines (~350 KB, several pieces): bad ones early, in the middle and last; a blank line
         // takes no index; one event too large for the spool's record limit.

@@ -1,6 +1,5 @@
 import Foundation
 import Intake
-import Logging
 import NIOCore
 import Pipeline
 import Spool
@@ -11,13 +10,8 @@ import XCTest
 /// its own, never the whole request with a 503 a client would retry forever.
 final class IngestServiceSpoolLimitTests: XCTestCase {
     func testAnEventTooLargeForTheSpoolIsRejectedAloneAsEventTooLarge() async throws {
-        let directory = NSTemporaryDirectory() + "pipeline-ingest-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let logger = Logger(label: "pipeline-test") { _ in SwiftLogNoOpLogHandler() }
-        let spool = try Spool(configuration: SpoolConfiguration(directory: directory, maxRecordBytes: 4096), sinks: ["mongodb"], logger: logger)
-        defer { spool.close() }
-        let service = IngestService(spool: spool, normalizer: EventNormalizer(), limits: IngestLimits(maxEventBytes: 16 << 20), logger: logger)
+        let fixture = try IngestServiceFixture(self)
+        let (spool, service) = (fixture.spool, fixture.service)
 
         let big = String(repeating: "x", count: 10_000)
         let body = """

@@ -41,27 +41,19 @@ stop_areas() {
 }
 
 areas_config() { # RECEIVERS_PORT [levelled]
+  # One template: "levelled" puts a level matcher on every route and rule (the gate route's level moves
+  # from its query into a matcher) and leaves out the absence rule, which cannot have one.
+  local header='# scripts/bench --with-areas: written by the script, for this run only.'
+  local gate="{query: 'service:gate AND level:>=warning AND NOT \"signed in\"', receiver: oncall}"
+  local rules='    - {name: core-error-burst, type: threshold, matchers: ["service=core", "level>=error"], count: 500, window: 1m, receiver: oncall}'
   if [[ ${2:-} == levelled ]]; then
-    cat <<YAML
-# scripts/bench --with-areas (BENCH_AREAS_EACH=1): every route and rule has a level matcher.
-alerting:
-  telegram: {api_url: "http://127.0.0.1:$1"}
-  receivers:
-    - {name: oncall, type: telegram, bot_token_env: BENCH_TELEGRAM_TOKEN, chat_id: 4242}
-    - {name: errors, type: sentry, dsn: "http://benchkey@127.0.0.1:$1/7"}
-  route:
-    routes:
-      - {matchers: ["level>=error"], receiver: errors, continue: true}
-      - {matchers: ["service=core", "level>=warning"], receiver: oncall}
-      - {matchers: ["level>=warning"], query: 'service:gate AND NOT "signed in"', receiver: oncall}
-      - {matchers: ["level>=error"], receiver: oncall, group_interval: 2m}
-  rules:
-    - {name: core-error-burst, type: threshold, matchers: ["service=core", "level>=error"], count: 500, window: 1m, receiver: oncall}
-YAML
-    return
+    header='# scripts/bench --with-areas (BENCH_AREAS_EACH=1): every route and rule has a level matcher.'
+    gate="{matchers: [\"level>=warning\"], query: 'service:gate AND NOT \"signed in\"', receiver: oncall}"
+  else
+    rules+=$'\n    - {name: communication-heartbeat, type: absence, matchers: ["service=communication"], window: 10m, receiver: oncall, level: critical}'
   fi
   cat <<YAML
-# scripts/bench --with-areas: written by the script, for this run only.
+$header
 alerting:
   telegram: {api_url: "http://127.0.0.1:$1"}
   receivers:
@@ -71,11 +63,10 @@ alerting:
     routes:
       - {matchers: ["level>=error"], receiver: errors, continue: true}
       - {matchers: ["service=core", "level>=warning"], receiver: oncall}
-      - {query: 'service:gate AND level:>=warning AND NOT "signed in"', receiver: oncall}
+      - $gate
       - {matchers: ["level>=error"], receiver: oncall, group_interval: 2m}
   rules:
-    - {name: core-error-burst, type: threshold, matchers: ["service=core", "level>=error"], count: 500, window: 1m, receiver: oncall}
-    - {name: communication-heartbeat, type: absence, matchers: ["service=communication"], window: 10m, receiver: oncall, level: critical}
+$rules
 YAML
 }
 

@@ -45,7 +45,7 @@ eval "$("$ROOT/scripts/standins" env | grep '^export ADMIN_DATABASE_URL=')"
 export ADMIN_SPOOL_MAX_BYTES=17179869184 ADMIN_SELF_INGEST=false ADMIN_INPUTS_ELASTICSEARCH_ENABLED=true ADMIN_INPUTS_OTLP_ENABLED=true
 ADMIN_LISTEN="127.0.0.1:$(pick_port 58090)"
 export ADMIN_LISTEN ADMIN_DATA_DIR=$bench_dir/data-shipping
-gelf_udp_port=$(pick_port 58201) gelf_tcp_port=$(pick_port 58211) syslog_tcp_port=$(pick_port 58221) syslog_udp_port=$(pick_port 58231)
+gelf_udp_port=$(pick_port 58201 '' udp) gelf_tcp_port=$(pick_port 58211) syslog_tcp_port=$(pick_port 58221) syslog_udp_port=$(pick_port 58231 '' udp)
 export ADMIN_INPUTS_GELF_UDP_LISTEN=127.0.0.1:$gelf_udp_port ADMIN_INPUTS_GELF_UDP_SERVICE=bench \
   ADMIN_INPUTS_GELF_TCP_LISTEN=127.0.0.1:$gelf_tcp_port ADMIN_INPUTS_GELF_TCP_SERVICE=bench \
   ADMIN_INPUTS_SYSLOG_TCP_LISTEN=127.0.0.1:$syslog_tcp_port ADMIN_INPUTS_SYSLOG_UDP_LISTEN=127.0.0.1:$syslog_udp_port \

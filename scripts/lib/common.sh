@@ -30,20 +30,48 @@ run_logged() {
 # port_in_use PORT: something accepts TCP connections on 127.0.0.1:PORT.
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# pick_port DEFAULT VARNAME: the port in $VARNAME when the user set one (it must be free); otherwise
-# the first free port from DEFAULT upwards, so that a busy default never makes a run fail.
+# port_bindable PORT PROTO...: 127.0.0.1:PORT can be bound now for each PROTO (tcp, udp), as a listener's
+# own bind will try it. A TCP connect (port_in_use) cannot see a UDP socket, nor a TCP one bound but not
+# listening. TCP binds with SO_REUSEADDR as servers do (a connection in TIME_WAIT does not block them).
+port_bindable() {
+  python3 - "$@" 2>/dev/null <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+for proto in sys.argv[2:]:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
+    if proto == "tcp":
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        sys.exit(1)
+    finally:
+        s.close()
+PY
+}
+
+# port_free PORT [udp]: nothing accepts TCP on 127.0.0.1:PORT; with udp, the port can also be bound for
+# TCP and UDP (GELF and syslog listeners bind UDP on it, or both on one port).
+port_free() {
+  ! port_in_use "$1" || return 1
+  [[ ${2:-} != udp ]] || port_bindable "$1" tcp udp
+}
+
+# pick_port DEFAULT [VARNAME] [udp]: the port in $VARNAME when the user set one (it must be free); otherwise
+# the first free port from DEFAULT upwards, so that a busy default never makes a run fail. With udp the
+# port must be free for UDP as well (port_free).
 pick_port() {
-  local default=$1 var=${2:-} explicit='' p
+  local default=$1 var=${2:-} proto=${3:-} explicit='' p
   [[ -n $var ]] && explicit=${!var:-}
   if [[ -n $explicit ]]; then
     [[ $explicit =~ ^[0-9]+$ ]] || die "$var='$explicit' is not a port number"
-    port_in_use "$explicit" && die "port $explicit on 127.0.0.1 ($var) is already in use; set $var to a free port or unset it"
+    port_free "$explicit" "$proto" || die "port $explicit on 127.0.0.1 ($var) is already in use; set $var to a free port or unset it"
     echo "$explicit"; return
   fi
   for ((p = default; p < default + 50; p++)); do
-    port_in_use "$p" || { echo "$p"; return; }
+    port_free "$p" "$proto" && { echo "$p"; return; }
   done
-  die "no free port in $default-$((default + 49)) on 127.0.0.1"
+  die "no free port in $default-$((default + 49)) on 127.0.0.1${proto:+ (TCP and UDP)}"
 }
 
 # pid_matches PID WORD: PID is alive and its command line contains WORD (guards against a recycled PID).

@@ -10,6 +10,7 @@ enum MetricHelp {
         "admin_input_events_total": "Events received by a listener without acknowledgement (GELF UDP/TCP), by input.",
         "admin_input_dropped_total": "Events a listener input dropped, by input and reason (spool refused, invalid, queue full).",
         "admin_input_paused_total": "Times a TCP listener connection stopped reading because its input's queue was full or the spool refused, by input.",
+        "admin_input_retries_total": "Times a TCP listener offered a batch the spool had refused to the intake again, by input.",
         "admin_redactions_total": "Secret values redacted and card numbers masked before storing.",
         "admin_spool_bytes": "Bytes held in the local spool.",
         "admin_spool_segments": "Segment files in the local spool.",
@@ -25,7 +26,7 @@ enum MetricHelp {
         "admin_sink_lag_events": "Spool events a reader has not delivered yet, by sink or reader.",
         "admin_sink_lag_seconds": "Age of the oldest event a reader has not delivered yet, by sink or reader.",
         "admin_alert_notifications_total": "Alert notifications, by receiver and outcome (sent, failed, rate-limited, suppressed).",
-        "admin_alert_notification_delay_seconds": "Delay from an event's acceptance to its notification request.",
+        "admin_alert_notification_delay_seconds": "Delay from an alert episode's first event being read to its first notification request (Sentry: each event).",
     ]
 
     /// Inserts `# HELP name text` before every `# TYPE name kind` that has none.

@@ -17,6 +17,8 @@ final class SentrySender: Sendable {
         var fingerprint: String
         var receiver: AlertingConfiguration.SentryReceiver
         var suppressed: Int64
+        /// When the spool reader read the event (Unix ms): where its notification delay starts.
+        var readAt: Int64
         var groupKey: String { receiver.name + ":" + fingerprint }
     }
 
@@ -57,7 +59,7 @@ final class SentrySender: Sendable {
 
     /// Called by the spool reader for each matching event; never waits.
     func offer(_ event: AlertEvent, fingerprint: String, receiver: AlertingConfiguration.SentryReceiver, now: Int64) {
-        let item = Item(event: event, fingerprint: fingerprint, receiver: receiver, suppressed: 0)
+        let item = Item(event: event, fingerprint: fingerprint, receiver: receiver, suppressed: 0, readAt: now)
         let key = item.groupKey
         let maxPerGroupPerMinute = self.maxPerGroupPerMinute
         let minute = now / 60_000
@@ -82,7 +84,7 @@ final class SentrySender: Sendable {
             discard(.eventProcessor, item)
             return
         }
-        if case .dropped = continuation.yield(Item(event: event, fingerprint: fingerprint, receiver: receiver, suppressed: suppressed)) {
+        if case .dropped = continuation.yield(Item(event: event, fingerprint: fingerprint, receiver: receiver, suppressed: suppressed, readAt: now)) {
             AlertingMetrics.notification(receiver.name, "dropped")
             discard(.queueOverflow, item)
         }
@@ -229,6 +231,7 @@ final class SentrySender: Sendable {
         let dsn = item.receiver.dsn(for: item.event.service)
         let category = SentryEnvelope.category(of: item.event)
         guard let suppressed = await admit(item, endpoint: dsn.endpoint, category: category) else { return }
+        var firstRequestAt: Int64?
         for attempt in 0...backoff.count {
             if limits.withLock({ $0[dsn.endpoint]?.limitedUntil(category, now: Self.now()) }) != nil {
                 await rateLimited(item)
@@ -240,12 +243,15 @@ final class SentrySender: Sendable {
             headers.add(name: "User-Agent", value: "admin-hub/1.0")
             let body = SentryEnvelope.build(for: item.event, fingerprint: item.fingerprint, suppressed: suppressed, sentAt: Self.sentAt(Date()))
             let request = HTTPRequest(method: .post, url: dsn.endpoint, headers: headers, body: body, timeout: .seconds(30))
+            let requestAt = firstRequestAt ?? Self.now()
+            firstRequestAt = requestAt
             do {
                 let response = try await http.execute(request)
                 await learn(response, endpoint: dsn.endpoint)
                 switch response.status {
                 case 200..<300:
                     AlertingMetrics.notification(item.receiver.name, "sent")
+                    AlertingMetrics.delay(item.receiver.name, milliseconds: requestAt - item.readAt)
                     return
                 case 429:
                     // Relay counts an event it answered 429 to as its own outcome: not reported again here.

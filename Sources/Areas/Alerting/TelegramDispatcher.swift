@@ -183,7 +183,9 @@ final class TelegramDispatcher: Sendable {
                 try await saveOutside(w.group.id, next, nextCheck: w.nextCheck, chat: w.chat)
                 await store.log(groupID: w.group.id, receiver: w.receiver.name, chatID: w.chat, kind: kind, messageID: id, outcome: "sent", detail: nil)
                 AlertingMetrics.notification(w.receiver.name, "sent")
-                if w.action == .sendNew { AlertingMetrics.delay(w.receiver.name, milliseconds: now - w.before.pendingSince) }
+                if AlertGroupMachine.notifiesEpisodeFirst(w.before, w.action) {
+                    AlertingMetrics.delay(w.receiver.name, milliseconds: now - w.before.pendingSince)
+                }
             case .retryAfter(let seconds):
                 await limits.blocked(chat: w.chat, seconds: seconds)
                 try await saveOutside(w.group.id, w.before, nextCheck: now + seconds * 1000, chat: nil)

@@ -53,6 +53,9 @@ struct WebhookNotifier: Sendable {
             (outcome, retry) = ("failed", true)
         }
         AlertingMetrics.notification(w.receiver.name, outcome)
+        if outcome == "sent", AlertGroupMachine.notifiesEpisodeFirst(g.state, w.action) {
+            AlertingMetrics.delay(w.receiver.name, milliseconds: now - g.state.pendingSince)
+        }
         do {
             try await store.database.transaction { c in
                 if retry {

@@ -143,7 +143,7 @@ public struct PipelineModule: HubModule {
         var services: [any Service] = []
         let tuning = listenerTuning
         func intake(_ input: String, _ service: String, _ whenFull: ListenerIntake.WhenFull) -> ListenerIntake {
-            let intake = ListenerIntake(input: input, service: service, ingest: ingest, logger: logger, whenFull: whenFull,
+            let intake = ListenerIntake(input: input, service: service, ingest: ingest, spool: context.spool, logger: logger, whenFull: whenFull,
                                         maxQueuedBytes: tuning.queueBytes)
             services.append(intake)
             return intake

@@ -4,6 +4,7 @@ import Metrics
 import NIOCore
 import Pipeline
 import ServiceLifecycle
+import Spool
 import Synchronization
 import Transforms
 import LogModel
@@ -18,7 +19,10 @@ import LogModel
 ///   read until a flush has emptied it, so the sender blocks in its own send (TCP's flow control),
 ///   as with any log server. While the spool refuses (full, disk full) the batch stays queued, the
 ///   connections stay paused and the flush is retried (50 ms, doubling to 1 s) until the spool takes
-///   it. Only at shutdown is a batch the spool still refuses dropped, counted as `spool_refused`.
+///   it. A batch refused as full goes to the intake again only once the spool has more room than when
+///   it refused (`HeldBatchRetry`), so a held batch is counted as rejected by the intake once, not at
+///   every retry; each offer again is counted in `admin_input_retries_total{input}`.
+///   Only at shutdown is a batch the spool still refuses dropped, counted as `spool_refused`.
 /// - UDP (`.drop`) has no flow control: a datagram that finds the queue full is dropped
 ///   (`queue_full`), and a batch the spool refuses is dropped (`spool_refused`).
 /// At shutdown the last flush leaves paused connections paused (their senders keep the data), and an
@@ -36,32 +40,40 @@ final class ListenerIntake: Service, CustomStringConvertible {
         var paused: [ObjectIdentifier: any Channel] = [:]
         /// The last flush has run (the hub stops): what still arrives is counted as dropped, not queued unseen.
         var closed = false
+        /// Set while a refused batch waits for the spool to have more room (full spool or disk).
+        var held: HeldBatchRetry?
     }
 
     let input: String
     let service: String
     let whenFull: WhenFull
     private let ingest: IngestService
+    /// Read only for its room, to know when a refused batch is worth offering again.
+    private let spool: Spool
     private let logger: Logger
     private let state = Mutex(State())
     private let maxQueuedBytes: Int
     private let queueFull: Counter
     private let received: Counter
     private let pauses: Counter
+    private let retries: Counter
     private let lateAtShutdown: Counter
 
     var description: String { "ListenerIntake(\(input) → \(service))" }
 
-    init(input: String, service: String, ingest: IngestService, logger: Logger, whenFull: WhenFull, maxQueuedBytes: Int = 64 << 20) {
+    init(input: String, service: String, ingest: IngestService, spool: Spool, logger: Logger, whenFull: WhenFull,
+         maxQueuedBytes: Int = 64 << 20) {
         self.input = input
         self.service = service
         self.ingest = ingest
+        self.spool = spool
         self.logger = logger
         self.whenFull = whenFull
         self.maxQueuedBytes = maxQueuedBytes
         queueFull = Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "queue_full")])
         received = Counter(label: "admin_input_events_total", dimensions: [("input", input)])
         pauses = Counter(label: "admin_input_paused_total", dimensions: [("input", input)])
+        retries = Counter(label: "admin_input_retries_total", dimensions: [("input", input)])
         lateAtShutdown = Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "shutting_down")])
     }
 
@@ -133,23 +145,28 @@ final class ListenerIntake: Service, CustomStringConvertible {
     /// `final`: nothing is kept for a retry (the hub is stopping): what the spool refuses is dropped.
     @discardableResult
     func flush(final: Bool = false) async -> FlushOutcome {
+        if !final, let held = state.withLock({ $0.held }), !held.worthOffering(roomNow: spool.stats().room, at: .now) {
+            return .refused  // no room freed since the refusal: the intake would refuse it again (and count it again)
+        }
         let (lines, refusedBefore) = state.withLock { state -> ([[UInt8]], Bool) in
             defer { (state.lines, state.bytes, state.closed) = ([], 0, state.closed || final) }
             return (state.lines, state.refused)
         }
         guard !lines.isEmpty else { return .drained }
+        if refusedBefore { retries.increment() }
         // The queue is empty now: paused connections may read again while this batch is spooled.
         if !refusedBefore, !final { resumeReading() }
         let maxBody = ingest.limits.maxBodyBytes
         var taken = true
         for range in ListenerChunks.ranges(of: lines[...], maxBytes: maxBody) {
-            if await spool(lines[range], firstRefusal: !refusedBefore) { continue }
+            guard case .refused(let held) = await offer(lines[range], firstRefusal: !refusedBefore) else { continue }
             let left = lines[range.lowerBound...]
             if whenFull == .pauseReading, !final {
                 state.withLock { state in
                     state.lines.insert(contentsOf: left, at: 0)
                     state.bytes += left.reduce(0) { $0 + $1.count }
                     state.refused = true
+                    state.held = held
                 }
                 return .refused
             }
@@ -160,6 +177,7 @@ final class ListenerIntake: Service, CustomStringConvertible {
         }
         let waiting = state.withLock { state -> Int in
             state.refused = false
+            state.held = nil
             return state.bytes
         }
         if refusedBefore, taken { logger.info("the spool takes input events again; reading resumed", metadata: ["input": "\(input)"]) }
@@ -167,33 +185,49 @@ final class ListenerIntake: Service, CustomStringConvertible {
         return waiting >= min(maxBody, maxQueuedBytes) ? .moreWaiting : .drained
     }
 
-    /// One body to the intake: true when it was taken (also when single events in it were invalid,
-    /// counted as `invalid_event`), false when the spool refused it and it may be tried again.
-    /// A refusal is logged once, not at every retry.
-    private func spool(_ lines: ArraySlice<[UInt8]>, firstRefusal: Bool) async -> Bool {
+    private enum Offer {
+        /// Taken (also when single events in it were invalid, counted as `invalid_event`, or when the
+        /// intake refused the body itself: trying again cannot help).
+        case taken
+        /// The spool refused it; it may be tried again (when `held` says so, else on the timer).
+        case refused(held: HeldBatchRetry?)
+    }
+
+    /// One body to the intake. A refusal is logged once, not at every retry.
+    private func offer(_ lines: ArraySlice<[UInt8]>, firstRefusal: Bool) async -> Offer {
         var body = ByteBuffer()
         body.reserveCapacity(lines.reduce(0) { $0 + $1.count })
         for line in lines { body.writeBytes(line) }
         let context = IngestContext(serviceName: service, clientAddress: nil, receivedAtMicros: WallClock.nowMicros())
+        let roomBefore = spool.stats().room
         do {
             let receipt = try await ingest.ingest(body: body, contentType: "application/x-ndjson", contentEncoding: nil, context: context)
             if receipt.rejected > 0 {
                 Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "invalid_event")]).increment(by: receipt.rejected)
             }
-            return true
+            return .taken
         } catch {
             if case .invalidRequest(let reason) = error {
                 // Not the spool: the body itself (a single line over the body limit); trying again cannot help.
                 Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", reason.code)]).increment(by: lines.count)
                 logger.warning("input events dropped: the intake refused them", metadata: ["input": "\(input)", "events": "\(lines.count)", "error": "\(reason)"])
-                return true
+                return .taken
             }
-            guard firstRefusal else { return false }
+            var held: HeldBatchRetry?
+            switch error {
+            case .spoolFull:
+                held = HeldBatchRetry(roomBefore: roomBefore, roomAfter: spool.stats().room, at: .now, recheckAfter: HeldBatchRetry.afterFullSpool)
+            case .diskFull:
+                held = HeldBatchRetry(roomBefore: roomBefore, roomAfter: spool.stats().room, at: .now, recheckAfter: HeldBatchRetry.afterFullDisk)
+            default:
+                break  // a write error or a closed spool: no room to watch, retried on the timer
+            }
+            guard firstRefusal else { return .refused(held: held) }
             logger.warning("the spool refuses input events", metadata: [
                 "input": "\(input)", "events": "\(lines.count)", "error": "\(error)",
                 "then": "\(whenFull == .pauseReading ? "kept; reading paused until the spool takes them" : "dropped")",
             ])
-            return false
+            return .refused(held: held)
         }
     }
 
