@@ -27,11 +27,13 @@ public final class IngestService: Sendable {
 
     /// Decodes, normalises and spools one request.
     /// - Throws: `IngestFailure` when the request as a whole cannot be taken (nothing is stored then).
+    /// - Parameter countsRefusal: false when an input offers again a batch the spool refused before
+    ///   (a TCP listener holds it and retries): it was counted as rejected the first time.
     /// - Parameter admit: asked with the number of valid events before anything is spooled; returns
     ///   the seconds to wait when a rate limit refuses them (the whole request is then refused).
     public func ingest(
         body: ByteBuffer, contentType: String?, contentEncoding: String?, context: IngestContext,
-        reportEveryError: Bool = false, admit: (Int) -> Int? = { _ in nil }
+        reportEveryError: Bool = false, countsRefusal: Bool = true, admit: (Int) -> Int? = { _ in nil }
     ) async throws(IngestFailure) -> IngestReceipt {
         // Inputs that answer per item (Elasticsearch `_bulk`) need every error, not the first 100.
         var limits = self.limits
@@ -58,16 +60,16 @@ public final class IngestService: Sendable {
             _ = try await spool.append(payloads)
         } catch {
             if case .full(_, _, let retryAfter) = error {
-                count(rejectedReason: "spool_full", by: payloads.count, service: context.serviceName)
+                if countsRefusal { count(rejectedReason: "spool_full", by: payloads.count, service: context.serviceName) }
                 throw .spoolFull(retryAfterSeconds: retryAfter)
             }
             if error.isNoSpaceLeft {
                 logger.error("spool volume is full: intake answers 503 until the sinks free space", metadata: ["error": "\(error)"])
-                count(rejectedReason: "disk_full", by: payloads.count, service: context.serviceName)
+                if countsRefusal { count(rejectedReason: "disk_full", by: payloads.count, service: context.serviceName) }
                 throw .diskFull
             }
             logger.error("spool append failed", metadata: ["error": "\(error)"])
-            count(rejectedReason: "spool_error", by: payloads.count, service: context.serviceName)
+            if countsRefusal { count(rejectedReason: "spool_error", by: payloads.count, service: context.serviceName) }
             throw .spoolUnavailable("\(error)")
         }
         Counter(label: "admin_ingest_events_total", dimensions: [("outcome", "accepted"), ("reason", "")]).increment(by: payloads.count)

@@ -159,7 +159,9 @@ final class ListenerIntake: Service, CustomStringConvertible {
         let maxBody = ingest.limits.maxBodyBytes
         var taken = true
         for range in ListenerChunks.ranges(of: lines[...], maxBytes: maxBody) {
-            guard case .refused(let held) = await offer(lines[range], firstRefusal: !refusedBefore) else { continue }
+            // Only the first chunk of a held queue was refused (and counted) before.
+            let offeredBefore = refusedBefore && range.lowerBound == 0
+            guard case .refused(let held) = await offer(lines[range], firstRefusal: !offeredBefore) else { continue }
             let left = lines[range.lowerBound...]
             if whenFull == .pauseReading, !final {
                 state.withLock { state in
@@ -201,7 +203,8 @@ final class ListenerIntake: Service, CustomStringConvertible {
         let context = IngestContext(serviceName: service, clientAddress: nil, receivedAtMicros: WallClock.nowMicros())
         let roomBefore = spool.stats().room
         do {
-            let receipt = try await ingest.ingest(body: body, contentType: "application/x-ndjson", contentEncoding: nil, context: context)
+            let receipt = try await ingest.ingest(body: body, contentType: "application/x-ndjson", contentEncoding: nil, context: context,
+                                                  countsRefusal: firstRefusal)
             if receipt.rejected > 0 {
                 Counter(label: "admin_input_dropped_total", dimensions: [("input", input), ("reason", "invalid_event")]).increment(by: receipt.rejected)
             }
