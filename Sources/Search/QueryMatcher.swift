@@ -6,6 +6,9 @@ public import LogModel
 /// by case-insensitive word-boundary regular expressions, numbers in labels only when canonical.
 public struct QueryMatcher: Sendable {
     private let test: @Sendable (JSONValue) -> Bool
+    /// The least level an event must have to match (`trace` when the query does not bound it): a
+    /// live tail skips quieter events with a peek at the stored bytes (``LevelPeek``) instead of a parse.
+    public let minimumLevel: Level
 
     /// A matcher whose relative times (`now-5m`) are resolved once, at `nowMicros` (a live tail's start).
     public init(_ node: QueryNode, nowMicros: Int64) {
@@ -16,6 +19,7 @@ public struct QueryMatcher: Sendable {
     /// `now` at each match, so compiling the regular expressions is not paid per event.
     public init(_ node: QueryNode, now: @escaping @Sendable () -> Int64) {
         test = Self.build(node, now: now)
+        minimumLevel = Self.minimumLevel(node)
     }
 
     public func matches(_ document: JSONValue) -> Bool { test(document) }
@@ -41,6 +45,27 @@ public struct QueryMatcher: Sendable {
             return { doc in !test(doc) }
         case .field(let field, let predicate):
             return fieldTest(field, predicate, now: now)
+        }
+    }
+
+    /// Conservative: `trace` wherever the query could match an event of any level.
+    static func minimumLevel(_ node: QueryNode) -> Level {
+        switch node {
+        case .and(let terms):
+            return terms.map(minimumLevel).max() ?? .trace
+        case .or(let terms):
+            return terms.map(minimumLevel).min() ?? .trace
+        case .field(let field, let predicate) where FieldCatalog.kind(of: field) == .level:
+            let levels: [Level]
+            switch predicate {
+            case .compare(let op, let v): levels = LevelSet.matching(op, v)
+            case .range(let lower, let upper): levels = LevelSet.between(lower, upper)
+            case .equals(let v): levels = Level(name: v).map { [$0] } ?? []
+            case .prefix: levels = []
+            }
+            return levels.min() ?? .trace
+        default:
+            return .trace
         }
     }
 

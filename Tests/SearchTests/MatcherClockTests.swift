@@ -23,3 +23,31 @@ final class MatcherClockTests: XCTestCase {
         try JSONParser.parse(#"{"@timestamp":"\#(Timestamp.format(micros: micros))","message":"\#(message)"}"#)
     }
 }
+
+/// The level floor a live tail uses to skip events without parsing them: never above what the
+/// query can match.
+final class MatcherLevelFloorTests: XCTestCase {
+    func testTheFloorIsTheLeastLevelTheQueryCanMatch() throws {
+        let cases: [(String, Level)] = [
+            ("level:>=error", .error), ("level:>warning", .error), ("log.level:error", .error),
+            ("level:[warning TO error]", .warning), ("level:>=error AND service:billing", .error),
+            ("service:billing AND (level:critical OR level:>=error)", .error),
+            ("level:>=error OR service:billing", .trace), ("NOT level:<error", .trace), ("level:<error", .trace),
+            ("timeout", .trace), ("level:err*", .trace),
+        ]
+        for (query, floor) in cases {
+            XCTAssertEqual(QueryMatcher(try QueryParser.parse(query), nowMicros: 0).minimumLevel, floor, query)
+        }
+    }
+
+    /// Whatever the query, an event below its floor does not match (checked over every level).
+    func testNoEventBelowTheFloorMatches() throws {
+        for query in ["level:>=error", "level:[warning TO error]", "level:>=warning AND message:timeout", "level:error OR level:critical"] {
+            let matcher = QueryMatcher(try QueryParser.parse(query), nowMicros: 0)
+            for level in Level.allCases where level < matcher.minimumLevel {
+                let document = try JSONParser.parse(#"{"log":{"level":"\#(level.name)"},"message":"timeout"}"#)
+                XCTAssertFalse(matcher.matches(document), "\(query) matched a \(level.name) event below its floor")
+            }
+        }
+    }
+}

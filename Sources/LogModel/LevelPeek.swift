@@ -1,5 +1,3 @@
-public import LogModel
-
 /// Finds `"level":"<name>"` in a stored document without parsing it, so events below every route's
 /// level (most of the traffic) cost a byte scan, not a JSON parse. Looks at the first 1,024 bytes (the
 /// stored document puts `level` near the start; a spool record's short header holds no `"level":"`).
