@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # scripts/bench --with-areas: phase 1 again with search, alerting and operations on (issue 13: they
 # must not slow the intake). Sourced by scripts/bench after phase 1 (uses its hub helpers and results).
-# BENCH_AREAS_PERF=1 records a perf profile (cpu-clock) of the hub in the first row, from the warm-up
-# until alerting has caught up: flat profiles by library and by symbol in var/bench/perf-areas.txt.
+# BENCH_AREAS_PERF=1 records a perf profile (cpu-clock) of the hub in the first row (BENCH_AREAS_PERF="search
+# alone", or another row's name, that row), from the warm-up until alerting has caught up: flat
+# profiles by library and by symbol in var/bench/perf-areas.txt.
 # BENCH_AREAS_ROUNDS=N (1): N pairs of "off" then "all three on" (the first "off" is phase 1), alternating
 # so that the machine's drift hits both alike; each row's ratios are to its own round's "off", and the
 # block ends with the medians of the N pairs.
@@ -177,7 +178,8 @@ areas_measure() {
     OPERATOR_PID=$!
   fi
 
-  if [[ ${BENCH_AREAS_PERF:-0} == 1 && ${#areas_order[@]} == 0 ]]; then
+  local profile=${BENCH_AREAS_PERF:-0}
+  if [[ ($profile == 1 && ${#areas_order[@]} == 0) || $profile == "$name" ]]; then
     command -v perf >/dev/null || die "BENCH_AREAS_PERF=1 needs perf"
     perf record -e cpu-clock -F 999 -g -p "$HUB_PID" -o "$bench_dir/perf-areas.data" >/dev/null 2>&1 &
     PERF_PID=$!
@@ -188,6 +190,7 @@ areas_measure() {
     { perf report -i "$bench_dir/perf-areas.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep '%' | head -n 8
       perf report -i "$bench_dir/perf-areas.data" --no-children --sort symbol -g none --stdio 2>/dev/null | grep '%' | head -n 60
     } | swift demangle --simplified | cut -c1-180 >"$bench_dir/perf-areas.txt" || true
+    say "perf profile of the row '$name': ${bench_dir#"$ROOT"/}/perf-areas.txt"
   fi
 
   if [[ $operations == true ]]; then
