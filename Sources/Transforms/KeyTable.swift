@@ -12,11 +12,21 @@ import Darwin
 /// the mapping. A class, so that reading it from a `static let` retains one reference, not four
 /// arrays.
 final class KeyTable<Value: Sendable>: Sendable {
-    private let slots: [Int32]  // index into `keys`/`values`, or -1
+    /// One slot of the open-addressed table: the key's full hash (a miss, most label keys, is then
+    /// decided without touching the key's bytes) and where its bytes and value are.
+    private struct Slot {
+        var hash: UInt64 = 0
+        var entry: Int32 = -1  // index into `values`, or -1 when the slot is empty
+        var offset: Int32 = 0  // the key's bytes in `keyBytes`
+        var count: Int32 = 0
+    }
+
+    private let slots: [Slot]
     private let mask: Int
     /// Slots are taken from the hash's top bits, the best mixed ones of a multiplicative hash.
     private let shift: UInt64
-    private let keys: [[UInt8]]
+    /// Every key's UTF-8 bytes, one after another.
+    private let keyBytes: [UInt8]
     private let values: [Value]
 
     init(_ entries: [(String, Value)]) {
@@ -26,22 +36,22 @@ final class KeyTable<Value: Sendable>: Sendable {
             size *= 2
             bits += 1
         }
-        var slots = [Int32](repeating: -1, count: size)
-        var keys: [[UInt8]] = []
+        var slots = [Slot](repeating: Slot(), count: size)
+        var keyBytes: [UInt8] = []
         var values: [Value] = []
         for (key, value) in entries {
             let bytes = Array(key.utf8)
             let hash = bytes.withUnsafeBufferPointer { Self.hash($0) }
             var slot = Int(truncatingIfNeeded: hash >> (64 - bits))
-            while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-            slots[slot] = Int32(keys.count)
-            keys.append(bytes)
+            while slots[slot].entry >= 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = Slot(hash: hash, entry: Int32(values.count), offset: Int32(keyBytes.count), count: Int32(bytes.count))
+            keyBytes.append(contentsOf: bytes)
             values.append(value)
         }
         self.slots = slots
         self.mask = size - 1
         self.shift = 64 - bits
-        self.keys = keys
+        self.keyBytes = keyBytes
         self.values = values
     }
 
@@ -51,15 +61,20 @@ final class KeyTable<Value: Sendable>: Sendable {
     }
 
     private func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Value? {
-        var slot = Int(truncatingIfNeeded: Self.hash(bytes) >> shift)
-        while true {
-            let index = Int(slots[slot])
-            if index < 0 { return nil }
-            let equal = keys[index].withUnsafeBufferPointer { key in
-                key.count == bytes.count && (key.count == 0 || memcmp(key.baseAddress!, bytes.baseAddress!, key.count) == 0)
+        let hash = Self.hash(bytes)
+        var slot = Int(truncatingIfNeeded: hash >> shift)
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let candidate = slots[slot]
+                if candidate.entry < 0 { return nil }
+                if candidate.hash == hash, Int(candidate.count) == bytes.count {
+                    let equal = keyBytes.withUnsafeBufferPointer { all in
+                        bytes.count == 0 || memcmp(all.baseAddress! + Int(candidate.offset), bytes.baseAddress!, bytes.count) == 0
+                    }
+                    if equal { return values[Int(candidate.entry)] }
+                }
+                slot = (slot + 1) & mask
             }
-            if equal { return values[index] }
-            slot = (slot + 1) & mask
         }
     }
 
