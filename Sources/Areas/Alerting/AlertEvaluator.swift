@@ -172,10 +172,7 @@ final class AlertEvaluator: Sendable {
     func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration)
         -> ([AlertStore.GroupDelta], [Heartbeat], [ThresholdCount])
     {
-        var floor = configuration.route.minimumLevel
-        for rule in configuration.rules {
-            floor = min(floor, rule.matchers.filter { $0.operation == .atLeast }.compactMap { Level(parsing: $0.value) }.max() ?? .trace)
-        }
+        let prefilter = AlertPrefilter(route: configuration.route, rules: configuration.rules)
         var deltas: [String: AlertStore.GroupDelta] = [:]
         var beats: [String: Heartbeat] = [:]
         var thresholds: [String: ThresholdCount] = [:]
@@ -183,9 +180,9 @@ final class AlertEvaluator: Sendable {
         var order: [String] = []
         let now = Self.now()
         for record in records {
-            // Most events are below every route's level: peek at the record's bytes (the short header holds
-            // no `"level":"`) before decoding it, which copies the document.
-            if let level = LevelPeek.level(in: record.payload), level < floor { continue }
+            // Most events concern no route or rule: peek at the record's bytes (the short header holds
+            // neither `"level":"` nor `"service":{"name":"`) before decoding it, which copies the document.
+            guard prefilter.mayConcern(record.payload) else { continue }
             guard let spooled = try? SpooledEvent(decoding: record.payload), spooled.isMeant(for: Self.consumerName) else { continue }
             guard let document = try? JSONParser.parse(spooled.json) else { continue }
             let event = AlertEvent(document: document, id: spooled.id, timestampMillis: spooled.timestampMillis)

@@ -1,0 +1,48 @@
+import Alerting
+import LogModel
+import XCTest
+
+/// The evaluator skips events by peeking at their bytes: it may only skip what no route or rule
+/// would take, and it must skip the rest (most traffic) or it saves nothing.
+final class AlertPrefilterTests: XCTestCase {
+    func m(_ text: String) -> RouteMatcher { try! RouteMatcher.parse(text).get() }
+
+    func stored(_ level: Level, _ service: String) -> [UInt8] {
+        Array(#"{"@timestamp":"2026-12-03T08:00:00.000Z","event":{"id":"e1","dataset":"d"},"log":{"level":"\#(level.name)","logger":"l"},"service":{"name":"\#(service)","environment":"production"},"message":"service:{\"name\":\"core\"} level"}"#.utf8)
+    }
+
+    func testNothingARouteOrRuleWouldTakeIsSkipped() throws {
+        let route = AlertRoute(path: "route", receiver: "", routes: [
+            AlertRoute(path: "route.routes[0]", matchers: [m("level>=error")], receiver: "errors", continue: true),
+            AlertRoute(path: "route.routes[1]", matchers: [m("service=core"), m("level>=warning")], receiver: "oncall"),
+        ])
+        let rules = [
+            AlertRule(name: "heartbeat", path: "rules[0]", kind: .absence, matchers: [m("service=communication")], window: 600_000, receiver: "oncall"),
+            AlertRule(name: "burst", path: "rules[1]", kind: .threshold, matchers: [m("service.name=gate"), m("level>=notice")], count: 5,
+                      window: 60_000, receiver: "oncall"),
+        ]
+        let prefilter = AlertPrefilter(route: route, rules: rules)
+        var skipped = 0
+        for level in Level.allCases {
+            for service in ["core", "communication", "gate", "shop", "communications", "core\\\"x"] {
+                let json = stored(level, service)
+                let event = AlertEvent(document: try JSONParser.parse(json), id: "e1", timestampMillis: 0)
+                let taken = route.match(event).contains { !$0.receiver.isEmpty } || rules.contains { $0.matches(event) }
+                if taken { XCTAssertTrue(prefilter.mayConcern(json), "\(level.name) \(service) would be taken but was skipped") }
+                if !prefilter.mayConcern(json) { skipped += 1 }
+            }
+        }
+        // info from shop, core below warning, gate below notice, ...: skipped without a parse.
+        XCTAssertGreaterThanOrEqual(skipped, 12)
+        XCTAssertFalse(prefilter.mayConcern(stored(.info, "shop")))
+        XCTAssertTrue(prefilter.mayConcern(stored(.debug, "communication")), "the absence rule has no level")
+        XCTAssertTrue(prefilter.mayConcern(Array(#"{"message":"no level"}"#.utf8)), "cannot tell: parse")
+    }
+
+    func testServicePeekSaysWhenItCannotTell() {
+        XCTAssertEqual(LevelPeek.serviceName(in: stored(.info, "core"), is: Array("core".utf8)), true)
+        XCTAssertEqual(LevelPeek.serviceName(in: stored(.info, "core2"), is: Array("core".utf8)), false)
+        XCTAssertNil(LevelPeek.serviceName(in: stored(.info, #"co\"re"#), is: Array("core".utf8)), "escaped: parse")
+        XCTAssertNil(LevelPeek.serviceName(in: Array(#"{"service":"core"}"#.utf8), is: Array("core".utf8)))
+    }
+}
