@@ -9,6 +9,7 @@ import sys
 import chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
 
 base, email, password, artifacts = sys.argv[1:5]
 
@@ -37,7 +38,10 @@ try:
     shot("1-firing")
 
     step = "acknowledge"
-    driver.find_element(By.XPATH, "//button[text()='Acknowledge']").click()
+    button = driver.find_element(By.XPATH, "//button[text()='Acknowledge']")
+    button.click()
+    # The URL ends in /alerts before and after the POST's redirect: wait for the old page to go.
+    wait.until(EC.staleness_of(button))
     wait.until(lambda d: d.current_url.endswith("/alerts"))
     wait.until(lambda d: any("acknowledged" in row and email in row for row in open_groups()))
     shot("2-acknowledged")

@@ -1,10 +1,9 @@
 import Spool
 
 /// When a batch the spool refused as full (or on a full disk) is worth offering to the intake again.
-/// Each offer the intake refuses is counted by it as rejected (`admin_ingest_events_total{outcome="rejected",
-/// reason="spool_full"}`), so retrying on a timer while nothing has changed would count one held batch as
-/// rejected again and again although nothing is lost. The spool's room only grows when it deletes a
-/// segment; while it is no larger than at the refusal the same batch is certain to be refused again.
+/// Each offer decodes and normalises the batch again, and the spool's room only grows when it deletes a
+/// segment: while it is no larger than at the refusal the same batch is certain to be refused again.
+/// (The intake counts the refusal as rejected only the first time: `IngestService.ingest(countsRefusal:)`.)
 ///
 /// The room is read just before the refused call and just after; the smaller is kept, so a segment freed
 /// between the refusal and the second read still leads to a retry. Both reads can miss by a change in the
