@@ -27,9 +27,12 @@ public struct AlertPrefilter: Sendable {
     public func mayConcern(_ json: [UInt8]) -> Bool {
         guard let level = LevelPeek.level(in: json) else { return true }
         if level >= routeFloor { return true }
+        var service: Range<Int>?? = nil  // peeked once, when the first rule asks
         for rule in rules where level >= rule.floor {
-            guard let service = rule.service else { return true }
-            if LevelPeek.serviceName(in: json, is: service) != false { return true }
+            guard let wanted = rule.service else { return true }
+            if service == nil { service = .some(LevelPeek.serviceName(in: json)) }
+            guard let range = service ?? nil else { return true }  // cannot tell: parse
+            if json[range].elementsEqual(wanted) { return true }
         }
         return false
     }

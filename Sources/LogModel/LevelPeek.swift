@@ -9,13 +9,14 @@ public enum LevelPeek {
         }
     }
 
-    /// Whether the stored document's `service.name` is exactly `name`: `nil` when it cannot tell
-    /// (not found in the first 1,024 bytes, or written with escapes), and the caller must parse.
-    public static func serviceName(in json: [UInt8], is name: [UInt8]) -> Bool? {
-        json.withUnsafeBufferPointer { b -> Bool? in
+    /// Where the stored document's `service.name` is in `json` (compare `json[range]` with a name's
+    /// UTF-8): `nil` when it cannot tell (not in the first 1,024 bytes, or written with escapes), and
+    /// the caller must parse.
+    public static func serviceName(in json: [UInt8]) -> Range<Int>? {
+        json.withUnsafeBufferPointer { b -> Range<Int>? in
             guard let range = StoredFieldPeek.value(after: StoredFieldPeek.serviceName, in: b, maxLength: 256),
                   !b[range].contains(UInt8(ascii: "\\")) else { return nil }
-            return b[range].elementsEqual(name)
+            return range
         }
     }
 }

@@ -83,12 +83,18 @@ public struct QueryMatcher: Sendable {
             let names = Set(LevelSet.between(lower, upper).map(\.name))
             return { doc in value(doc, field)?.stringValue.map(names.contains) ?? false }
         case (.date, _):
-            let parts = bounds(predicate)
+            // Each bound is an instant, or now plus an offset (`now-5m`; one that cannot be read counts as
+            // `now`, as the backends do): parsed here once, only `now()` is asked at each match.
+            let parts = bounds(predicate).map { op, text -> (op: Comparison, micros: Int64, relative: Bool) in
+                let resolved = TimeExpression.resolve(text, nowMicros: 0)
+                return (op, resolved ?? 0, resolved == nil || text.hasPrefix("now"))
+            }
+            let anyRelative = parts.contains { $0.relative }
             return { doc in
                 guard let text = value(doc, field)?.stringValue, let micros = Timestamp.parse(text) else { return false }
                 let millis = micros / 1000 * 1000  // stores keep milliseconds
-                let nowMicros = now()
-                return parts.allSatisfy { $0.0.holds(millis, TimeExpression.resolve($0.1, nowMicros: nowMicros) ?? nowMicros) }
+                let nowMicros = anyRelative ? now() : 0
+                return parts.allSatisfy { $0.op.holds(millis, $0.relative ? nowMicros + $0.micros : $0.micros) }
             }
         case (_, .equals(let v)):
             return { doc in

@@ -17,6 +17,12 @@ final class MatcherClockTests: XCTestCase {
         XCTAssertFalse(matcher.matches(event), "eleven minutes old by the clock at match time")
         XCTAssertTrue(matcher.matches(try document(at: start + 9 * minute, message: "timeout again")))
         XCTAssertFalse(matcher.matches(try document(at: start + 9 * minute, message: "ok")), "the text part still applies")
+
+        // A fixed instant does not move with the clock; `now` beside it does.
+        let fixed = QueryMatcher(try QueryParser.parse("@timestamp:[\(Timestamp.format(micros: start)) TO now]"), now: { clock.withLock { $0 } })
+        XCTAssertTrue(fixed.matches(try document(at: start + 9 * minute, message: "x")))
+        XCTAssertFalse(fixed.matches(try document(at: start - minute, message: "x")), "before the fixed start")
+        XCTAssertFalse(fixed.matches(try document(at: start + 11 * minute, message: "x")), "after now")
     }
 
     private func document(at micros: Int64, message: String) throws -> JSONValue {

@@ -170,7 +170,7 @@ final class LiveTail: Sendable {
             // Parsed only when someone listens: with no tail open this reader costs a copy per event.
             guard !listening.isEmpty else { return }
             // Most tails ask for errors and most events are not: a byte peek at the level, not a parse.
-            if let floor = listening.map(\.matcher.minimumLevel).min(), floor > .trace,
+            if let floor = listening.lazy.map(\.matcher.minimumLevel).min(), floor > .trace,
                let level = LevelPeek.level(in: json), level < floor { return }
             guard let document = try? JSONParser.parse(json) else { return }
             for subscriber in listening where subscriber.matcher.matches(document) {

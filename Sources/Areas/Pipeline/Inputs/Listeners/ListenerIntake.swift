@@ -146,7 +146,7 @@ final class ListenerIntake: Service, CustomStringConvertible {
     @discardableResult
     func flush(final: Bool = false) async -> FlushOutcome {
         if !final, let held = state.withLock({ $0.held }), !held.worthOffering(roomNow: spool.stats().room, at: .now) {
-            return .refused  // no room freed since the refusal: the intake would refuse it again (and count it again)
+            return .refused  // no room freed since the refusal: the intake would decode it only to refuse it again
         }
         let (lines, refusedBefore) = state.withLock { state -> ([[UInt8]], Bool) in
             defer { (state.lines, state.bytes, state.closed) = ([], 0, state.closed || final) }
