@@ -7,6 +7,8 @@
 # BENCH_AREAS_ROUNDS=N (1): N pairs of "off" then "all three on" (the first "off" is phase 1), alternating
 # so that the machine's drift hits both alike; each row's ratios are to its own round's "off", and the
 # block ends with the medians of the N pairs.
+# BENCH_AREAS_ONLY=search,alerting (any of alerting, alerting_levelled, search, operations): only those areas,
+# each alone, against phase 1 (no "all three on" rows).
 # BENCH_AREAS_EACH=1 also runs phase 1 with each area alone, to tell their costs apart, and alerting
 # alone with every route and rule behind a level matcher (admin-levelled.yaml: the evaluator then skips
 # info and debug events by a peek at their level, without parsing them).
@@ -234,6 +236,20 @@ areas_run() {
   area_eps[off]=$events_per_s area_cpu[off]=$intake_cpu_us area_latency[off]=$intake_latency_short
   area_errors[off]=$intake_errors area_rss[off]=$intake_rss
   local spec
+  if [[ -n ${BENCH_AREAS_ONLY:-} ]]; then
+    # Just the named rows, each against phase 1 (for A/B runs of one area's change).
+    local only
+    IFS=, read -ra only <<<"$BENCH_AREAS_ONLY"
+    for spec in "${only[@]}"; do
+      case $spec in
+        alerting | alerting_levelled | search | operations) ;;
+        *) die "BENCH_AREAS_ONLY: '$spec' is not one of alerting, alerting_levelled, search, operations" ;;
+      esac
+      areas_measure "$spec alone" "$spec"
+      area_base["$spec alone"]=off
+    done
+    rounds=0
+  fi
   for ((i = 1; i <= rounds; i++)); do
     off=off
     if ((i > 1)); then
@@ -248,7 +264,7 @@ areas_run() {
     on_ratios+=("$(ratio "${area_eps[$on]}" "${area_eps[$off]}")")
     cpu_ratios+=("$(ratio "${area_cpu[$on]}" "${area_cpu[$off]}")")
   done
-  if [[ ${BENCH_AREAS_EACH:-0} == 1 ]]; then
+  if [[ ${BENCH_AREAS_EACH:-0} == 1 && -z ${BENCH_AREAS_ONLY:-} ]]; then
     for spec in "alerting alone:alerting" "alerting, levelled:alerting_levelled" "search alone:search" "operations alone:operations"; do
       areas_measure "${spec%%:*}" "${spec#*:}"
       area_base[${spec%%:*}]=off

@@ -39,10 +39,13 @@ struct TailRoute {
                 try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
                 // A tail never ends by itself: on shutdown it ends so the server can drain.
                 try await withGracefulShutdownHandler {
-                    for await message in subscriber.stream {
-                        try await writer.write(ByteBuffer(bytes: Self.frame(message)))
-                        subscriber.didSend(message)
-                        if case .cut = message { break }
+                    while true {
+                        let batch = await subscriber.nextBatch()
+                        if batch.isEmpty { break }
+                        var buffer = ByteBuffer()
+                        for message in batch { Self.frame(message, into: &buffer) }
+                        try await writer.write(buffer)
+                        subscriber.didSend(batch)
                     }
                 } onGracefulShutdown: {
                     subscriber.finish()
@@ -60,16 +63,23 @@ struct TailRoute {
         ], body: body)
     }
 
-    static func frame(_ message: TailMessage) -> [UInt8] {
+    /// Appends one message as Server-Sent Events lines.
+    static func frame(_ message: TailMessage, into buffer: inout ByteBuffer) {
         switch message {
         case .event(let offset, let json):
-            return Array("id: \(offset)\nevent: event\ndata: ".utf8) + json + Array("\n\n".utf8)
+            buffer.writeString("id: \(offset)\nevent: event\ndata: ")
+            buffer.writeBytes(json)
+            buffer.writeString("\n\n")
         case .heartbeat:
-            return Array(": heartbeat\n\n".utf8)
+            buffer.writeString(": heartbeat\n\n")
         case .gap(let reason):
-            return Array("event: gap\ndata: ".utf8) + JSONValue.object(["message": .string(reason)]).serialized() + Array("\n\n".utf8)
+            buffer.writeString("event: gap\ndata: ")
+            buffer.writeBytes(JSONValue.object(["message": .string(reason)]).serialized())
+            buffer.writeString("\n\n")
         case .cut(let reason):
-            return Array("event: cut\ndata: ".utf8) + JSONValue.object(["message": .string(reason)]).serialized() + Array("\n\n".utf8)
+            buffer.writeString("event: cut\ndata: ")
+            buffer.writeBytes(JSONValue.object(["message": .string(reason)]).serialized())
+            buffer.writeString("\n\n")
         }
     }
 }

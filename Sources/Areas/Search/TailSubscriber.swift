@@ -16,42 +16,100 @@ enum TailMessage: Sendable {
 /// One open live tail: its filter and a bounded queue the broadcaster fills without ever waiting.
 /// When the queue is full the subscriber gets a `cut` marker and its stream ends, so a client that
 /// stops reading costs the hub at most `capacity` queued events and never slows anything else.
+///
+/// The writer takes everything queued at once (`nextBatch`) and sends it in one write: a busy tail
+/// (thousands of errors a second) then costs one write per wake-up, not one per event.
 final class TailSubscriber: Sendable {
     static let capacity = 2000
 
+    fileprivate struct State {
+        var queue: [TailMessage] = []
+        /// The writer, parked until something is queued or the tail ends.
+        var waiter: CheckedContinuation<[TailMessage], Never>?
+        var finished = false
+        var cut = false
+    }
+
     let matcher: QueryMatcher
-    let stream: AsyncStream<TailMessage>
-    private let continuation: AsyncStream<TailMessage>.Continuation
+    private let state = Mutex(State())
+    /// Queued plus being written; bounds a slow client (see `capacity`).
     private let queued = Atomic<Int>(0)
-    private let isCut = Atomic<Bool>(false)
     /// Events delivered to the client (for the access log).
     private let deliveredCount = Atomic<Int>(0)
     var delivered: Int { deliveredCount.load(ordering: .relaxed) }
 
     init(matcher: QueryMatcher) {
         self.matcher = matcher
-        (stream, continuation) = AsyncStream.makeStream(of: TailMessage.self, bufferingPolicy: .unbounded)
     }
 
-    /// Queues `message` unless the subscriber is cut; cuts it when its queue is full.
+    /// Queues `message` unless the tail has ended; cuts it when its queue is full.
     func offer(_ message: TailMessage) {
-        guard !isCut.load(ordering: .acquiring) else { return }
         if queued.wrappingAdd(1, ordering: .relaxed).newValue > Self.capacity {
-            isCut.store(true, ordering: .releasing)
-            continuation.yield(.cut("the client read too slowly: more than \(Self.capacity) events were waiting"))
-            continuation.finish()
+            enqueue(.cut("the client read too slowly: more than \(Self.capacity) events were waiting"), last: true)
             return
         }
-        continuation.yield(message)
+        enqueue(message, last: false)
     }
 
-    /// Called by the stream's writer after it sent a message.
-    func didSend(_ message: TailMessage) {
-        queued.wrappingSubtract(1, ordering: .relaxed)
-        if case .event = message { deliveredCount.wrappingAdd(1, ordering: .relaxed) }
+    private func enqueue(_ message: TailMessage, last: Bool) {
+        let wake = state.withLock { state -> (CheckedContinuation<[TailMessage], Never>, [TailMessage])? in
+            guard !state.finished else { return nil }
+            if last {
+                state.cut = true
+                state.finished = true
+            }
+            state.queue.append(message)
+            return state.takeForWaiter()
+        }
+        if let (waiter, batch) = wake { waiter.resume(returning: batch) }
     }
 
-    var wasCut: Bool { isCut.load(ordering: .acquiring) }
+    /// Everything queued since the last call, waiting for the first message if none is; empty once
+    /// the tail has ended (or the waiting task is cancelled) and nothing is left to send.
+    func nextBatch() async -> [TailMessage] {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<[TailMessage], Never>) in
+                let ready = state.withLock { state -> [TailMessage]? in
+                    if !state.queue.isEmpty || state.finished || Task.isCancelled {
+                        defer { state.queue = [] }
+                        return state.queue
+                    }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            finish()
+        }
+    }
 
-    func finish() { continuation.finish() }
+    /// Called by the stream's writer after it sent `messages`.
+    func didSend(_ messages: [TailMessage]) {
+        var events = 0
+        for case .event in messages { events += 1 }
+        queued.wrappingSubtract(messages.count, ordering: .relaxed)
+        deliveredCount.wrappingAdd(events, ordering: .relaxed)
+    }
+
+    var wasCut: Bool { state.withLock { $0.cut } }
+
+    /// Ends the tail: the writer gets what is still queued, then an empty batch.
+    func finish() {
+        let wake = state.withLock { state -> (CheckedContinuation<[TailMessage], Never>, [TailMessage])? in
+            state.finished = true
+            return state.takeForWaiter()
+        }
+        if let (waiter, batch) = wake { waiter.resume(returning: batch) }
+    }
+}
+
+extension TailSubscriber.State {
+    /// The parked writer and the queue to hand it, both taken; nil when no writer is parked.
+    fileprivate mutating func takeForWaiter() -> (CheckedContinuation<[TailMessage], Never>, [TailMessage])? {
+        guard let waiter else { return nil }
+        self.waiter = nil
+        defer { queue = [] }
+        return (waiter, queue)
+    }
 }
