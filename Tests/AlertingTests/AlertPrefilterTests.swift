@@ -39,6 +39,25 @@ final class AlertPrefilterTests: XCTestCase {
         XCTAssertTrue(prefilter.mayConcern(Array(#"{"message":"no level"}"#.utf8)), "cannot tell: parse")
     }
 
+    func testAHeartbeatSettledInTheBatchNoLongerParsesItsService() {
+        let route = AlertRoute(path: "route", receiver: "", routes: [
+            AlertRoute(path: "route.routes[0]", matchers: [m("level>=error")], receiver: "errors"),
+        ])
+        let rules = [
+            AlertRule(name: "heartbeat", path: "rules[0]", kind: .absence, matchers: [m("service=communication")], window: 600_000, receiver: "oncall"),
+            AlertRule(name: "by-host", path: "rules[1]", kind: .absence, matchers: [m("service=gate")], window: 600_000,
+                      groupBy: ["host"], receiver: "oncall"),
+            AlertRule(name: "burst", path: "rules[2]", kind: .threshold, matchers: [m("service=core")], count: 5, window: 60_000, receiver: "oncall"),
+        ]
+        var prefilter = AlertPrefilter(route: route, rules: rules)
+        XCTAssertTrue(prefilter.mayConcern(stored(.info, "communication")))
+        for index in rules.indices { prefilter.settle(rule: index) }
+        XCTAssertFalse(prefilter.mayConcern(stored(.info, "communication")), "its key is the service: one event per batch is enough")
+        XCTAssertTrue(prefilter.mayConcern(stored(.error, "communication")), "a route still wants errors")
+        XCTAssertTrue(prefilter.mayConcern(stored(.info, "gate")), "keyed by host: each event may be another key")
+        XCTAssertTrue(prefilter.mayConcern(stored(.info, "core")), "a threshold counts every event")
+    }
+
     func testServicePeekSaysWhenItCannotTell() {
         func peek(_ json: [UInt8]) -> String? { LevelPeek.serviceName(in: json).map { String(decoding: json[$0], as: UTF8.self) } }
         XCTAssertEqual(peek(stored(.info, "core")), "core")

@@ -172,7 +172,7 @@ final class AlertEvaluator: Sendable {
     func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration)
         -> ([AlertStore.GroupDelta], [Heartbeat], [ThresholdCount])
     {
-        let prefilter = AlertPrefilter(route: configuration.route, rules: configuration.rules)
+        var prefilter = AlertPrefilter(route: configuration.route, rules: configuration.rules)
         var deltas: [String: AlertStore.GroupDelta] = [:]
         var beats: [String: Heartbeat] = [:]
         var thresholds: [String: ThresholdCount] = [:]
@@ -186,10 +186,11 @@ final class AlertEvaluator: Sendable {
             guard let spooled = try? SpooledEvent(decoding: record.payload), spooled.isMeant(for: Self.consumerName) else { continue }
             guard let document = try? JSONParser.parse(spooled.json) else { continue }
             let event = AlertEvent(document: document, id: spooled.id, timestampMillis: spooled.timestampMillis)
-            for rule in configuration.rules where rule.matches(event) {
+            for (index, rule) in configuration.rules.enumerated() where rule.matches(event) {
                 let key = rule.key(for: event)
                 switch rule.kind {
                 case .absence:
+                    prefilter.settle(rule: index)
                     beats[rule.name + "\u{0}" + key] = Heartbeat(rule: rule, key: key, service: event.service, environment: event.environment, at: now)
                 case .threshold:
                     let start = ThresholdWindow.start(of: rule, at: now)
