@@ -25,7 +25,8 @@ public struct AlertPrefilter: Sendable {
     public init(route: AlertRoute, rules: [AlertRule]) {
         routeFloor = route.minimumLevel
         self.rules = rules.map { rule in
-            let floor = rule.matchers.compactMap { $0.operation == .atLeast ? $0.level : nil }.max() ?? .trace
+            let floor = max(rule.matchers.compactMap { $0.operation == .atLeast ? $0.level : nil }.max() ?? .trace,
+                            rule.query?.minimumLevel ?? .trace)
             let service = rule.matchers.first { $0.operation == .equal && ($0.field == "service" || $0.field == "service.name") }
             let keyedByService = rule.groupBy.allSatisfy { $0 == "service" || $0 == "service.name" }
             return RuleGate(floor: floor, service: service.map { Array($0.value.utf8) },

@@ -47,12 +47,15 @@ public struct AlertRoute: Sendable, Equatable {
     }
 
     /// The least level any event must have to reach a receiver through this tree (`trace` when some
-    /// path has no `level>=` matcher): the spool reader skips quieter events without parsing them.
+    /// path bounds the level neither by a `level>=` matcher nor in its query): the spool reader skips
+    /// quieter events without parsing them.
     public var minimumLevel: Level { minimumLevel(above: .trace) }
 
     func minimumLevel(above inherited: Level) -> Level {
         var floor = inherited
         for matcher in matchers where matcher.operation == .atLeast { floor = max(floor, matcher.level ?? .trace) }
+        // A query is a condition like the matchers (`level:>=warning AND ...`).
+        if let query { floor = max(floor, query.minimumLevel) }
         if routes.isEmpty { return receiver.isEmpty ? .emergency : floor }
         // A node none of whose children match is itself the result.
         let own = receiver.isEmpty ? Level.emergency : floor

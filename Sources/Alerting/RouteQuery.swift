@@ -23,6 +23,9 @@ public struct RouteQuery: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// The least level an event must have to match (`trace` when the query does not bound it).
+    public var minimumLevel: Level { matcher.minimumLevel }
+
     /// True when the event's stored document matches; an event without its document never does.
     public func matches(_ event: AlertEvent) -> Bool {
         guard let document = event.document else { return false }

@@ -12,14 +12,20 @@ final class AlertPrefilterTests: XCTestCase {
     }
 
     func testNothingARouteOrRuleWouldTakeIsSkipped() throws {
+        // A level bound inside a query counts like a matcher's.
+        var queried = AlertRoute(path: "route.routes[2]", receiver: "oncall")
+        queried.query = try RouteQuery.parse(#"service:gate AND level:>=warning AND NOT "signed in""#).get()
         let route = AlertRoute(path: "route", receiver: "", routes: [
             AlertRoute(path: "route.routes[0]", matchers: [m("level>=error")], receiver: "errors", continue: true),
             AlertRoute(path: "route.routes[1]", matchers: [m("service=core"), m("level>=warning")], receiver: "oncall"),
+            queried,
         ])
+        var burst = AlertRule(name: "burst", path: "rules[1]", kind: .threshold, matchers: [m("service.name=gate")], count: 5,
+                              window: 60_000, receiver: "oncall")
+        burst.query = try RouteQuery.parse("level:notice OR level:warning OR level:error").get()
         let rules = [
             AlertRule(name: "heartbeat", path: "rules[0]", kind: .absence, matchers: [m("service=communication")], window: 600_000, receiver: "oncall"),
-            AlertRule(name: "burst", path: "rules[1]", kind: .threshold, matchers: [m("service.name=gate"), m("level>=notice")], count: 5,
-                      window: 60_000, receiver: "oncall"),
+            burst,
         ]
         let prefilter = AlertPrefilter(route: route, rules: rules)
         var skipped = 0
@@ -35,6 +41,7 @@ final class AlertPrefilterTests: XCTestCase {
         // info from shop, core below warning, gate below notice, ...: skipped without a parse.
         XCTAssertGreaterThanOrEqual(skipped, 12)
         XCTAssertFalse(prefilter.mayConcern(stored(.info, "shop")))
+        XCTAssertFalse(prefilter.mayConcern(stored(.info, "gate")), "below the floors in the route's and the rule's queries")
         XCTAssertTrue(prefilter.mayConcern(stored(.debug, "communication")), "the absence rule has no level")
         XCTAssertTrue(prefilter.mayConcern(Array(#"{"message":"no level"}"#.utf8)), "cannot tell: parse")
     }
