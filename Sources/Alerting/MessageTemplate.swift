@@ -5,14 +5,17 @@
 public enum MessageTemplate {
     public static func normalize(_ message: String) -> String {
         let s = Array(message.unicodeScalars.prefix(4096))
-        var out = String.UnicodeScalarView()
+        // Written as UTF-8 bytes: appending scalars to a `String.UnicodeScalarView` one by one was
+        // most of the fingerprint's cost (perf, `scripts/bench --with-areas`).
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count + 16)
         var i = 0
         while i < s.count {
             let c = s[i]
             if c == "\"" || c == "'", i == 0 || !isWordCharacter(s[i - 1]) {
                 let limit = min(s.count, i + 512)
                 if let close = s[(i + 1)..<limit].firstIndex(of: c) {
-                    out.append(contentsOf: "<str>".unicodeScalars)
+                    out.append(contentsOf: "<str>".utf8)
                     i = close + 1
                     continue
                 }
@@ -23,38 +26,53 @@ public enum MessageTemplate {
                 // A sentence's full stop is not part of the token.
                 var end = j
                 while end > i + 1, s[end - 1] == "." { end -= 1 }
-                out.append(contentsOf: classify(Array(s[i..<end])).unicodeScalars)
-                for k in end..<j { out.append(s[k]) }
+                classify(s[i..<end], into: &out)
+                for k in end..<j { append(s[k], to: &out) }
                 i = j
                 continue
             }
-            out.append(c)
+            append(c, to: &out)
             i += 1
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func classify(_ token: [Unicode.Scalar]) -> String {
-        if let at = token.firstIndex(of: "@"), at > 0, token[(at + 1)...].contains(".") { return "<email>" }
-        if isUUID(token) { return "<uuid>" }
-        if token.count > 2, token[0] == "0", token[1] == "x" || token[1] == "X", token[2...].allSatisfy(isHexDigit) { return "<hex>" }
-        if token.count >= 8, token.allSatisfy(isHexDigit), token.contains(where: isDigit) { return "<hex>" }
-        guard token.contains(where: isDigit) else { return String(String.UnicodeScalarView(token)) }
-        var out = String.UnicodeScalarView()
+    /// Appends `token`'s placeholder, or the token itself with its digit runs as `<n>`.
+    static func classify(_ token: ArraySlice<Unicode.Scalar>, into out: inout [UInt8]) {
+        let placeholder = placeholder(for: token)
+        if let placeholder {
+            out.append(contentsOf: placeholder.utf8)
+            return
+        }
         var inDigits = false
         for c in token {
             if isDigit(c) {
-                if !inDigits { out.append(contentsOf: "<n>".unicodeScalars) }
+                if !inDigits { out.append(contentsOf: "<n>".utf8) }
                 inDigits = true
             } else {
                 inDigits = false
-                out.append(c)
+                append(c, to: &out)
             }
         }
-        return String(out)
     }
 
-    static func isUUID(_ t: [Unicode.Scalar]) -> Bool {
+    /// `<email>`, `<uuid>` or `<hex>` when the whole token is one.
+    static func placeholder(for token: ArraySlice<Unicode.Scalar>) -> String? {
+        if let at = token.firstIndex(of: "@"), at > token.startIndex, token[(at + 1)...].contains(".") { return "<email>" }
+        if isUUID(token) { return "<uuid>" }
+        let first = token.startIndex
+        if token.count > 2, token[first] == "0", token[first + 1] == "x" || token[first + 1] == "X",
+           token[(first + 2)...].allSatisfy(isHexDigit) { return "<hex>" }
+        if token.count >= 8, token.allSatisfy(isHexDigit), token.contains(where: isDigit) { return "<hex>" }
+        return nil
+    }
+
+    @inline(__always)
+    static func append(_ c: Unicode.Scalar, to out: inout [UInt8]) {
+        if c.isASCII { out.append(UInt8(truncatingIfNeeded: c.value)) } else { out.append(contentsOf: UTF8.encode(c)!) }
+    }
+
+    static func isUUID(_ t: ArraySlice<Unicode.Scalar>) -> Bool {
         guard t.count == 36 else { return false }
         for (i, c) in t.enumerated() {
             if [8, 13, 18, 23].contains(i) { if c != "-" { return false } } else if !isHexDigit(c) { return false }

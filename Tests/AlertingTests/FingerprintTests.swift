@@ -11,6 +11,7 @@ final class FingerprintTests: XCTestCase {
             ("user 'ann' said \"hello world\"", "user <str> said <str>"),
             ("can't connect to db-3:5432", "can't connect to db-<n>:<n>"),
             ("billing.views failed", "billing.views failed"),
+            ("José's card jo@ex.es v2.10.3. ok…", "José's card <email> v<n>.<n>.<n>. ok…"),
         ]
         for (message, expected) in cases {
             XCTAssertEqual(MessageTemplate.normalize(message), expected, message)
