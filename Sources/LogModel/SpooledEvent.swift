@@ -59,8 +59,17 @@ public struct SpooledEvent: Sendable, Equatable {
         case unknownVersion(UInt8)
     }
 
-    public init(decoding bytes: some Collection<UInt8>) throws(DecodingError) {
-        let b = Array(bytes)
+    /// Where the parts of an encoded record lie, read without copying them (a best-effort reader
+    /// that keeps or skips most records needs no `String` id and no copy of the document).
+    public struct Layout: Sendable, Equatable {
+        public var timestampMillis: Int64
+        public var id: Range<Int>
+        public var target: Range<Int>
+        /// The JSON runs from here to the end of the record.
+        public var jsonStart: Int
+    }
+
+    public static func layout(of b: [UInt8]) throws(DecodingError) -> Layout {
         guard b.count >= 11 else { throw .truncated }
         guard b[0] == Self.formatVersion else { throw .unknownVersion(b[0]) }
         var ts: Int64 = 0
@@ -68,11 +77,17 @@ public struct SpooledEvent: Sendable, Equatable {
         var p = 9
         let idLength = Int(b[p]); p += 1
         guard b.count >= p + idLength + 1 else { throw .truncated }
-        let id = String(decoding: b[p..<(p + idLength)], as: UTF8.self); p += idLength
+        let id = p..<(p + idLength); p += idLength
         let targetLength = Int(b[p]); p += 1
         guard b.count >= p + targetLength else { throw .truncated }
-        let target = String(decoding: b[p..<(p + targetLength)], as: UTF8.self); p += targetLength
-        self.init(id: id, timestampMillis: ts, target: target, json: Array(b[p...]))
+        return Layout(timestampMillis: ts, id: id, target: p..<(p + targetLength), jsonStart: p + targetLength)
+    }
+
+    public init(decoding bytes: some Collection<UInt8>) throws(DecodingError) {
+        let b = Array(bytes)
+        let layout = try Self.layout(of: b)
+        self.init(id: String(decoding: b[layout.id], as: UTF8.self), timestampMillis: layout.timestampMillis,
+                  target: String(decoding: b[layout.target], as: UTF8.self), json: Array(b[layout.jsonStart...]))
     }
 
     /// Whether the sink named `sink` should deliver this event.

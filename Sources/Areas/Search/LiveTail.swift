@@ -26,6 +26,8 @@ final class LiveTail: Sendable {
     /// How often the idle reader catches up with the spool's end; a tail opened meanwhile is fed from
     /// the position of the last catch-up, so it misses nothing.
     static let idlePoll: Duration = .milliseconds(250)
+    /// The least time between two reads of the spool while someone watches.
+    static let readPace: Duration = .milliseconds(50)
 
     private let reader: SpoolReader
     private let logger: Logger
@@ -34,17 +36,30 @@ final class LiveTail: Sendable {
     private let subscribers = Mutex<[ObjectIdentifier: TailSubscriber]>([:])
     private let recent = Mutex<RecentEvents>(RecentEvents())
 
+    /// A spool record kept for resuming tails: the record's own bytes (shared with the read, not
+    /// copied) and where its JSON starts.
+    struct HeldEvent {
+        var offset: UInt64
+        var payload: [UInt8]
+        var jsonStart: Int
+        var json: ArraySlice<UInt8> { payload[jsonStart...] }
+
+        func parsed() -> JSONValue? {
+            payload.withUnsafeBytes { bytes in try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[jsonStart...])) }
+        }
+    }
+
     struct RecentEvents {
-        var events: [(offset: UInt64, json: [UInt8])] = []
+        var events: [HeldEvent] = []
         var start = 0
         var bytes = 0
-        var live: ArraySlice<(offset: UInt64, json: [UInt8])> { events[start...] }
+        var live: ArraySlice<HeldEvent> { events[start...] }
 
-        mutating func append(_ offset: UInt64, _ json: [UInt8]) {
-            events.append((offset, json))
-            bytes += json.count
+        mutating func append(_ event: HeldEvent) {
+            events.append(event)
+            bytes += event.payload.count
             while events.count - start > LiveTail.recentEvents || bytes > LiveTail.recentBytes {
-                bytes -= events[start].json.count
+                bytes -= events[start].payload.count
                 start += 1
             }
             if start > 4096 && start * 2 > events.count {
@@ -69,7 +84,7 @@ final class LiveTail: Sendable {
             if let lastEventID {
                 let held = recent.live
                 var replay = held.filter { event in
-                    event.offset > lastEventID && (try? JSONParser.parse(event.json)).map(matcher.matches) == true
+                    event.offset > lastEventID && event.parsed().map(matcher.matches) == true
                 }
                 // Nothing held but the reader has moved past the id: those events were skipped unwatched.
                 let missing = held.first.map { $0.offset > lastEventID && !held.contains { $0.offset == lastEventID } }
@@ -80,7 +95,10 @@ final class LiveTail: Sendable {
                     replay = Array(replay.suffix(bound))
                     subscriber.offer(.gap("some events after \(lastEventID) are no longer held; resuming from \(replay.first?.offset ?? lastEventID)"))
                 }
-                for event in replay { subscriber.offer(.event(offset: event.offset, json: event.json)) }
+                for event in replay {
+                    guard let json = Self.oneLine(event) else { continue }
+                    subscriber.offer(.event(offset: event.offset, json: json))
+                }
             }
             subscribers.withLock { $0[ObjectIdentifier(subscriber)] = subscriber }
         }
@@ -101,15 +119,21 @@ final class LiveTail: Sendable {
         var lastCommit = clock.now
         var lastWatched = clock.now - Self.resumeWindow
         var uncommitted: UInt64?
+        var lastRead = clock.now
         while !Task.isCancelled {
             if subscriberCount > 0 { lastWatched = clock.now }
             if clock.now - lastWatched >= Self.resumeWindow {
                 try? await Task.sleep(for: Self.idlePoll)
                 if let end = skipWhileUnwatched() { uncommitted = end }
             } else {
+                // Under load the spool commits every few milliseconds: reading at most every
+                // `readPace` takes the events in batches (fewer wake-ups) at a delay nobody sees.
+                let due = lastRead + Self.readPace
+                if clock.now < due { try? await Task.sleep(until: due, clock: clock) }
+                lastRead = clock.now
                 let records: [SpoolRecord]
                 do {
-                    records = try await reader.read(maxRecords: 1000, maxBytes: 4 << 20, wait: .seconds(1))
+                    records = try await reader.read(maxRecords: 10_000, maxBytes: 8 << 20, wait: .seconds(1))
                 } catch .closed {
                     return
                 } catch {
@@ -149,32 +173,36 @@ final class LiveTail: Sendable {
         }
     }
 
-    /// memchr rather than `Array.contains`: this runs on every event the hub takes, and the byte
-    /// loop cost more than the rest of the reader.
-    private static func containsNewline(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { buffer in
+    /// Server-Sent Events end a field at a newline: the JSON on one line (the intake writes compact
+    /// JSON, so this is a guard, not a cost; memchr rather than a byte loop).
+    private static func oneLine(_ event: HeldEvent) -> ArraySlice<UInt8>? {
+        let json = event.json
+        let hasNewline = json.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return false }
             return memchr(base, 0x0A, buffer.count) != nil
         }
+        guard hasNewline else { return json }
+        return event.parsed().map { ArraySlice($0.serialized()) }
     }
 
     private func publish(_ record: SpoolRecord) {
-        guard let event = try? SpooledEvent(decoding: record.payload), event.target.isEmpty else { return }
-        // Server-Sent Events end a field at a newline: keep the JSON on one line (the intake writes
-        // compact JSON, so this is a guard, not a cost).
-        var json = event.json
-        if Self.containsNewline(json) { guard let document = try? JSONParser.parse(json) else { return }; json = document.serialized() }
+        guard let layout = try? SpooledEvent.layout(of: record.payload), layout.target.isEmpty else { return }
+        let event = HeldEvent(offset: record.offset, payload: record.payload, jsonStart: layout.jsonStart)
         recent.withLock { recent in
-            recent.append(record.offset, json)
+            recent.append(event)
             let listening = subscribers.withLock { Array($0.values) }
-            // Parsed only when someone listens: with no tail open this reader costs a copy per event.
+            // Parsed only when someone listens: with no tail open this reader keeps a reference per event.
             guard !listening.isEmpty else { return }
-            // Most tails ask for errors and most events are not: a byte peek at the level, not a parse.
+            // Most tails ask for errors and most events are not: a byte peek at the level, not a parse
+            // (the record's header, an id and a sink name, cannot hold `"level":"`).
             if let floor = listening.lazy.map(\.matcher.minimumLevel).min(), floor > .trace,
-               let level = LevelPeek.level(in: json), level < floor { return }
-            guard let document = try? JSONParser.parse(json) else { return }
+               let level = LevelPeek.level(in: record.payload), level < floor { return }
+            guard let document = event.parsed() else { return }
+            var line: ArraySlice<UInt8>?
             for subscriber in listening where subscriber.matcher.matches(document) {
-                subscriber.offer(.event(offset: record.offset, json: json))
+                if line == nil { line = Self.oneLine(event) }
+                guard let line else { return }
+                subscriber.offer(.event(offset: record.offset, json: line))
             }
         }
     }

@@ -5,7 +5,7 @@ import Synchronization
 /// What a live-tail stream sends.
 enum TailMessage: Sendable {
     /// A matching event: its spool offset (the SSE `id`, for `Last-Event-ID`) and stored JSON.
-    case event(offset: UInt64, json: [UInt8])
+    case event(offset: UInt64, json: ArraySlice<UInt8>)
     case heartbeat
     /// Events the client asked to resume from are no longer held; the stream goes on after them.
     case gap(String)
