@@ -4,6 +4,9 @@
 // counts are repeatable on a busy machine where seconds are not.
 //
 //   intake-bench pipeline BODY [ROUNDS]   ROUNDS passes over BODY (default 3); prints events/s
+//   intake-bench peek BODY [ROUNDS]       what a best-effort reader (alerting, the live tail) does for a
+//                                         record it skips: the header's layout and the level and service
+//                                         peeks, ROUNDS × 100 passes over BODY's spool records
 //   intake-bench records BODY OUT         writes each stored document as one line, for checking that
 //                                         an optimisation leaves the stored bytes unchanged (the
 //                                         receive time is fixed; hub-made event ids are random)
@@ -19,7 +22,7 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 guard arguments.count >= 3, let body = FileManager.default.contents(atPath: arguments[2]) else {
-    fail("usage: intake-bench pipeline BODY [ROUNDS] | intake-bench records BODY OUT")
+    fail("usage: intake-bench pipeline|peek BODY [ROUNDS] | intake-bench records BODY OUT")
 }
 let buffer = ByteBuffer(bytes: body)
 let normalizer = EventNormalizer()
@@ -49,6 +52,20 @@ case "pipeline":
     let seconds = (ContinuousClock.now - start) / .seconds(1)
     print("events=\(events) record_bytes=\(bytes) seconds=\(String(format: "%.3f", seconds))"
         + " events_per_s=\(Int(Double(events) / seconds))")
+case "peek":
+    let rounds = (arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3) * 100
+    let records = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1")).events.map { $0.spoolRecord() }
+    var levels = 0, services = 0
+    let start = ContinuousClock.now
+    for _ in 0..<rounds {
+        for record in records {
+            guard let layout = try? SpooledEvent.layout(of: record), layout.target.isEmpty else { fail("a record without a layout") }
+            if LevelPeek.level(in: record) != nil { levels += 1 }
+            if LevelPeek.serviceName(in: record) != nil { services += 1 }
+        }
+    }
+    let seconds = (ContinuousClock.now - start) / .seconds(1)
+    print("records=\(records.count * rounds) levels=\(levels) services=\(services) seconds=\(String(format: "%.3f", seconds))")
 case "records":
     guard arguments.count == 4 else { fail("usage: intake-bench records BODY OUT") }
     let batch = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1", receivedAtMicros: fixedReceiveTime))
@@ -60,5 +77,5 @@ case "records":
     for error in batch.errors { out.append(contentsOf: Array("rejected \(error)\n".utf8)) }
     guard FileManager.default.createFile(atPath: arguments[3], contents: Data(out)) else { fail("cannot write \(arguments[3])") }
 default:
-    fail("unknown mode \(arguments[1]); use pipeline or records")
+    fail("unknown mode \(arguments[1]); use pipeline, peek or records")
 }
