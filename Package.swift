@@ -100,7 +100,7 @@ let package = Package(
         ], path: "Sources/Sinks/MongoDB", swiftSettings: swiftSettings),
         // Ingest tokens now; staff users, roles and sessions next.
         .target(name: "Identity", dependencies: [
-            "ClientPostgres",
+            "ClientPostgres", "LogModel",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Logging", package: "swift-log"),

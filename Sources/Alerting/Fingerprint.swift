@@ -1,4 +1,5 @@
 import Crypto
+import LogModel
 
 /// The identity of an alert group's kind of event: by default service + environment +
 /// `error.type` + logger + the message template (see `MessageTemplate`); an event's own
@@ -26,13 +27,5 @@ public enum Fingerprint {
         return hex(SHA256.hash(data: bytes).prefix(16))
     }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func hex(_ bytes: some Sequence<UInt8>) -> String { LowercaseHex.encode(bytes) }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LogModel
 
 /// Generates and digests token secrets.
 ///
@@ -17,7 +18,7 @@ public enum TokenSecret {
 
     /// Hex SHA-256 of the secret; what the database stores and what lookups compare.
     public static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        LowercaseHex.encode(SHA256.hash(data: Array(secret.utf8)))
     }
 
     /// The part of a secret that may be shown (`dmp_ab12cd`).

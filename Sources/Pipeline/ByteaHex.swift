@@ -1,21 +1,10 @@
 import ClientPostgres
+import LogModel
 
 /// PostgreSQL's hex format for `bytea` (docs: "8.4.1. bytea Hex Format"): `\x` then two hex digits
 /// per byte. It is how bytes pass through libpq's text-format parameters and results intact.
 enum ByteaHex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(2 + bytes.count * 2)
-        out.append(UInt8(ascii: "\\"))
-        out.append(UInt8(ascii: "x"))
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func encode(_ bytes: [UInt8]) -> String { LowercaseHex.encode(bytes, prefix: "\\x") }
 
     /// Plain hex digits (what `encode(…, 'hex')` returns), with or without the `\x` prefix.
     static func decode(_ text: String) throws(PostgresError) -> [UInt8] {

@@ -24,7 +24,7 @@ struct WebhookNotifier: Sendable {
 
     static func signature(_ body: [UInt8], secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return LowercaseHex.encode(mac, prefix: "sha256=")
     }
 
     func send(_ w: WebhookWork, publicURL: String) async {

@@ -1,16 +1,10 @@
 import Foundation
+import LogModel
 
 /// Lowercase hex for trace and span ids, as OTLP/JSON writes them and as the hub stores them.
 enum OTLPHex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
     static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        LowercaseHex.encode(bytes)
     }
 
     /// `nil` unless `text` is an even number of hex digits (either case).
