@@ -285,7 +285,7 @@ struct JSONParserState {
 
     // MARK: - Strings
 
-    /// Parses a string starting at the opening quote. When `wantsHash`, `hash` receives FNV-1a of
+    /// Parses a string starting at the opening quote. When `wantsHash`, `hash` receives ``ByteHash`` of
     /// the decoded bytes (used for duplicate keys).
     private mutating func parseString(hash: inout UInt64, wantsHash: Bool) throws(JSONParseError) -> String {
         pos += 1  // opening quote
@@ -298,7 +298,7 @@ struct JSONParserState {
             if c == UInt8(ascii: "\"") {
                 let bytes = UnsafeBufferPointer(start: base + start, count: pos - start)
                 pos += 1
-                if wantsHash { hash = Self.fnv1a(bytes) }
+                if wantsHash { hash = ByteHash.hash(bytes) }
                 if ascii { return String(unsafeUninitializedCapacity: bytes.count) { $0.initialize(fromContentsOf: bytes) } }
                 return String(decoding: bytes, as: UTF8.self)
             }
@@ -333,7 +333,7 @@ struct JSONParserState {
             if pos > runStart { scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: pos - runStart)) }
             if c == UInt8(ascii: "\"") {
                 pos += 1
-                if wantsHash { hash = scratch.withUnsafeBufferPointer { Self.fnv1a($0) } }
+                if wantsHash { hash = scratch.withUnsafeBufferPointer { ByteHash.hash($0) } }
                 return String(decoding: scratch, as: UTF8.self)
             }
             if c < 0x20 { throw controlCharacter(c) }
@@ -454,15 +454,6 @@ struct JSONParserState {
             i += 1
         }
         pos += length
-    }
-
-    @inline(__always)
-    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-        }
-        return h
     }
 
     // MARK: - Whitespace
