@@ -125,16 +125,19 @@ public struct EventNormalizer: Sendable {
 
         var extra = ExtraFields(limits: limits, secrets: secrets, memo: memo)
         if let shop = text(.shopID) { extra.addLabel(key: "shop_id", value: .string(shop)) }
-        for (index, member) in raw.members.enumerated() {
-            let claim = fields.claim(ofMember: index)
-            if claim.whole { continue }
-            if claim.inside {
-                if let remainder = Self.remainder(of: member.value, without: fields.claimedPaths(inside: index)) {
-                    extra.add(key: member.key, value: remainder)
+        // In place through the buffer, as in ``FieldCandidates``: no copy of each member.
+        raw.members.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                let claim = fields.claim(ofMember: index)
+                if claim.whole { continue }
+                if claim.inside {
+                    if let remainder = Self.remainder(of: members[index].value, without: fields.claimedPaths(inside: index)) {
+                        extra.add(key: members[index].key, value: remainder)
+                    }
+                    continue
                 }
-                continue
+                extra.add(key: members[index].key, value: members[index].value)
             }
-            extra.add(key: member.key, value: member.value)
         }
         if let exceptionRemainder { extra.add(key: "exception", value: exceptionRemainder) }
         redactions += extra.redactions
