@@ -88,15 +88,17 @@ struct JSONParserState {
             if let duplicate = duplicateIndex(of: key, hash: hash, hashBase: hashBase, index: index, members: members) {
                 members[duplicate].value = value
             } else {
-                members.append(JSONObject.Member(key, value))
-                if index != nil {
-                    index![key] = members.count - 1
-                } else if members.count > Self.linearDuplicateScanLimit {
-                    var built = [String: Int](minimumCapacity: members.count * 2)
-                    for (i, member) in members.enumerated() { built[member.key] = i }
-                    index = built
-                } else {
-                    keyHashes.append(hash)
+                if index != nil { index![key] = members.count }
+                // The key's last use: moved into the member, not retained for a later lookup.
+                members.append(JSONObject.Member(consume key, consume value))
+                if index == nil {
+                    if members.count > Self.linearDuplicateScanLimit {
+                        var built = [String: Int](minimumCapacity: members.count * 2)
+                        for (i, member) in members.enumerated() { built[member.key] = i }
+                        index = built
+                    } else {
+                        keyHashes.append(hash)
+                    }
                 }
             }
 
