@@ -100,6 +100,15 @@ extension JSONByteBuffer {
         JSONWriter.writeObject(object, into: &self)
     }
 
+    /// Appends ``Timestamp/format(micros:)`` as a JSON string, without making a `String` of it.
+    public mutating func appendTimestamp(micros: Int64) {
+        if written + 26 > capacity { grow(minimum: written + 26) }
+        base[written] = UInt8(ascii: "\"")
+        Timestamp.write(micros: micros, into: UnsafeMutableBufferPointer(start: base + written + 1, count: 24))
+        base[written + 25] = UInt8(ascii: "\"")
+        written += 26
+    }
+
     /// Appends `value` as a JSON integer.
     public mutating func appendInt(_ value: Int64) {
         JSONWriter.writeInt(value, into: &self)

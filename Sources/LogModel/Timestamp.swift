@@ -94,7 +94,8 @@ public enum Timestamp {
         micros >= minimumMicros && micros <= maximumMicros ? micros : nil
     }
 
-    private static func write(micros: Int64, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+    /// Writes the 24 bytes of ``format(micros:)`` at the start of `buffer`.
+    static func write(micros: Int64, into buffer: UnsafeMutableBufferPointer<UInt8>) {
         let clamped = min(max(micros, minimumMicros), maximumMicros)
         var days = clamped / microsPerDay
         var timeOfDay = clamped % microsPerDay

@@ -143,7 +143,7 @@ public struct EventNormalizer: Sendable {
         redactions += extra.redactions
 
         let parts = StoredDocument(
-            timestamp: Timestamp.format(micros: timestamp), id: id, ingested: context.ingested, dataset: dataset,
+            timestampMicros: timestamp, id: id, ingested: context.ingested, dataset: dataset,
             originalTimestamp: originalTimestamp, truncated: truncated, droppedKeys: extra.dropped,
             flattenedValues: extra.flattened, level: level, logger: text(.logger), originalLevel: originalLevel,
             service: service, environment: environment, host: text(.host), message: message,
