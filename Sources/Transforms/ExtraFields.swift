@@ -100,7 +100,7 @@ struct ExtraFields {
             labels.append(storedKey, cardValue(value))
         case .card, .plain:
             if case .int(let number) = value, StringValueRedaction.redact(number) == nil {
-                labels.append(storedKey, .string(String(number)))  // digits alone: nothing to scan for
+                labels.append(storedKey, .string(DecimalText.of(number)))  // digits alone: nothing to scan for
             } else {
                 labels.append(storedKey, .string(redacted(value.scalarText ?? "")))
             }
