@@ -90,6 +90,15 @@ extension JSONByteBuffer {
         JSONWriter.writeString(string, into: &self)
     }
 
+    /// Appends `string` quoted, without looking for bytes to escape: only for text the caller made
+    /// or checked to hold none (an event id of `[A-Za-z0-9_-]`, a formatted time, a level name).
+    /// Checked in debug builds.
+    public mutating func appendPlainString(_ string: String) {
+        assert(!string.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") },
+               "appendPlainString given a string that needs escaping")
+        if string.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) == nil { appendString(string) }
+    }
+
     /// Appends the compact JSON text of `value`.
     public mutating func appendValue(_ value: JSONValue) {
         JSONWriter.write(value, into: &self)

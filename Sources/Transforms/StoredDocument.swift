@@ -83,9 +83,9 @@ struct StoredDocument: Sendable, Equatable {
         out.appendRaw(#"{"@timestamp":"#)
         out.appendTimestamp(micros: timestampMicros)
         out.appendRaw(#","event":{"id":"#)
-        out.appendString(id)
+        out.appendPlainString(id)  // the client's id checked to be [A-Za-z0-9_-], or a UUIDv7
         out.appendRaw(#","ingested":"#)
-        out.appendString(ingested)
+        out.appendPlainString(ingested)  // Timestamp.format's
         out.appendRaw(#","dataset":"#)
         out.appendString(dataset)
         if let originalTimestamp {
@@ -102,7 +102,7 @@ struct StoredDocument: Sendable, Equatable {
             out.appendInt(Int64(flattenedValues))
         }
         out.appendRaw(#"},"log":{"level":"#)
-        out.appendString(level.name)
+        out.appendPlainString(level.name)
         if let logger {
             out.appendRaw(#","logger":"#)
             out.appendString(logger)
