@@ -90,6 +90,15 @@ extension JSONByteBuffer {
         JSONWriter.writeString(string, into: &self)
     }
 
+    /// Appends `string` quoted, without looking for bytes to escape: only for text the caller made
+    /// or checked to hold none (an event id of `[A-Za-z0-9_-]`, a formatted time, a level name).
+    /// Checked in debug builds.
+    public mutating func appendPlainString(_ string: String) {
+        assert(!string.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") },
+               "appendPlainString given a string that needs escaping")
+        if string.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) == nil { appendString(string) }
+    }
+
     /// Appends the compact JSON text of `value`.
     public mutating func appendValue(_ value: JSONValue) {
         JSONWriter.write(value, into: &self)
@@ -98,6 +107,15 @@ extension JSONByteBuffer {
     /// Appends the compact JSON text of `object`.
     public mutating func appendObject(_ object: JSONObject) {
         JSONWriter.writeObject(object, into: &self)
+    }
+
+    /// Appends ``Timestamp/format(micros:)`` as a JSON string, without making a `String` of it.
+    public mutating func appendTimestamp(micros: Int64) {
+        if written + 26 > capacity { grow(minimum: written + 26) }
+        base[written] = UInt8(ascii: "\"")
+        Timestamp.write(micros: micros, into: UnsafeMutableBufferPointer(start: base + written + 1, count: 24))
+        base[written + 25] = UInt8(ascii: "\"")
+        written += 26
     }
 
     /// Appends `value` as a JSON integer.

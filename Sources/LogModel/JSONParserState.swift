@@ -88,15 +88,17 @@ struct JSONParserState {
             if let duplicate = duplicateIndex(of: key, hash: hash, hashBase: hashBase, index: index, members: members) {
                 members[duplicate].value = value
             } else {
-                members.append(JSONObject.Member(key, value))
-                if index != nil {
-                    index![key] = members.count - 1
-                } else if members.count > Self.linearDuplicateScanLimit {
-                    var built = [String: Int](minimumCapacity: members.count * 2)
-                    for (i, member) in members.enumerated() { built[member.key] = i }
-                    index = built
-                } else {
-                    keyHashes.append(hash)
+                if index != nil { index![key] = members.count }
+                // The key's last use: moved into the member, not retained for a later lookup.
+                members.append(JSONObject.Member(consume key, consume value))
+                if index == nil {
+                    if members.count > Self.linearDuplicateScanLimit {
+                        var built = [String: Int](minimumCapacity: members.count * 2)
+                        for (i, member) in members.enumerated() { built[member.key] = i }
+                        index = built
+                    } else {
+                        keyHashes.append(hash)
+                    }
                 }
             }
 
@@ -285,7 +287,7 @@ struct JSONParserState {
 
     // MARK: - Strings
 
-    /// Parses a string starting at the opening quote. When `wantsHash`, `hash` receives FNV-1a of
+    /// Parses a string starting at the opening quote. When `wantsHash`, `hash` receives ``ByteHash`` of
     /// the decoded bytes (used for duplicate keys).
     private mutating func parseString(hash: inout UInt64, wantsHash: Bool) throws(JSONParseError) -> String {
         pos += 1  // opening quote
@@ -298,7 +300,7 @@ struct JSONParserState {
             if c == UInt8(ascii: "\"") {
                 let bytes = UnsafeBufferPointer(start: base + start, count: pos - start)
                 pos += 1
-                if wantsHash { hash = Self.fnv1a(bytes) }
+                if wantsHash { hash = ByteHash.hash(bytes) }
                 if ascii { return String(unsafeUninitializedCapacity: bytes.count) { $0.initialize(fromContentsOf: bytes) } }
                 return String(decoding: bytes, as: UTF8.self)
             }
@@ -333,7 +335,7 @@ struct JSONParserState {
             if pos > runStart { scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: pos - runStart)) }
             if c == UInt8(ascii: "\"") {
                 pos += 1
-                if wantsHash { hash = scratch.withUnsafeBufferPointer { Self.fnv1a($0) } }
+                if wantsHash { hash = scratch.withUnsafeBufferPointer { ByteHash.hash($0) } }
                 return String(decoding: scratch, as: UTF8.self)
             }
             if c < 0x20 { throw controlCharacter(c) }
@@ -454,15 +456,6 @@ struct JSONParserState {
             i += 1
         }
         pos += length
-    }
-
-    @inline(__always)
-    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-        }
-        return h
     }
 
     // MARK: - Whitespace

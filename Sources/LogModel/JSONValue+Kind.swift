@@ -18,7 +18,7 @@ extension JSONValue {
     public var scalarText: String? {
         switch self {
         case .string(let s): return s
-        case .int(let i): return String(i)
+        case .int(let i): return DecimalText.of(i)
         case .double(let d): return d.isFinite ? d.description : "null"  // the JSON text of a double
         case .bool(let b): return b ? "true" : "false"
         case .null, .array, .object: return nil

@@ -24,13 +24,15 @@ enum JSONWriter {
 
     static func writeObject(_ object: JSONObject, into out: inout JSONByteBuffer) {
         out.append(UInt8(ascii: "{"))
-        var first = true
-        for member in object.members {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            writeString(member.key, into: &out)
-            out.append(UInt8(ascii: ":"))
-            write(member.value, into: &out)
+        // In place through the buffer: `for member in members` copied each member (retained and
+        // released its key and value) only to write it.
+        object.members.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(members[index].key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                write(members[index].value, into: &out)
+            }
         }
         out.append(UInt8(ascii: "}"))
     }

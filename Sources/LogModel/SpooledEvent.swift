@@ -46,12 +46,13 @@ public struct SpooledEvent: Sendable, Equatable {
     /// A length byte and at most 255 bytes of `string`'s UTF-8, copied in one go (appending
     /// `utf8.prefix(255)` went byte by byte through an iterator).
     private static func appendShortString(_ string: String, to out: inout [UInt8]) {
-        var string = string
-        string.withUTF8 { bytes in
+        func append(_ bytes: UnsafeBufferPointer<UInt8>) {
             let n = min(bytes.count, 255)
             out.append(UInt8(n))
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<n]))
         }
+        // Native strings lend their bytes in place (`withUTF8` needs a mutable copy).
+        if string.utf8.withContiguousStorageIfAvailable(append) == nil { Array(string.utf8).withUnsafeBufferPointer(append) }
     }
 
     public enum DecodingError: Error, Equatable {

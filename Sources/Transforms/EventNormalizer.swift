@@ -35,6 +35,11 @@ public struct EventNormalizer: Sendable {
     public let configuration: NormalizerConfiguration
     private let secrets: SecretKeyMatcher
     private let futureToleranceMicros: Int64
+    // What `normalize` reads of the configuration, copied out once: reading `configuration` in it
+    // copied the whole struct (its arrays retained and released) per event.
+    private let limits: ExtraFields.Limits
+    private let maxMessageBytes: Int
+    private let defaultEnvironment: String
 
     public init(configuration: NormalizerConfiguration = NormalizerConfiguration()) {
         self.configuration = configuration
@@ -44,6 +49,9 @@ public struct EventNormalizer: Sendable {
             cardSubstrings: configuration.cardKeys, cardWords: configuration.cardKeyWords)
         let (seconds, attoseconds) = configuration.futureTolerance.components
         futureToleranceMicros = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        limits = ExtraFields.Limits(configuration)
+        maxMessageBytes = configuration.maxMessageBytes
+        defaultEnvironment = configuration.environment
     }
 
     /// The stored document for `raw`, or why the event cannot be stored. Pass the same `memo` for
@@ -96,7 +104,7 @@ public struct EventNormalizer: Sendable {
                 text = masked
                 redactions += count
             }
-            if let cut = MessageText.truncated(text, maxBytes: configuration.maxMessageBytes) {
+            if let cut = MessageText.truncated(text, maxBytes: maxMessageBytes) {
                 text = cut
                 truncated = true
             }
@@ -104,7 +112,7 @@ public struct EventNormalizer: Sendable {
         }
 
         let service = text(.service) ?? context.serviceName
-        let environment = text(.environment) ?? configuration.environment
+        let environment = text(.environment) ?? defaultEnvironment
         let dataset = text(.dataset) ?? service
 
         var error = ErrorFields(type: fields.value(.errorType, in: raw)?.scalarText,
@@ -115,24 +123,27 @@ public struct EventNormalizer: Sendable {
         }
         redactions += error.complete()
 
-        var extra = ExtraFields(configuration: configuration, secrets: secrets, memo: memo)
+        var extra = ExtraFields(limits: limits, secrets: secrets, memo: memo)
         if let shop = text(.shopID) { extra.addLabel(key: "shop_id", value: .string(shop)) }
-        for (index, member) in raw.members.enumerated() {
-            let claim = fields.claim(ofMember: index)
-            if claim.whole { continue }
-            if claim.inside {
-                if let remainder = Self.remainder(of: member.value, without: fields.claimedPaths(inside: index)) {
-                    extra.add(key: member.key, value: remainder)
+        // In place through the buffer, as in ``FieldCandidates``: no copy of each member.
+        raw.members.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                let claim = fields.claim(ofMember: index)
+                if claim.whole { continue }
+                if claim.inside {
+                    if let remainder = Self.remainder(of: members[index].value, without: fields.claimedPaths(inside: index)) {
+                        extra.add(key: members[index].key, value: remainder)
+                    }
+                    continue
                 }
-                continue
+                extra.add(key: members[index].key, value: members[index].value)
             }
-            extra.add(key: member.key, value: member.value)
         }
         if let exceptionRemainder { extra.add(key: "exception", value: exceptionRemainder) }
         redactions += extra.redactions
 
         let parts = StoredDocument(
-            timestamp: Timestamp.format(micros: timestamp), id: id, ingested: context.ingested, dataset: dataset,
+            timestampMicros: timestamp, id: id, ingested: context.ingested, dataset: dataset,
             originalTimestamp: originalTimestamp, truncated: truncated, droppedKeys: extra.dropped,
             flattenedValues: extra.flattened, level: level, logger: text(.logger), originalLevel: originalLevel,
             service: service, environment: environment, host: text(.host), message: message,

@@ -23,6 +23,20 @@ struct ExtraFields {
     private(set) var flattened = 0
     private(set) var redactions = 0
 
+    /// The configuration's bounds, copied out of it once per normaliser: copying the whole
+    /// configuration per event retained and released its arrays.
+    struct Limits {
+        var maxLabels: Int
+        var maxAttributeKeys: Int
+        var maxAttributeDepth: Int
+
+        init(_ configuration: NormalizerConfiguration) {
+            maxLabels = configuration.maxLabels
+            maxAttributeKeys = configuration.maxAttributeKeys
+            maxAttributeDepth = configuration.maxAttributeDepth
+        }
+    }
+
     private let maxLabels: Int
     private let maxAttributeKeys: Int
     private let maxAttributeDepth: Int
@@ -35,11 +49,10 @@ struct ExtraFields {
 
     static let redacted: JSONValue = .string("[REDACTED]")
 
-    init(configuration: NormalizerConfiguration, secrets: SecretKeyMatcher, memo: LabelKeyMemo? = nil) {
-        // Copy the numbers only: the configuration's arrays would cost retains per event.
-        maxLabels = configuration.maxLabels
-        maxAttributeKeys = configuration.maxAttributeKeys
-        maxAttributeDepth = configuration.maxAttributeDepth
+    init(limits: Limits, secrets: SecretKeyMatcher, memo: LabelKeyMemo? = nil) {
+        maxLabels = limits.maxLabels
+        maxAttributeKeys = limits.maxAttributeKeys
+        maxAttributeDepth = limits.maxAttributeDepth
         self.secrets = secrets
         self.memo = memo
     }
@@ -87,7 +100,7 @@ struct ExtraFields {
             labels.append(storedKey, cardValue(value))
         case .card, .plain:
             if case .int(let number) = value, StringValueRedaction.redact(number) == nil {
-                labels.append(storedKey, .string(String(number)))  // digits alone: nothing to scan for
+                labels.append(storedKey, .string(DecimalText.of(number)))  // digits alone: nothing to scan for
             } else {
                 labels.append(storedKey, .string(redacted(value.scalarText ?? "")))
             }

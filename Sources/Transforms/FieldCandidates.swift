@@ -13,9 +13,13 @@ struct FieldCandidates {
     init(collecting raw: JSONObject) {
         found = Array(repeating: nil, count: Self.fieldCount)
         let table = FieldTable.topLevel
-        for (index, member) in raw.members.enumerated() {
-            guard let role = table[member.key] else { continue }
-            visit(role, value: member.value, path: MemberPath(top: Int32(index)))
+        // Members are read in place through the buffer: `for member in members` copied each one
+        // (its key and value retained and released) only to look at it.
+        raw.members.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                guard let role = table[members[index].key] else { continue }
+                visit(role, value: members[index].value, path: MemberPath(top: Int32(index)))
+            }
         }
         for candidate in found {
             guard let candidate, candidate.path.top < 64 else { continue }
@@ -31,9 +35,11 @@ struct FieldCandidates {
         if let members = role.members, case .object(let object) = value {
             guard path.third < 0 else { return }
             let table = FieldTable.objects[members.rawValue]
-            for (index, member) in object.members.enumerated() {
-                guard let memberRole = table[member.key] else { continue }
-                visit(memberRole, value: member.value, path: path.appending(index))
+            object.members.withUnsafeBufferPointer { members in
+                for index in members.indices {
+                    guard let memberRole = table[members[index].key] else { continue }
+                    visit(memberRole, value: members[index].value, path: path.appending(index))
+                }
             }
             return
         }

@@ -1,3 +1,5 @@
+import LogModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -78,20 +80,9 @@ final class KeyTable<Value: Sendable>: Sendable {
         }
     }
 
-    /// Mixes the length and the first and last eight bytes (overlapping for short keys): enough to
-    /// spread this table's few dozen keys, and a constant number of multiplications per key.
+    /// ``ByteHash``: the parser's and the label memo's hash too.
     @inline(__always)
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let n = bytes.count
-        var first: UInt64 = 0
-        var last: UInt64 = 0
-        if n >= 8, let base = bytes.baseAddress {
-            first = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
-            last = UnsafeRawPointer(base + n - 8).loadUnaligned(as: UInt64.self)
-        } else {
-            for i in 0..<n { first |= UInt64(bytes[i]) << UInt64(8 * i) }
-        }
-        let h = (first ^ 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
-        return (h ^ (h >> 31) ^ (last &+ UInt64(n))) &* 0x94D0_49BB_1331_11EB
+        ByteHash.hash(bytes)
     }
 }

@@ -1,3 +1,5 @@
+import LogModel
+
 /// What the normaliser works out about a top-level label or attribute key — the key as stored,
 /// its hash, and whether it names a secret or a card — remembered across the events of one
 /// request, which repeat the same dozen keys. Working it out costs ~800 instructions a key (most
@@ -42,14 +44,6 @@ public final class LabelKeyMemo {
         return facts
     }
 
-    /// FNV-1a of the key's bytes.
-    static func hash(_ key: String) -> UInt64 {
-        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            return h
-        }
-        if let result = key.utf8.withContiguousStorageIfAvailable(scan) { return result }
-        return Array(key.utf8).withUnsafeBufferPointer(scan)
-    }
+    /// The hash the memo and ``ExtraFields`` compare keys by.
+    static func hash(_ key: String) -> UInt64 { ByteHash.hash(key) }
 }

@@ -6,7 +6,9 @@ import LogModel
 /// document as a tree for callers that want to read it. Both give the same members in the same
 /// order (the contract's).
 struct StoredDocument: Sendable, Equatable {
-    var timestamp: String
+    /// `@timestamp` in µs: formatted straight into the written document (making a `String` of it
+    /// first cost an allocation per event).
+    var timestampMicros: Int64
     var id: String
     var ingested: String
     var dataset: String
@@ -35,7 +37,7 @@ struct StoredDocument: Sendable, Equatable {
     /// The document as a tree.
     var object: JSONObject {
         var document = JSONObject(minimumCapacity: 16)
-        document.append("@timestamp", .string(timestamp))
+        document.append("@timestamp", .string(Timestamp.format(micros: timestampMicros)))
 
         var event = JSONObject(minimumCapacity: 4)
         event.append("id", .string(id))
@@ -79,11 +81,11 @@ struct StoredDocument: Sendable, Equatable {
     /// normaliser tests compare them.
     func write(into out: inout JSONByteBuffer) {
         out.appendRaw(#"{"@timestamp":"#)
-        out.appendString(timestamp)
+        out.appendTimestamp(micros: timestampMicros)
         out.appendRaw(#","event":{"id":"#)
-        out.appendString(id)
+        out.appendPlainString(id)  // the client's id checked to be [A-Za-z0-9_-], or a UUIDv7
         out.appendRaw(#","ingested":"#)
-        out.appendString(ingested)
+        out.appendPlainString(ingested)  // Timestamp.format's
         out.appendRaw(#","dataset":"#)
         out.appendString(dataset)
         if let originalTimestamp {
@@ -100,7 +102,7 @@ struct StoredDocument: Sendable, Equatable {
             out.appendInt(Int64(flattenedValues))
         }
         out.appendRaw(#"},"log":{"level":"#)
-        out.appendString(level.name)
+        out.appendPlainString(level.name)
         if let logger {
             out.appendRaw(#","logger":"#)
             out.appendString(logger)

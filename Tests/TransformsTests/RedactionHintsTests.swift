@@ -31,7 +31,10 @@ final class RedactionHintsTests: XCTestCase {
         }
         let pieces = ["4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111", "5500005555555559", "378282246310005",
                       "postgres://app:s3cret@db:5432/x", "password=hunter2", "user:pw@host", "0822e8f36c031199972a846916419f82",
-                      "1234567890123", " ", "-", ":", "@", "=", "abcdefgh", "GET /api/v1/shops/913", "é", "12", "7"]
+                      "1234567890123", " ", "-", ":", "@", "=", "abcdefgh", "GET /api/v1/shops/913", "é", "12", "7",
+                      // Long, with digits spread over more than 31 words (the word pass adds its
+                      // per-byte counters up every 31 words), and the other bytes from ':' to '@'.
+                      String(repeating: "abcdefg1", count: 40), "é;?<>", "Привет, мир 🚀"]
         var redacted = 0
         for _ in 0..<5000 {
             var text = ""
