@@ -11,7 +11,7 @@ public import LogModel
 public struct AlertPrefilter: Sendable {
     struct RuleGate: Sendable {
         let floor: Level
-        /// The UTF-8 of a `service=` matcher's value, when the rule has one.
+        /// The UTF-8 of a `service=` matcher's value, when the rule has one and it is ASCII.
         let service: [UInt8]?
         /// An absence rule grouped by service with a `service=` matcher: one event per batch tells it all.
         let settlesOnFirst: Bool
@@ -29,7 +29,10 @@ public struct AlertPrefilter: Sendable {
                             rule.query?.minimumLevel ?? .trace)
             let service = rule.matchers.first { $0.operation == .equal && ($0.field == "service" || $0.field == "service.name") }
             let keyedByService = rule.groupBy.allSatisfy { $0 == "service" || $0 == "service.name" }
-            return RuleGate(floor: floor, service: service.map { Array($0.value.utf8) },
+            // The matcher compares `String`s, which are equal when canonically equivalent ("é" as one
+            // scalar or two, "K" and the Kelvin sign): bytes decide the same only between ASCII strings.
+            let ascii = service.map { Array($0.value.utf8) }.flatMap { $0.allSatisfy { $0 < 0x80 } ? $0 : nil }
+            return RuleGate(floor: floor, service: ascii,
                             settlesOnFirst: rule.kind == .absence && service != nil && keyedByService)
         }
     }
@@ -50,7 +53,8 @@ public struct AlertPrefilter: Sendable {
             if index < 64, settled & (1 << UInt64(index)) != 0 { continue }
             guard let wanted = rule.service else { return true }
             if service == nil { service = .some(LevelPeek.serviceName(in: json)) }
-            guard let range = service ?? nil else { return true }  // cannot tell: parse
+            // Cannot tell (not found, escaped, or not ASCII, see `RuleGate.service`): parse.
+            guard let range = service ?? nil, json[range].allSatisfy({ $0 < 0x80 }) else { return true }
             if json[range].elementsEqual(wanted) { return true }
         }
         return false

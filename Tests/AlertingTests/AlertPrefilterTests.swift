@@ -65,6 +65,27 @@ final class AlertPrefilterTests: XCTestCase {
         XCTAssertTrue(prefilter.mayConcern(stored(.info, "core")), "a threshold counts every event")
     }
 
+    func testServiceNamesThatAreEqualAsStringsButNotAsBytesAreParsed() throws {
+        let route = AlertRoute(path: "route", receiver: "", routes: [
+            AlertRoute(path: "route.routes[0]", matchers: [m("level>=error")], receiver: "errors"),
+        ])
+        let rules = [
+            AlertRule(name: "cafe", path: "rules[0]", kind: .absence, matchers: [m("service=caf\u{E9}")], window: 600_000, receiver: "oncall"),
+            AlertRule(name: "kore", path: "rules[1]", kind: .absence, matchers: [m("service=Kore")], window: 600_000, receiver: "oncall"),
+        ]
+        let prefilter = AlertPrefilter(route: route, rules: rules)
+        // "e" + combining acute, and the Kelvin sign: canonically equivalent, so the rules match them.
+        for service in ["cafe\u{301}", "\u{212A}ore"] {
+            let json = stored(.info, service)
+            let event = AlertEvent(document: try JSONParser.parse(json), id: "e1", timestampMillis: 0)
+            XCTAssertTrue(rules.contains { $0.matches(event) }, service)
+            XCTAssertTrue(prefilter.mayConcern(json), "\(service) matches a rule: it must be parsed")
+        }
+        XCTAssertTrue(prefilter.mayConcern(stored(.info, "Core")), "a rule with a non-ASCII name is no gate: parse")
+        let asciiOnly = AlertPrefilter(route: route, rules: [rules[1]])
+        XCTAssertFalse(asciiOnly.mayConcern(stored(.info, "Core")), "ASCII on both sides and different: skipped")
+    }
+
     func testServicePeekSaysWhenItCannotTell() {
         func peek(_ json: [UInt8]) -> String? { LevelPeek.serviceName(in: json).map { String(decoding: json[$0], as: UTF8.self) } }
         XCTAssertEqual(peek(stored(.info, "core")), "core")
