@@ -56,8 +56,19 @@ struct OperationSender: Sendable {
         return try await store.find(id: id)
     }
 
-    /// Asks CORE what became of the key and moves an `unknown` or stale `sending` row on.
+    /// Asks CORE what became of the key and moves an `unknown` or stale `sending` row on. The
+    /// background reconciler may ask about the same row at the same time (it is due at once): the
+    /// one whose transition comes second finds the row moved on and returns it as it now is.
     func reconcile(_ id: Int64, key: String, actor: Int64) async throws -> OperationRow {
+        do {
+            return try await reconcileOnce(id, key: key, actor: actor)
+        } catch is OperationMachine.InvalidTransition {
+            guard let row = try await store.find(id: id) else { throw OperationStore.NotFound() }
+            return row
+        }
+    }
+
+    private func reconcileOnce(_ id: Int64, key: String, actor: Int64) async throws -> OperationRow {
         guard let core else { throw OperationStore.NotFound() }
         switch await core.stored(key: key, actor: actor) {
         case .found(let status, let body):
