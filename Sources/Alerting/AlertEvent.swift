@@ -45,37 +45,56 @@ public struct AlertEvent: Sendable, Equatable {
 
     /// Reads a stored document; `id` and `timestampMillis` come from the spool record.
     public init(document: JSONValue, id: String, timestampMillis: Int64) {
-        func text(_ path: String...) -> String? {
-            var value: JSONValue? = document
-            for key in path { value = value?[key] }
-            return value?.scalarText
+        // One pass over the top level (a stored document has a few dozen members) instead of a walk
+        // from the root per field: this runs for every event some route or rule may concern.
+        var log, service, error, trace, span, http, host, user, labelsObject, attributes: JSONObject?
+        var message: String?
+        if case .object(let top) = document {
+            for member in top.members {
+                switch member.key {
+                case "log": if log == nil { log = member.value.objectValue }
+                case "service": if service == nil { service = member.value.objectValue }
+                case "error": if error == nil { error = member.value.objectValue }
+                case "trace": if trace == nil { trace = member.value.objectValue }
+                case "span": if span == nil { span = member.value.objectValue }
+                case "http": if http == nil { http = member.value.objectValue }
+                case "host": if host == nil { host = member.value.objectValue }
+                case "user": if user == nil { user = member.value.objectValue }
+                case "labels": if labelsObject == nil { labelsObject = member.value.objectValue }
+                case "attributes": if attributes == nil { attributes = member.value.objectValue }
+                case "message": if message == nil { message = member.value.scalarText }
+                default: continue
+                }
+            }
         }
+        func text(_ object: JSONObject?, _ key: String) -> String? { object?[key]?.scalarText }
         var labels: [String: String] = [:]
-        if let object = document["labels"]?.objectValue {
-            for member in object { if let value = member.value.scalarText { labels[member.key] = value } }
+        if let labelsObject {
+            labels.reserveCapacity(labelsObject.count)
+            for member in labelsObject.members { if let value = member.value.scalarText { labels[member.key] = value } }
         }
         var fingerprint: [String]?
         if let own = labels["fingerprint"] {
             fingerprint = [own]
-        } else if let list = document["attributes"]?["fingerprint"]?.arrayValue {
+        } else if let list = attributes?["fingerprint"]?.arrayValue {
             let parts = list.compactMap(\.scalarText)
             if !parts.isEmpty { fingerprint = parts }
         }
         self.init(
             id: id, timestampMillis: timestampMillis,
-            level: text("log", "level").flatMap { Level(name: $0) } ?? .info,
-            service: text("service", "name") ?? "unknown",
-            environment: text("service", "environment") ?? "production",
-            logger: text("log", "logger") ?? "",
-            message: text("message") ?? "",
-            errorType: text("error", "type"), errorMessage: text("error", "message"),
-            stackTrace: text("error", "stack_trace"), fingerprint: fingerprint, labels: labels)
-        traceID = text("trace", "id")
-        spanID = text("span", "id")
-        requestID = text("http", "request", "id") ?? labels["request_id"]
-        host = text("host", "name")
-        release = text("service", "version") ?? labels["release"]
-        userID = text("user", "id")
+            level: text(log, "level").flatMap { Level(name: $0) } ?? .info,
+            service: text(service, "name") ?? "unknown",
+            environment: text(service, "environment") ?? "production",
+            logger: text(log, "logger") ?? "",
+            message: message ?? "",
+            errorType: text(error, "type"), errorMessage: text(error, "message"),
+            stackTrace: text(error, "stack_trace"), fingerprint: fingerprint, labels: labels)
+        traceID = text(trace, "id")
+        spanID = text(span, "id")
+        requestID = http?["request"]?["id"]?.scalarText ?? labels["request_id"]
+        self.host = text(host, "name")
+        release = text(service, "version") ?? labels["release"]
+        userID = text(user, "id")
         self.document = document
     }
 

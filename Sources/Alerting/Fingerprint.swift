@@ -20,12 +20,16 @@ public enum Fingerprint {
 
     public static func hash(_ parts: [String]) -> String {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(parts.reduce(0) { $0 + $1.utf8.count + 1 })
         for part in parts {
             bytes.append(contentsOf: part.utf8)
             bytes.append(0)
         }
-        return hex(SHA256.hash(data: bytes).prefix(16))
+        return digestHex(bytes)
     }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String { LowercaseHex.encode(bytes) }
+    /// The first 128 bits of SHA-256 over `bytes`, as 32 hex digits.
+    static func digestHex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).withUnsafeBytes { LowercaseHex.encode(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
+    }
 }

@@ -1,4 +1,3 @@
-import Crypto
 public import LogModel
 
 /// Builds the envelope for one log event (protocols.md 1.3–1.5): one `event` item whose
@@ -11,7 +10,7 @@ public enum SentryEnvelope {
 
     /// 32 lowercase hex characters from the log event's id.
     public static func eventID(for logEventID: String) -> String {
-        Fingerprint.hex(SHA256.hash(data: Array(("sentry-event:" + logEventID).utf8)).prefix(16))
+        Fingerprint.digestHex(Array(("sentry-event:" + logEventID).utf8))
     }
 
     /// Sentry's levels: `fatal`, `error`, `warning`, `info`, `debug`.

@@ -18,7 +18,7 @@ public enum TokenSecret {
 
     /// Hex SHA-256 of the secret; what the database stores and what lookups compare.
     public static func digest(_ secret: String) -> String {
-        LowercaseHex.encode(SHA256.hash(data: Array(secret.utf8)))
+        SHA256.hash(data: Array(secret.utf8)).withUnsafeBytes { LowercaseHex.encode($0) }
     }
 
     /// The part of a secret that may be shown (`dmp_ab12cd`).

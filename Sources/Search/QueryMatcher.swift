@@ -29,11 +29,12 @@ public struct QueryMatcher: Sendable {
         case .matchAll:
             return { _ in true }
         case .word(let w), .phrase(let w):
-            return textTest(FieldCatalog.textFields, MongoFilterCompiler.phrasePattern(w))
+            return textTest(FieldCatalog.textFields, MongoFilterCompiler.phrasePattern(w), words: w)
         case .wordPrefix(let w):
-            return textTest(FieldCatalog.textFields, MongoFilterCompiler.prefixPattern(w))
+            return textTest(FieldCatalog.textFields, MongoFilterCompiler.prefixPattern(w), words: w)
         case .exists(let field):
-            return { doc in if let v = value(doc, field), v != .null { true } else { false } }
+            let path = FieldPath(field)
+            return { doc in if let v = path.value(in: doc), v != .null { true } else { false } }
         case .and(let terms):
             let tests = terms.map { build($0, now: now) }
             return { doc in tests.allSatisfy { $0(doc) } }
@@ -71,17 +72,18 @@ public struct QueryMatcher: Sendable {
 
     static func fieldTest(_ field: String, _ predicate: FieldPredicate, now: @escaping @Sendable () -> Int64) -> @Sendable (JSONValue) -> Bool {
         let kind = FieldCatalog.kind(of: field)
+        let path = FieldPath(field)
         switch (kind, predicate) {
         case (.text, .equals(let v)):
-            return textTest([field], MongoFilterCompiler.phrasePattern(v))
+            return textTest([field], MongoFilterCompiler.phrasePattern(v), words: v)
         case (.text, .prefix(let v)):
-            return textTest([field], MongoFilterCompiler.prefixPattern(v))
+            return textTest([field], MongoFilterCompiler.prefixPattern(v), words: v)
         case (.level, .compare(let op, let v)):
             let names = Set(LevelSet.matching(op, v).map(\.name))
-            return { doc in value(doc, field)?.stringValue.map(names.contains) ?? false }
+            return { doc in path.value(in: doc)?.stringValue.map(names.contains) ?? false }
         case (.level, .range(let lower, let upper)):
             let names = Set(LevelSet.between(lower, upper).map(\.name))
-            return { doc in value(doc, field)?.stringValue.map(names.contains) ?? false }
+            return { doc in path.value(in: doc)?.stringValue.map(names.contains) ?? false }
         case (.date, _):
             // Each bound is an instant, or now plus an offset (`now-5m`; one that cannot be read counts as
             // `now`, as the backends do): parsed here once, only `now()` is asked at each match.
@@ -91,14 +93,14 @@ public struct QueryMatcher: Sendable {
             }
             let anyRelative = parts.contains { $0.relative }
             return { doc in
-                guard let text = value(doc, field)?.stringValue, let micros = Timestamp.parse(text) else { return false }
+                guard let text = path.value(in: doc)?.stringValue, let micros = Timestamp.parse(text) else { return false }
                 let millis = micros / 1000 * 1000  // stores keep milliseconds
                 let nowMicros = anyRelative ? now() : 0
                 return parts.allSatisfy { $0.op.holds(millis, $0.relative ? nowMicros + $0.micros : $0.micros) }
             }
         case (_, .equals(let v)):
             return { doc in
-                switch value(doc, field) {
+                switch path.value(in: doc) {
                 case .string(let s)?: return s == v
                 case .int(let n)?: return (kind == .attribute || kind == .number) && Double(v) == Double(n)
                 case .double(let d)?: return (kind == .attribute || kind == .number) && Double(v) == d
@@ -107,14 +109,14 @@ public struct QueryMatcher: Sendable {
                 }
             }
         case (_, .prefix(let v)):
-            return { doc in value(doc, field)?.stringValue?.hasPrefix(v) ?? false }
+            return { doc in path.value(in: doc)?.stringValue?.hasPrefix(v) ?? false }
         case (_, .compare), (_, .range):
             let parts = bounds(predicate)
             if parts.allSatisfy({ NumericText.isNumber($0.1) }) {
                 let numeric = parts.map { ($0.0, Double($0.1) ?? 0) }
                 return { doc in
                     let number: Double?
-                    switch value(doc, field) {
+                    switch path.value(in: doc) {
                     case .string(let s)?: number = NumericText.isNumber(s) ? Double(s) : nil
                     case .int(let n)? where kind != .keyword: number = Double(n)
                     case .double(let d)? where kind != .keyword: number = d
@@ -125,7 +127,7 @@ public struct QueryMatcher: Sendable {
                 }
             }
             return { doc in
-                guard let s = value(doc, field)?.stringValue else { return false }
+                guard let s = path.value(in: doc)?.stringValue else { return false }
                 return parts.allSatisfy { $0.0.holds(ByteOrder(s), ByteOrder($0.1)) }
             }
         }
@@ -144,22 +146,40 @@ public struct QueryMatcher: Sendable {
         }
     }
 
-    static func textTest(_ fields: [String], _ pattern: String) -> @Sendable (JSONValue) -> Bool {
+    /// `pattern` (built from `words`) searched case-insensitively in the `fields`' text.
+    static func textTest(_ fields: [String], _ pattern: String, words: String) -> @Sendable (JSONValue) -> Bool {
         guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return { _ in false } }
         let box = RegexBox(regex)
+        let paths = fields.map(FieldPath.init)
+        let check = ASCIIWordCheck(MongoFilterCompiler.tokens(words))
         return { doc in
-            fields.contains { field in
-                guard let text = value(doc, field)?.stringValue else { return false }
+            paths.contains { path in
+                guard let text = path.value(in: doc)?.stringValue else { return false }
+                // Most texts lack the words: a byte scan says so without the regular expression.
+                if let check, check.rulesOut(text) { return false }
                 return box.regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
             }
         }
     }
+}
 
-    /// A stored field by its dotted name (`labels.status` is `{"labels": {"status": …}}`).
-    static func value(_ doc: JSONValue, _ field: String) -> JSONValue? {
-        if let direct = doc[field] { return direct }
+/// A stored field by its dotted name (`labels.status` is `{"labels": {"status": …}}`), split once
+/// when the matcher is built rather than at every event.
+struct FieldPath: Sendable {
+    let name: String
+    let parts: [String]
+
+    init(_ name: String) {
+        self.name = name
+        parts = name.split(separator: ".").map(String.init)
+    }
+
+    func value(in doc: JSONValue) -> JSONValue? {
+        if let direct = doc[name] { return direct }
+        // A name of one part was just looked up (the walk below would repeat it).
+        if parts.count == 1, parts[0] == name { return nil }
         var current: JSONValue? = doc
-        for part in field.split(separator: ".") { current = current?[String(part)] }
+        for part in parts { current = current?[part] }
         return current
     }
 }

@@ -24,7 +24,7 @@ struct WebhookNotifier: Sendable {
 
     static func signature(_ body: [UInt8], secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
-        return LowercaseHex.encode(mac, prefix: "sha256=")
+        return mac.withUnsafeBytes { LowercaseHex.encode($0, prefix: "sha256=") }
     }
 
     func send(_ w: WebhookWork, publicURL: String) async {
