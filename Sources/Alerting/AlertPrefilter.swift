@@ -1,38 +1,51 @@
 public import LogModel
 
 /// Decides from a stored document's bytes, without parsing it, whether any route or rule could
-/// take the event: most events are below every route's level, and a rule without a level (an
-/// absence rule: `service=communication`) usually names one service. Conservative: when the peek
-/// cannot tell (no level found, a service name with escapes), the event is parsed.
+/// take the event: most events are below every route's level, many routes name a service
+/// (`service=core`, `service:gate AND …`), and a rule without a level (an absence rule:
+/// `service=communication`) usually names one service. Conservative: when the peek cannot tell (no
+/// level found, a service name with escapes), the event is parsed.
 ///
 /// Within one batch, an absence rule whose key its own `service=` matcher fixes (a heartbeat
 /// grouped by service) needs one event: the evaluator marks it `settle`d after the first, and the
 /// service's other events are then skipped for that rule too.
 public struct AlertPrefilter: Sendable {
-    struct RuleGate: Sendable {
+    /// A level floor and, when it has one, the service it wants.
+    struct Gate: Sendable {
         let floor: Level
-        /// The UTF-8 of a `service=` matcher's value, when the rule has one and it is ASCII.
+        /// The UTF-8 of the wanted service, when there is one and it is ASCII: the matchers compare
+        /// `String`s, equal when canonically equivalent ("é" as one scalar or two, "K" and the Kelvin
+        /// sign), so bytes decide the same only between ASCII names. Nil: any service may pass.
         let service: [UInt8]?
+
+        init(floor: Level, service: String?) {
+            self.floor = floor
+            self.service = service.map { Array($0.utf8) }.flatMap { $0.allSatisfy { $0 < 0x80 } ? $0 : nil }
+        }
+    }
+
+    struct RuleGate: Sendable {
+        let gate: Gate
         /// An absence rule grouped by service with a `service=` matcher: one event per batch tells it all.
         let settlesOnFirst: Bool
     }
 
+    /// One per path of the routing tree that ends at a receiver.
+    let routes: [Gate]
     let routeFloor: Level
     let rules: [RuleGate]
     /// Bit i: rule i has seen its event in this batch (only rules that `settlesOnFirst`, i < 64).
     private var settled: UInt64 = 0
 
     public init(route: AlertRoute, rules: [AlertRule]) {
+        routes = route.gates.map { Gate(floor: $0.floor, service: $0.service) }
         routeFloor = route.minimumLevel
         self.rules = rules.map { rule in
             let floor = max(rule.matchers.compactMap { $0.operation == .atLeast ? $0.level : nil }.max() ?? .trace,
                             rule.query?.minimumLevel ?? .trace)
             let service = rule.matchers.first { $0.operation == .equal && ($0.field == "service" || $0.field == "service.name") }
             let keyedByService = rule.groupBy.allSatisfy { $0 == "service" || $0 == "service.name" }
-            // The matcher compares `String`s, which are equal when canonically equivalent ("é" as one
-            // scalar or two, "K" and the Kelvin sign): bytes decide the same only between ASCII strings.
-            let ascii = service.map { Array($0.value.utf8) }.flatMap { $0.allSatisfy { $0 < 0x80 } ? $0 : nil }
-            return RuleGate(floor: floor, service: ascii,
+            return RuleGate(gate: Gate(floor: floor, service: service?.value ?? rule.query?.requiredService),
                             settlesOnFirst: rule.kind == .absence && service != nil && keyedByService)
         }
     }
@@ -47,15 +60,19 @@ public struct AlertPrefilter: Sendable {
     /// False only when no route and no rule can match the stored document `json`.
     public func mayConcern(_ json: [UInt8]) -> Bool {
         guard let level = LevelPeek.level(in: json) else { return true }
-        if level >= routeFloor { return true }
-        var service: Range<Int>?? = nil  // peeked once, when the first rule asks
-        for (index, rule) in rules.enumerated() where level >= rule.floor {
-            if index < 64, settled & (1 << UInt64(index)) != 0 { continue }
-            guard let wanted = rule.service else { return true }
+        var service: Range<Int>?? = nil  // peeked once, when the first gate asks
+        func passes(_ gate: Gate) -> Bool {
+            guard level >= gate.floor else { return false }
+            guard let wanted = gate.service else { return true }
             if service == nil { service = .some(LevelPeek.serviceName(in: json)) }
-            // Cannot tell (not found, escaped, or not ASCII, see `RuleGate.service`): parse.
+            // Cannot tell (not found, escaped, or not ASCII, see `Gate.service`): parse.
             guard let range = service ?? nil, json[range].allSatisfy({ $0 < 0x80 }) else { return true }
-            if json[range].elementsEqual(wanted) { return true }
+            return json[range].elementsEqual(wanted)
+        }
+        if level >= routeFloor, routes.contains(where: passes) { return true }
+        for (index, rule) in rules.enumerated() {
+            if index < 64, settled & (1 << UInt64(index)) != 0 { continue }
+            if passes(rule.gate) { return true }
         }
         return false
     }

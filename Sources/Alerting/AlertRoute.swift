@@ -46,6 +46,35 @@ public struct AlertRoute: Sendable, Equatable {
         return Fingerprint.hash([receiver, path] + values)
     }
 
+    /// What an event needs to reach a receiver along one path of the tree: at least `floor`, and
+    /// `service` when the path names one (a `service=` matcher or `service:` in a query). Necessary,
+    /// not sufficient: the spool reader skips events that pass no gate without parsing them.
+    public struct Gate: Sendable, Equatable {
+        public var floor: Level
+        public var service: String?
+    }
+
+    /// One gate per path that ends at a receiver (none when the tree has no receiver).
+    public var gates: [Gate] { gates(above: Gate(floor: .trace, service: nil)) }
+
+    func gates(above inherited: Gate) -> [Gate] {
+        var own = inherited
+        for matcher in matchers {
+            switch matcher.operation {
+            case .atLeast: own.floor = max(own.floor, matcher.level ?? .trace)
+            case .equal where matcher.field == "service" || matcher.field == "service.name": own.service = own.service ?? matcher.value
+            default: continue
+            }
+        }
+        if let query {
+            own.floor = max(own.floor, query.minimumLevel)
+            own.service = own.service ?? query.requiredService
+        }
+        // A node none of whose children match is itself the result.
+        let here = receiver.isEmpty ? [] : [own]
+        return here + routes.flatMap { $0.gates(above: own) }
+    }
+
     /// The least level any event must have to reach a receiver through this tree (`trace` when some
     /// path bounds the level neither by a `level>=` matcher nor in its query): the spool reader skips
     /// quieter events without parsing them.

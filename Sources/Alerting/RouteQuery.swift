@@ -26,6 +26,9 @@ public struct RouteQuery: Sendable, Equatable, CustomStringConvertible {
     /// The least level an event must have to match (`trace` when the query does not bound it).
     public var minimumLevel: Level { matcher.minimumLevel }
 
+    /// The service every matching event has (`service:gate AND …`), nil when any may match.
+    public var requiredService: String? { matcher.requiredService }
+
     /// True when the event's stored document matches; an event without its document never does.
     public func matches(_ event: AlertEvent) -> Bool {
         guard let document = event.document else { return false }

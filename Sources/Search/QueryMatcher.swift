@@ -9,6 +9,9 @@ public struct QueryMatcher: Sendable {
     /// The least level an event must have to match (`trace` when the query does not bound it): a
     /// live tail skips quieter events with a peek at the stored bytes (``LevelPeek``) instead of a parse.
     public let minimumLevel: Level
+    /// The service every matching event has (`service:gate AND …`), nil when the query allows any:
+    /// alerting skips other services' events with a peek at the stored bytes.
+    public let requiredService: String?
 
     /// A matcher whose relative times (`now-5m`) are resolved once, at `nowMicros` (a live tail's start).
     public init(_ node: QueryNode, nowMicros: Int64) {
@@ -20,6 +23,7 @@ public struct QueryMatcher: Sendable {
     public init(_ node: QueryNode, now: @escaping @Sendable () -> Int64) {
         test = Self.build(node, now: now)
         minimumLevel = Self.minimumLevel(node)
+        requiredService = Self.requiredService(node)
     }
 
     public func matches(_ document: JSONValue) -> Bool { test(document) }
@@ -67,6 +71,22 @@ public struct QueryMatcher: Sendable {
             return levels.min() ?? .trace
         default:
             return .trace
+        }
+    }
+
+    /// Conservative like `minimumLevel`: nil wherever the query could match an event of another service.
+    static func requiredService(_ node: QueryNode) -> String? {
+        switch node {
+        case .field("service.name", .equals(let name)):
+            return name
+        case .and(let terms):
+            return terms.lazy.compactMap(requiredService).first
+        case .or(let terms):
+            let names = terms.map(requiredService)
+            guard let first = names.first ?? nil, names.allSatisfy({ $0 == first }) else { return nil }
+            return first
+        default:
+            return nil
         }
     }
 

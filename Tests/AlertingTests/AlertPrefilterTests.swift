@@ -38,12 +38,49 @@ final class AlertPrefilterTests: XCTestCase {
                 if !prefilter.mayConcern(json) { skipped += 1 }
             }
         }
-        // info from shop, core below warning, gate below notice, ...: skipped without a parse.
-        XCTAssertGreaterThanOrEqual(skipped, 12)
+        // info from shop, core below warning, gate below notice, warnings of services no warning
+        // route names, ...: skipped without a parse.
+        XCTAssertGreaterThanOrEqual(skipped, 17)
+        XCTAssertFalse(prefilter.mayConcern(stored(.warning, "shop")))
+        XCTAssertTrue(prefilter.mayConcern(stored(.warning, "gate")), "service:gate in the query")
+        XCTAssertTrue(prefilter.mayConcern(stored(.warning, "core")), "service=core matcher")
+        XCTAssertTrue(prefilter.mayConcern(stored(.error, "shop")), "the error route names no service")
         XCTAssertFalse(prefilter.mayConcern(stored(.info, "shop")))
         XCTAssertFalse(prefilter.mayConcern(stored(.info, "gate")), "below the floors in the route's and the rule's queries")
         XCTAssertTrue(prefilter.mayConcern(stored(.debug, "communication")), "the absence rule has no level")
         XCTAssertTrue(prefilter.mayConcern(Array(#"{"message":"no level"}"#.utf8)), "cannot tell: parse")
+    }
+
+    /// Every path of the tree is a gate: a child inherits its parent's service and level, a parent
+    /// whose children miss is a result itself, a query's `OR` gates only when every branch names
+    /// the same service.
+    func testEachPathOfTheTreeGatesByItsServiceAndLevel() throws {
+        var either = AlertRoute(path: "route.routes[1]", receiver: "oncall")
+        either.query = try RouteQuery.parse("level:>=warning AND (service:gate OR service:shop)").get()
+        var both = AlertRoute(path: "route.routes[2]", receiver: "oncall")
+        both.query = try RouteQuery.parse("(service:billing AND level:error) OR (service:billing AND level:critical)").get()
+        let route = AlertRoute(path: "route", receiver: "", routes: [
+            AlertRoute(path: "route.routes[0]", matchers: [m("service=core")], receiver: "core-team", routes: [
+                AlertRoute(path: "route.routes[0].routes[0]", matchers: [m("level>=error")], receiver: "pager"),
+            ]),
+            either, both,
+        ])
+        let prefilter = AlertPrefilter(route: route, rules: [])
+        for level in Level.allCases {
+            for service in ["core", "gate", "shop", "billing", "communication", "Core", "core\\\"x"] {
+                let json = stored(level, service)
+                let event = AlertEvent(document: try JSONParser.parse(json), id: "e1", timestampMillis: 0)
+                if route.match(event).contains(where: { !$0.receiver.isEmpty }) {
+                    XCTAssertTrue(prefilter.mayConcern(json), "\(level.name) \(service) would be taken but was skipped")
+                }
+            }
+        }
+        XCTAssertTrue(prefilter.mayConcern(stored(.debug, "core")), "the parent takes what its child misses")
+        XCTAssertTrue(prefilter.mayConcern(stored(.warning, "shop")), "an OR of services gates nothing")
+        XCTAssertFalse(prefilter.mayConcern(stored(.info, "shop")), "below the OR route's level")
+        XCTAssertTrue(prefilter.mayConcern(stored(.critical, "communication")), "an OR of services may take any")
+        XCTAssertTrue(prefilter.mayConcern(stored(.error, "billing")))
+        XCTAssertFalse(prefilter.mayConcern(stored(.notice, "billing")), "below every floor but core's")
     }
 
     func testAHeartbeatSettledInTheBatchNoLongerParsesItsService() {

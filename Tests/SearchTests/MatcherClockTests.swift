@@ -56,4 +56,27 @@ final class MatcherLevelFloorTests: XCTestCase {
             }
         }
     }
+
+    /// The service a query requires (alerting's prefilter skips other services' events by a peek):
+    /// only where no event of another service can match, checked by matching every case.
+    func testTheRequiredServiceIsOneNoOtherServiceCanMatch() throws {
+        let cases: [(String, String?)] = [
+            ("service:gate", "gate"), ("service.name:gate AND level:>=warning", "gate"),
+            ("level:>=warning AND NOT \"signed in\" AND service:gate", "gate"),
+            ("(service:gate AND timeout) OR (service:gate AND level:error)", "gate"),
+            ("service:gate OR service:core", nil), ("NOT service:gate", nil), ("service:ga*", nil),
+            ("level:>=error", nil), ("service:gate OR level:error", nil),
+        ]
+        for (query, required) in cases {
+            let matcher = QueryMatcher(try QueryParser.parse(query), nowMicros: 0)
+            XCTAssertEqual(matcher.requiredService, required, query)
+            guard let required else { continue }
+            for service in ["gate", "core", "gateway"] where service != required {
+                for level in Level.allCases {
+                    let document = try JSONParser.parse(#"{"log":{"level":"\#(level.name)"},"service":{"name":"\#(service)"},"message":"timeout"}"#)
+                    XCTAssertFalse(matcher.matches(document), "\(query) matched service \(service)")
+                }
+            }
+        }
+    }
 }
