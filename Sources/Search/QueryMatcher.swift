@@ -12,6 +12,10 @@ public struct QueryMatcher: Sendable {
     /// The service every matching event has (`service:gate AND …`), nil when the query allows any:
     /// alerting skips other services' events with a peek at the stored bytes.
     public let requiredService: String?
+    /// When the query is about the level alone (`level:>=error`, `level:[warning TO error]`): the
+    /// levels it matches, so a live tail decides by a peek at the stored level without a parse
+    /// (stored levels are always the canonical names). Nil for any other query.
+    public let levels: Set<Level>?
 
     /// A matcher whose relative times (`now-5m`) are resolved once, at `nowMicros` (a live tail's start).
     public init(_ node: QueryNode, nowMicros: Int64) {
@@ -24,6 +28,7 @@ public struct QueryMatcher: Sendable {
         test = Self.build(node, now: now)
         minimumLevel = Self.minimumLevel(node)
         requiredService = Self.requiredService(node)
+        levels = Self.levels(node)
     }
 
     public func matches(_ document: JSONValue) -> Bool { test(document) }
@@ -71,6 +76,32 @@ public struct QueryMatcher: Sendable {
             return levels.min() ?? .trace
         default:
             return .trace
+        }
+    }
+
+    /// The level sets of `fieldTest`'s level cases (an `=` compares the stored name as typed, so
+    /// only a canonical name counts), combined; nil as soon as another field or kind of term appears.
+    static func levels(_ node: QueryNode) -> Set<Level>? {
+        switch node {
+        case .field(let field, let predicate) where FieldCatalog.kind(of: field) == .level:
+            switch predicate {
+            case .compare(let op, let v): return Set(LevelSet.matching(op, v))
+            case .range(let lower, let upper): return Set(LevelSet.between(lower, upper))
+            case .equals(let v): return Level(name: v).flatMap { $0.name == v ? [$0] : nil }
+            case .prefix: return nil
+            }
+        case .and(let terms):
+            let sets = terms.map(levels)
+            guard !sets.isEmpty, sets.allSatisfy({ $0 != nil }) else { return nil }
+            return sets.compactMap { $0 }.reduce(Set(Level.allCases)) { $0.intersection($1) }
+        case .or(let terms):
+            let sets = terms.map(levels)
+            guard !sets.isEmpty, sets.allSatisfy({ $0 != nil }) else { return nil }
+            return sets.compactMap { $0 }.reduce(Set()) { $0.union($1) }
+        case .not(let inner):
+            return levels(inner).map { Set(Level.allCases).subtracting($0) }
+        default:
+            return nil
         }
     }
 

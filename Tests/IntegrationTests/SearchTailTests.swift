@@ -47,6 +47,48 @@ final class SearchTailTests: StaffTestCase {
         XCTAssertEqual(bad.status, 400)
     }
 
+    /// Two tails at once, one decided by the stored level alone (no parse) and one by a label: each
+    /// gets exactly its events, in order, from the same batches.
+    func testALevelTailAndALabelTailEachGetTheirEvents() async throws {
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing)
+        try createUser("levels@search.test", roles: ["support"])
+        let bearer = try personalToken("levels@search.test")
+        let ingest = try createToken()
+        let errors = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=level%3A%3E%3Derror", headers: ["Authorization": "Bearer \(bearer)"])
+        let shop = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=shop:42", headers: ["Authorization": "Bearer \(bearer)"])
+        XCTAssertEqual(try errors.readHead(), 200)
+        XCTAssertEqual(try shop.readHead(), 200)
+
+        let levels = ["debug", "info", "warning", "error", "critical", "WARN", "fatal", "notice"]
+        var body: [UInt8] = []
+        var wantErrors: [String] = [], wantShop: [String] = []
+        for n in 0..<40 {
+            let level = levels[n % levels.count], shopID = n % 3 == 0 ? 42 : 7
+            let id = "mixed-\(n)"
+            body += Array(#"{"event.id":"\#(id)","shop_id":\#(shopID),"message":"m \#(n)","level":"\#(level)"}"#.utf8) + [10]
+            if ["error", "critical", "fatal"].contains(level) { wantErrors.append(id) }
+            if shopID == 42 { wantShop.append(id) }
+        }
+        let accepted = try await post(hub, body: body, token: ingest)
+        XCTAssertEqual(accepted.status, 202)
+        _ = try await post(hub, body: event("end-marker", shop: 42, message: "end"), token: ingest)
+        _ = try await post(hub, body: Array(#"{"event.id":"end-error","message":"end","level":"error"}"#.utf8 + [10]), token: ingest)
+
+        func ids(_ client: SSEClient, until marker: String) throws -> [String] {
+            var seen: [String] = []
+            while let frame = try client.nextFrame(timeout: 5) {
+                guard frame.event == "event" else { continue }
+                let id = try JSONParser.parse(frame.data)["event"]?["id"]?.stringValue ?? "?"
+                if id == marker { return seen }
+                seen.append(id)
+            }
+            XCTFail("\(marker) did not arrive")
+            return seen
+        }
+        XCTAssertEqual(try ids(errors, until: "end-error"), wantErrors)
+        XCTAssertEqual(try ids(shop, until: "end-marker"), wantShop)
+    }
+
     /// A client that opens a tail and stops reading is cut loose with a marker, and intake keeps
     /// its pace: the same ingest is timed with and without such clients.
     func testAClientThatStopsReadingIsCutAndDoesNotSlowIntake() async throws {

@@ -79,4 +79,21 @@ final class MatcherLevelFloorTests: XCTestCase {
             }
         }
     }
+
+    /// A query about the level alone is decided by the level (the live tail's peek): the set agrees
+    /// with full matching at every level; any other term leaves it to the parse.
+    func testALevelOnlyQueryIsDecidedByTheLevel() throws {
+        for query in ["level:>=error", "level:<warning", "log.level:error", "level:[notice TO error]", "level:{info TO *}",
+                      "NOT level:>=error", "level:>=warning AND NOT level:critical", "level:debug OR level:>=error", "level:ERROR"] {
+            let matcher = QueryMatcher(try QueryParser.parse(query), nowMicros: 0)
+            let levels = try XCTUnwrap(matcher.levels, query)
+            for level in Level.allCases {
+                let document = try JSONParser.parse(#"{"log":{"level":"\#(level.name)"},"message":"x"}"#)
+                XCTAssertEqual(levels.contains(level), matcher.matches(document), "\(query) at \(level.name)")
+            }
+        }
+        for query in ["level:>=error AND service:gate", "timeout", "level:err*", "level:>=error OR has:trace.id", ""] {
+            XCTAssertNil(QueryMatcher(try QueryParser.parse(query), nowMicros: 0).levels, query)
+        }
+    }
 }

@@ -141,7 +141,7 @@ final class LiveTail: Sendable {
                     try? await Task.sleep(for: .seconds(1))
                     continue
                 }
-                for record in records { publish(record) }
+                publish(records)
                 if let last = records.last { uncommitted = last.nextOffset }
             }
             let now = clock.now
@@ -185,25 +185,48 @@ final class LiveTail: Sendable {
         return event.parsed().map { ArraySlice($0.serialized()) }
     }
 
-    private func publish(_ record: SpoolRecord) {
-        guard let layout = try? SpooledEvent.layout(of: record.payload), layout.target.isEmpty else { return }
-        let event = HeldEvent(offset: record.offset, payload: record.payload, jsonStart: layout.jsonStart)
+    /// Holds a batch of records and offers each to the tails that match it. The tails are listed
+    /// once per batch, under the lock of `recent` (a tail opening meanwhile waits for the batch and
+    /// then sees it in its replay, or opened before and is listed: nothing falls between).
+    private func publish(_ records: [SpoolRecord]) {
         recent.withLock { recent in
-            recent.append(event)
             let listening = subscribers.withLock { Array($0.values) }
-            // Parsed only when someone listens: with no tail open this reader keeps a reference per event.
-            guard !listening.isEmpty else { return }
-            // Most tails ask for errors and most events are not: a byte peek at the level, not a parse
-            // (the record's header, an id and a sink name, cannot hold `"level":"`).
-            if let floor = listening.lazy.map(\.matcher.minimumLevel).min(), floor > .trace,
-               let level = LevelPeek.level(in: record.payload), level < floor { return }
-            guard let document = event.parsed() else { return }
-            var line: ArraySlice<UInt8>?
-            for subscriber in listening where subscriber.matcher.matches(document) {
-                if line == nil { line = Self.oneLine(event) }
-                guard let line else { return }
-                subscriber.offer(.event(offset: record.offset, json: line))
+            // Most tails ask for errors and most events are not: a byte peek at the level (the
+            // record's header, an id and a sink name, cannot hold `"level":"`) skips them, and
+            // decides outright for a tail whose query is a level alone (`level:>=error`).
+            let floor = listening.lazy.map(\.matcher.minimumLevel).min() ?? .trace
+            let peek = floor > .trace || listening.contains { $0.matcher.levels != nil }
+            for record in records {
+                guard let layout = try? SpooledEvent.layout(of: record.payload), layout.target.isEmpty else { continue }
+                let event = HeldEvent(offset: record.offset, payload: record.payload, jsonStart: layout.jsonStart)
+                recent.append(event)
+                // Matched only when someone listens: with no tail open this reader keeps a reference per event.
+                guard !listening.isEmpty else { continue }
+                let level = peek ? LevelPeek.level(in: record.payload) : nil
+                if let level, level < floor { continue }
+                offer(event, level: level, to: listening)
             }
+        }
+    }
+
+    /// `event` to each tail that matches it, parsed at most once (not at all when the peeked level
+    /// decides for every tail).
+    private func offer(_ event: HeldEvent, level: Level?, to listening: [TailSubscriber]) {
+        var document: JSONValue??
+        var line: ArraySlice<UInt8>?
+        for subscriber in listening {
+            let matched: Bool
+            if let level, let levels = subscriber.matcher.levels {
+                matched = levels.contains(level)
+            } else {
+                if document == nil { document = .some(event.parsed()) }
+                guard let parsed = document ?? nil else { return }
+                matched = subscriber.matcher.matches(parsed)
+            }
+            guard matched else { continue }
+            if line == nil { line = Self.oneLine(event) }
+            guard let line else { return }
+            subscriber.offer(.event(offset: event.offset, json: line))
         }
     }
 }
