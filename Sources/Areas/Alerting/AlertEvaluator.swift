@@ -181,11 +181,13 @@ final class AlertEvaluator: Sendable {
         -> ([AlertStore.GroupDelta], [Heartbeat], [ThresholdCount])
     {
         var prefilter = AlertPrefilter(route: configuration.route, rules: configuration.rules)
-        var deltas: [String: AlertStore.GroupDelta] = [:]
+        // Groups in the order first seen, found by key; updated in place (copying a delta copies its
+        // sample event, ~20 reference counts, for every event).
+        var deltas: [AlertStore.GroupDelta] = []
+        var deltaIndex: [String: Int] = [:]
         var beats: [String: Heartbeat] = [:]
         var thresholds: [String: ThresholdCount] = [:]
         var thresholdOrder: [String] = []
-        var order: [String] = []
         let now = Self.now()
         for record in records {
             // Most events concern no route or rule: peek at the record's bytes (the short header holds
@@ -221,23 +223,22 @@ final class AlertEvaluator: Sendable {
                 case .telegram?, .webhook?:
                     let key = route.groupKey(for: event, fingerprint: fingerprint)
                     let critical = event.level >= .critical
-                    if var d = deltas[key] {
-                        d.count += 1
-                        d.last = now
-                        d.critical = d.critical || critical
-                        if critical, !d.sample.level.isCriticalOrAbove { d.sample = event }
-                        deltas[key] = d
+                    if let index = deltaIndex[key] {
+                        deltas[index].count += 1
+                        deltas[index].last = now
+                        deltas[index].critical = deltas[index].critical || critical
+                        if critical, !deltas[index].sample.level.isCriticalOrAbove { deltas[index].sample = event }
                     } else {
-                        order.append(key)
-                        deltas[key] = AlertStore.GroupDelta(key: key, route: route, fingerprint: fingerprint, sample: event, count: 1,
-                                                            first: now, last: now, critical: critical)
+                        deltaIndex[key] = deltas.count
+                        deltas.append(AlertStore.GroupDelta(key: key, route: route, fingerprint: fingerprint, sample: event, count: 1,
+                                                            first: now, last: now, critical: critical))
                     }
                 case nil:
                     continue
                 }
             }
         }
-        return (order.compactMap { deltas[$0] }, Array(beats.values), thresholdOrder.compactMap { thresholds[$0] })
+        return (deltas, Array(beats.values), thresholdOrder.compactMap { thresholds[$0] })
     }
 }
 
