@@ -35,15 +35,18 @@ enum StringValueRedaction {
     /// over-counting only sends a value to the exact check, it never lets a card through.
     ///
     /// Most values hold fewer than 13 digits in all and none of `:` `;` `<` `=` `>` `?` `@`, which
-    /// rules out both without finding the runs: strings of 8 bytes or more are first looked at
-    /// eight bytes at a time (``mayHoldEither(_:)``), and only the others are walked byte by byte.
+    /// rules out both without finding the runs: strings of 13 bytes or more are first looked at
+    /// eight bytes at a time (``mayHoldEither(_:)``); shorter ones cannot hold a card and are only
+    /// looked at for the credential bytes.
     private struct Hints {
         var mayHoldCard = false
         var mayHoldCredentials = false
 
         init(_ text: String) {
             func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (Bool, Bool) {
-                if bytes.count >= 8, !Self.mayHoldEither(bytes) { return (false, false) }
+                // Fewer than 13 bytes cannot hold 13 digits (most short values: "GET", a shop id).
+                if bytes.count < 13 { return (false, Self.mayHoldCredentials(bytes)) }
+                if !Self.mayHoldEither(bytes) { return (false, false) }
                 return Self.scanBytes(bytes)
             }
             // Native strings (all of the parser's) lend their bytes without a copy.
@@ -96,6 +99,17 @@ enum StringValueRedaction {
             }
             digits += Int((counters &* ones) >> 56)
             return digits >= 13 || punctuation != 0
+        }
+
+        /// ``scanBytes(_:)``'s credential answer alone: `:` and `@`, or `=`.
+        private static func mayHoldCredentials(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var colon = false
+            var at = false
+            for b in bytes {
+                if b == UInt8(ascii: "=") { return true }
+                if b == UInt8(ascii: ":") { colon = true } else if b == UInt8(ascii: "@") { at = true }
+            }
+            return colon && at
         }
 
         /// The exact pass: the longest run of digit groups, and whether `:` and `@`, or `=`, occur.
