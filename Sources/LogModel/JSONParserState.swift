@@ -73,6 +73,9 @@ struct JSONParserState {
         if keyHashes.capacity == 0 { keyHashes.reserveCapacity(32) }
         let hashBase = keyHashes.count
         var index: [String: Int]? = nil
+        // One bit per key hash's top six bits: a key whose bit is clear has no earlier equal, and
+        // most keys are told so without the scan of the hashes before it.
+        var hashBits: UInt64 = 0
         while true {
             guard pos < end else { throw unexpectedEnd("'\"' starting an object key") }
             guard base[pos] == UInt8(ascii: "\"") else { throw unexpectedByte(expecting: "'\"' starting an object key") }
@@ -85,7 +88,10 @@ struct JSONParserState {
             skipWhitespace()
             let value = try parseValue()
 
-            if let duplicate = duplicateIndex(of: key, hash: hash, hashBase: hashBase, index: index, members: members) {
+            let hashBit: UInt64 = 1 << (hash >> 58)
+            let mayRepeat = index != nil || hashBits & hashBit != 0
+            hashBits |= hashBit
+            if mayRepeat, let duplicate = duplicateIndex(of: key, hash: hash, hashBase: hashBase, index: index, members: members) {
                 members[duplicate].value = value
             } else {
                 if index != nil { index![key] = members.count }
