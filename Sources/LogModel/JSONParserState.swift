@@ -1,6 +1,6 @@
 /// The recursive-descent machinery behind ``JSONParser``: one value per call, a cursor over a
-/// borrowed byte buffer, and two scratch stacks reused across the whole document (unescaped string
-/// bytes, and the key hashes used to find repeated keys without comparing strings).
+/// borrowed byte buffer, and a scratch buffer for unescaped string bytes reused across the whole
+/// document.
 struct JSONParserState {
     private let base: UnsafePointer<UInt8>
     private let end: Int
@@ -8,10 +8,9 @@ struct JSONParserState {
     private var pos = 0
     private var depth = 0
     private var scratch: [UInt8] = []
-    private var keyHashes: [UInt64] = []
 
     /// Objects with more members than this find repeated keys through a dictionary instead of a
-    /// linear scan of key hashes, so a hostile event with 20,000 keys stays linear.
+    /// linear scan of the keys, so a hostile event with 20,000 keys stays linear.
     private static let linearDuplicateScanLimit = 32
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
@@ -39,7 +38,7 @@ struct JSONParserState {
         case UInt8(ascii: "["): return .array(try parseArray())
         case UInt8(ascii: "\""):
             var ignored: UInt64 = 0
-            return .string(try parseString(hash: &ignored, wantsHash: false))
+            return .string(try parseString(keyBit: &ignored, wantsKeyBit: false))
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
@@ -69,18 +68,15 @@ struct JSONParserState {
         }
         // An event's own object has 10–20 members (growing 8 → 16 copied them); nested ones a few.
         members.reserveCapacity(depth == 1 ? 16 : 4)
-        // Reserved once per event rather than grown 1, 2, 4, 8, 16 in every event.
-        if keyHashes.capacity == 0 { keyHashes.reserveCapacity(32) }
-        let hashBase = keyHashes.count
         var index: [String: Int]? = nil
-        // One bit per key hash's top six bits: a key whose bit is clear has no earlier equal, and
-        // most keys are told so without the scan of the hashes before it.
-        var hashBits: UInt64 = 0
+        // The keys' bits (``keyBit(_:)``) seen so far: a key whose bit is clear has no earlier
+        // equal, and most keys are told so without comparing it with the keys before it.
+        var keyBits: UInt64 = 0
         while true {
             guard pos < end else { throw unexpectedEnd("'\"' starting an object key") }
             guard base[pos] == UInt8(ascii: "\"") else { throw unexpectedByte(expecting: "'\"' starting an object key") }
-            var hash: UInt64 = 0
-            let key = try parseString(hash: &hash, wantsHash: true)
+            var keyBit: UInt64 = 0
+            let key = try parseString(keyBit: &keyBit, wantsKeyBit: true)
             skipWhitespace()
             guard pos < end else { throw unexpectedEnd("':' after an object key") }
             guard base[pos] == UInt8(ascii: ":") else { throw unexpectedByte(expecting: "':' after an object key") }
@@ -88,23 +84,18 @@ struct JSONParserState {
             skipWhitespace()
             let value = try parseValue()
 
-            let hashBit: UInt64 = 1 << (hash >> 58)
-            let mayRepeat = index != nil || hashBits & hashBit != 0
-            hashBits |= hashBit
-            if mayRepeat, let duplicate = duplicateIndex(of: key, hash: hash, hashBase: hashBase, index: index, members: members) {
+            let mayRepeat = index != nil || keyBits & keyBit != 0
+            keyBits |= keyBit
+            if mayRepeat, let duplicate = duplicateIndex(of: key, index: index, members: members) {
                 members[duplicate].value = value
             } else {
                 if index != nil { index![key] = members.count }
                 // The key's last use: moved into the member, not retained for a later lookup.
                 members.append(JSONObject.Member(consume key, consume value))
-                if index == nil {
-                    if members.count > Self.linearDuplicateScanLimit {
-                        var built = [String: Int](minimumCapacity: members.count * 2)
-                        for (i, member) in members.enumerated() { built[member.key] = i }
-                        index = built
-                    } else {
-                        keyHashes.append(hash)
-                    }
+                if index == nil, members.count > Self.linearDuplicateScanLimit {
+                    var built = [String: Int](minimumCapacity: members.count * 2)
+                    for (i, member) in members.enumerated() { built[member.key] = i }
+                    index = built
                 }
             }
 
@@ -120,23 +111,27 @@ struct JSONParserState {
             pos -= 1
             throw unexpectedByte(expecting: "',' or '}' in an object")
         }
-        keyHashes.removeSubrange(hashBase...)
         depth -= 1
         return JSONObject(members)
     }
 
     @inline(__always)
     private func duplicateIndex(
-        of key: String, hash: UInt64, hashBase: Int, index: [String: Int]?, members: [JSONObject.Member]
+        of key: String, index: [String: Int]?, members: [JSONObject.Member]
     ) -> Int? {
         if let index { return index[key] }
-        var i = hashBase
-        let n = keyHashes.count
-        while i < n {
-            if keyHashes[i] == hash, members[i - hashBase].key == key { return i - hashBase }
-            i += 1
-        }
-        return nil
+        return members.withUnsafeBufferPointer { members in members.firstIndex { $0.key == key } }
+    }
+
+    /// One of 64 bits picked by a key's length and its first and last bytes: equal keys get the
+    /// same bit, and an event's dozen keys mostly different ones (a shared bit costs a comparison
+    /// with the earlier keys, never a wrong answer). Cheaper than hashing every byte.
+    @inline(__always)
+    private static func keyBit(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = bytes.count
+        guard n > 0 else { return 1 }
+        let mixed = (UInt64(truncatingIfNeeded: n) << 16 | UInt64(bytes[0]) << 8 | UInt64(bytes[n - 1])) &* 0x9E37_79B9_7F4A_7C15
+        return 1 << (mixed >> 58)
     }
 
     private mutating func parseArray() throws(JSONParseError) -> [JSONValue] {
@@ -293,9 +288,9 @@ struct JSONParserState {
 
     // MARK: - Strings
 
-    /// Parses a string starting at the opening quote. When `wantsHash`, `hash` receives ``ByteHash`` of
-    /// the decoded bytes (used for duplicate keys).
-    private mutating func parseString(hash: inout UInt64, wantsHash: Bool) throws(JSONParseError) -> String {
+    /// Parses a string starting at the opening quote. When `wantsKeyBit`, `keyBit` receives
+    /// ``keyBit(_:)`` of the decoded bytes (used for repeated keys).
+    private mutating func parseString(keyBit: inout UInt64, wantsKeyBit: Bool) throws(JSONParseError) -> String {
         pos += 1  // opening quote
         let start = pos
         var ascii = true
@@ -306,14 +301,14 @@ struct JSONParserState {
             if c == UInt8(ascii: "\"") {
                 let bytes = UnsafeBufferPointer(start: base + start, count: pos - start)
                 pos += 1
-                if wantsHash { hash = ByteHash.hash(bytes) }
+                if wantsKeyBit { keyBit = Self.keyBit(bytes) }
                 if ascii { return String(unsafeUninitializedCapacity: bytes.count) { $0.initialize(fromContentsOf: bytes) } }
                 return String(decoding: bytes, as: UTF8.self)
             }
             if c == UInt8(ascii: "\\") {
                 scratch.removeAll(keepingCapacity: true)
                 scratch.append(contentsOf: UnsafeBufferPointer(start: base + start, count: pos - start))
-                return try parseEscapedString(start: start, hash: &hash, wantsHash: wantsHash)
+                return try parseEscapedString(start: start, keyBit: &keyBit, wantsKeyBit: wantsKeyBit)
             }
             if c < 0x20 { throw controlCharacter(c) }
             if c >= 0x80 {
@@ -326,7 +321,7 @@ struct JSONParserState {
     }
 
     /// Continues a string once a backslash was seen; decoded bytes accumulate in `scratch`.
-    private mutating func parseEscapedString(start: Int, hash: inout UInt64, wantsHash: Bool) throws(JSONParseError) -> String {
+    private mutating func parseEscapedString(start: Int, keyBit: inout UInt64, wantsKeyBit: Bool) throws(JSONParseError) -> String {
         while true {
             let runStart = pos
             skipPlainASCII()
@@ -341,7 +336,7 @@ struct JSONParserState {
             if pos > runStart { scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: pos - runStart)) }
             if c == UInt8(ascii: "\"") {
                 pos += 1
-                if wantsHash { hash = scratch.withUnsafeBufferPointer { ByteHash.hash($0) } }
+                if wantsKeyBit { keyBit = scratch.withUnsafeBufferPointer { Self.keyBit($0) } }
                 return String(decoding: scratch, as: UTF8.self)
             }
             if c < 0x20 { throw controlCharacter(c) }
