@@ -8,15 +8,18 @@ struct JSONParserState {
     private var pos = 0
     private var depth = 0
     private var scratch: [UInt8] = []
+    /// The previous event's top-level keys.
+    private let keys: JSONKeyReuse.Slots?
 
     /// Objects with more members than this find repeated keys through a dictionary instead of a
     /// linear scan of the keys, so a hostile event with 20,000 keys stays linear.
     private static let linearDuplicateScanLimit = 32
 
-    init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
+    init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int, keys: JSONKeyReuse.Slots? = nil) {
         self.base = base
         self.end = count
         self.maxDepth = maxDepth
+        self.keys = keys
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -72,17 +75,21 @@ struct JSONParserState {
         // The keys' bits (``keyBit(_:)``) seen so far: a key whose bit is clear has no earlier
         // equal, and most keys are told so without comparing it with the keys before it.
         var keyBits: UInt64 = 0
+        // The top-level object's keys are looked up in `keys` by their member's position.
+        let reusing = depth == 1 && keys != nil
+        var position = 0
         while true {
             guard pos < end else { throw unexpectedEnd("'\"' starting an object key") }
             guard base[pos] == UInt8(ascii: "\"") else { throw unexpectedByte(expecting: "'\"' starting an object key") }
             var keyBit: UInt64 = 0
-            let key = try parseString(keyBit: &keyBit, wantsKeyBit: true)
+            let key = try parseString(keyBit: &keyBit, wantsKeyBit: true, slot: reusing ? position : -1)
             skipWhitespace()
             guard pos < end else { throw unexpectedEnd("':' after an object key") }
             guard base[pos] == UInt8(ascii: ":") else { throw unexpectedByte(expecting: "':' after an object key") }
             pos += 1
             skipWhitespace()
             let value = try parseValue()
+            position += 1
 
             let mayRepeat = index != nil || keyBits & keyBit != 0
             keyBits |= keyBit
@@ -120,7 +127,12 @@ struct JSONParserState {
         of key: String, index: [String: Int]?, members: [JSONObject.Member]
     ) -> Int? {
         if let index { return index[key] }
-        return members.withUnsafeBufferPointer { members in members.firstIndex { $0.key == key } }
+        // By bytes, as the stores see keys: `==` on `String`s would fold a decomposed "é" into "é".
+        // Keys that share a bit mostly differ in length, which settles it without the bytes.
+        let count = key.utf8.count
+        return members.withUnsafeBufferPointer { members in
+            members.firstIndex { $0.key.utf8.count == count && $0.key.utf8.elementsEqual(key.utf8) }
+        }
     }
 
     /// One of 64 bits picked by a key's length and its first and last bytes: equal keys get the
@@ -289,8 +301,9 @@ struct JSONParserState {
     // MARK: - Strings
 
     /// Parses a string starting at the opening quote. When `wantsKeyBit`, `keyBit` receives
-    /// ``keyBit(_:)`` of the decoded bytes (used for repeated keys).
-    private mutating func parseString(keyBit: inout UInt64, wantsKeyBit: Bool) throws(JSONParseError) -> String {
+    /// ``keyBit(_:)`` of the decoded bytes (used for repeated keys). A key without escapes is
+    /// looked up in `keys` when `slot` is one (≥ 0).
+    private mutating func parseString(keyBit: inout UInt64, wantsKeyBit: Bool, slot: Int = -1) throws(JSONParseError) -> String {
         pos += 1  // opening quote
         let start = pos
         var ascii = true
@@ -302,8 +315,11 @@ struct JSONParserState {
                 let bytes = UnsafeBufferPointer(start: base + start, count: pos - start)
                 pos += 1
                 if wantsKeyBit { keyBit = Self.keyBit(bytes) }
-                if ascii { return String(unsafeUninitializedCapacity: bytes.count) { $0.initialize(fromContentsOf: bytes) } }
-                return String(decoding: bytes, as: UTF8.self)
+                guard slot >= 0, let keys else { return Self.string(bytes, ascii: ascii) }
+                if let same = keys.previous(slot, matching: bytes) { return same }
+                let made = Self.string(bytes, ascii: ascii)
+                keys.remember(made, from: bytes, in: slot)
+                return made
             }
             if c == UInt8(ascii: "\\") {
                 scratch.removeAll(keepingCapacity: true)
@@ -318,6 +334,13 @@ struct JSONParserState {
                 pos += 1
             }
         }
+    }
+
+    /// A string of bytes the parser checked to be UTF-8 without escapes.
+    @inline(__always)
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String {
+        if ascii { return String(unsafeUninitializedCapacity: bytes.count) { $0.initialize(fromContentsOf: bytes) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Continues a string once a backslash was seen; decoded bytes accumulate in `scratch`.
