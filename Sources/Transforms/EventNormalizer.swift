@@ -58,7 +58,7 @@ public struct EventNormalizer: Sendable {
     /// the events of one request: they repeat their label keys, and the memo keeps what was
     /// worked out about each.
     public func normalize(_ raw: JSONObject, context: IngestContext, memo: LabelKeyMemo? = nil) throws(EventError) -> NormalizedEvent {
-        let fields = FieldCandidates(collecting: raw)
+        let fields = FieldCandidates(collecting: raw, memo: memo)
         func value(_ field: EventField) -> JSONValue? { fields.value(field, in: raw) }
         var redactions = 0
         /// Every stored string but the event id goes through the redaction (a card number or a
@@ -132,11 +132,11 @@ public struct EventNormalizer: Sendable {
                 if claim.whole { continue }
                 if claim.inside {
                     if let remainder = Self.remainder(of: members[index].value, without: fields.claimedPaths(inside: index)) {
-                        extra.add(key: members[index].key, value: remainder)
+                        extra.add(key: members[index].key, value: remainder, position: index)
                     }
                     continue
                 }
-                extra.add(key: members[index].key, value: members[index].value)
+                extra.add(key: members[index].key, value: members[index].value, position: index)
             }
         }
         if let exceptionRemainder { extra.add(key: "exception", value: exceptionRemainder) }

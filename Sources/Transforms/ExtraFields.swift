@@ -57,11 +57,11 @@ struct ExtraFields {
         self.memo = memo
     }
 
-    /// Files one leftover top-level member.
-    mutating func add(key: String, value: JSONValue) {
+    /// Files one leftover top-level member, the event's member at `position`.
+    mutating func add(key: String, value: JSONValue, position: Int = -1) {
         switch value {
         case .string, .int, .double, .bool:
-            addLabel(key: key, value: value)
+            addLabel(key: key, value: value, position: position)
         case .object(let object) where key == "labels":
             for member in object {
                 switch member.value {
@@ -72,13 +72,13 @@ struct ExtraFields {
         case .object(let object) where key == "attributes":
             for member in object { addAttribute(key: member.key, value: member.value) }
         default:
-            addAttribute(key: key, value: value)
+            addAttribute(key: key, value: value, position: position)
         }
     }
 
     /// A label the normaliser sets itself (`shop_id`); the same limits and redaction apply.
-    mutating func addLabel(key: String, value: JSONValue) {
-        let facts = topLevelFacts(key)
+    mutating func addLabel(key: String, value: JSONValue, position: Int = -1) {
+        let facts = topLevelFacts(key, position: position)
         redactions += facts.redactions
         let storedKey = facts.storedKey
         let storedHash = facts.storedHash
@@ -107,8 +107,9 @@ struct ExtraFields {
         }
     }
 
-    /// The stored key, its hash and its kind: from the request's memo, or worked out.
-    private func topLevelFacts(_ key: String) -> LabelKeyMemo.Facts {
+    /// The stored key, its hash and its kind: from the request's memo, or worked out. `position`:
+    /// the key's member in the event, or -1.
+    private func topLevelFacts(_ key: String, position: Int) -> LabelKeyMemo.Facts {
         let secrets = self.secrets
         func compute(_ key: String) -> LabelKeyMemo.Facts {
             var redactions = 0
@@ -116,11 +117,11 @@ struct ExtraFields {
             return LabelKeyMemo.Facts(storedKey: stored, storedHash: LabelKeyMemo.hash(stored), kind: secrets.kind(of: key),
                                       redactions: redactions)
         }
-        return memo?.facts(of: key, compute) ?? compute(key)
+        return memo?.facts(of: key, at: position, compute) ?? compute(key)
     }
 
-    private mutating func addAttribute(key: String, value: JSONValue) {
-        let facts = topLevelFacts(key)
+    private mutating func addAttribute(key: String, value: JSONValue, position: Int = -1) {
+        let facts = topLevelFacts(key, position: position)
         redactions += facts.redactions
         let storedKey = facts.storedKey
         let hash = facts.storedHash
