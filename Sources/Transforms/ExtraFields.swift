@@ -43,8 +43,10 @@ struct ExtraFields {
     private let secrets: SecretKeyMatcher
     /// Top-level keys already worked out in this request, when the caller keeps one.
     private let memo: LabelKeyMemo?
-    private var labelHashes: [UInt64] = []
-    private var attributeHashes: [UInt64] = []
+    /// One bit per stored key of `labels` / `attributes` (its hash's top six bits): a key whose bit
+    /// is clear is not there yet, and most keys are told so without comparing them with the others.
+    private var labelBits: UInt64 = 0
+    private var attributeBits: UInt64 = 0
     private var attributeKeys = 0
 
     static let redacted: JSONValue = .string("[REDACTED]")
@@ -81,8 +83,8 @@ struct ExtraFields {
         let facts = topLevelFacts(key, position: position)
         redactions += facts.redactions
         let storedKey = facts.storedKey
-        let storedHash = facts.storedHash
-        if Self.contains(hash: storedHash, key: storedKey, hashes: labelHashes, in: labels) {
+        let bit = Self.bit(of: facts.storedHash)
+        if labelBits & bit != 0, Self.contains(storedKey, in: labels) {
             dropped += 1
             return
         }
@@ -90,8 +92,7 @@ struct ExtraFields {
             dropped += 1
             return
         }
-        if labelHashes.isEmpty { labelHashes.reserveCapacity(16) }
-        labelHashes.append(storedHash)
+        labelBits |= bit
         switch facts.kind {
         case .secret:
             redactions += 1
@@ -124,8 +125,8 @@ struct ExtraFields {
         let facts = topLevelFacts(key, position: position)
         redactions += facts.redactions
         let storedKey = facts.storedKey
-        let hash = facts.storedHash
-        if Self.contains(hash: hash, key: storedKey, hashes: attributeHashes, in: attributes) {
+        let bit = Self.bit(of: facts.storedHash)
+        if attributeBits & bit != 0, Self.contains(storedKey, in: attributes) {
             dropped += 1 + Self.keyCount(value)
             return
         }
@@ -134,7 +135,7 @@ struct ExtraFields {
             return
         }
         attributeKeys += 1
-        attributeHashes.append(hash)
+        attributeBits |= bit
         attributes.append(storedKey, member(kind: facts.kind, value: value, depth: 1, flattening: false))
     }
 
@@ -299,9 +300,14 @@ struct ExtraFields {
         }
     }
 
-    private static func contains(hash: UInt64, key: String, hashes: [UInt64], in object: JSONObject) -> Bool {
-        for (i, h) in hashes.enumerated() where h == hash && object.members[i].key == key { return true }
-        return false
+    @inline(__always)
+    private static func bit(of hash: UInt64) -> UInt64 { 1 << (hash >> 58) }
+
+    /// Whether `object` has a member named `key`, by bytes (as the stores compare keys; `==` on
+    /// `String`s would fold a decomposed "é" into "é").
+    private static func contains(_ key: String, in object: JSONObject) -> Bool {
+        let count = key.utf8.count
+        return object.members.contains { $0.key.utf8.count == count && $0.key.utf8.elementsEqual(key.utf8) }
     }
 }
 
