@@ -1,3 +1,4 @@
+import LogModel
 internal import Secrets
 
 /// What every stored string value goes through (labels, attributes at any depth, the message,
@@ -101,8 +102,15 @@ enum StringValueRedaction {
             return digits >= 13 || punctuation != 0
         }
 
-        /// ``scanBytes(_:)``'s credential answer alone: `:` and `@`, or `=`.
+        /// ``scanBytes(_:)``'s credential answer alone: `:` and `@`, or `=`. For 1–12 bytes: one or
+        /// two words first, which rule out most without the loop (no byte from `:` to `@`).
         private static func mayHoldCredentials(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let n = bytes.count
+            guard n > 0 else { return false }
+            let raw = UnsafeRawPointer(bytes.baseAddress!)
+            let first = n <= 8 ? ShortBytes.word(bytes) : raw.loadUnaligned(as: UInt64.self)
+            let last = n <= 8 ? first : raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            guard mayHoldColonToAt(first) || mayHoldColonToAt(last) else { return false }
             var colon = false
             var at = false
             for b in bytes {
@@ -110,6 +118,17 @@ enum StringValueRedaction {
                 if b == UInt8(ascii: ":") { colon = true } else if b == UInt8(ascii: "@") { at = true }
             }
             return colon && at
+        }
+
+        /// Whether a byte of `word` lies from `:` to `@` (the range holding `:`, `=` and `@`).
+        @inline(__always)
+        private static func mayHoldColonToAt(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let low = word & ~highs
+            let fromColon = low &+ ones &* (0x80 - 0x3A)
+            let pastAt = low &+ ones &* (0x80 - 0x41)
+            return fromColon & ~pastAt & ~word & highs != 0
         }
 
         /// The exact pass: the longest run of digit groups, and whether `:` and `@`, or `=`, occur.
