@@ -40,6 +40,8 @@ public struct EventNormalizer: Sendable {
     private let limits: ExtraFields.Limits
     private let maxMessageBytes: Int
     private let defaultEnvironment: String
+    /// The `shop_id` label's key, worked out once rather than looked up in every event.
+    private let shopIDLabel: LabelKeyMemo.Facts
 
     public init(configuration: NormalizerConfiguration = NormalizerConfiguration()) {
         self.configuration = configuration
@@ -52,6 +54,7 @@ public struct EventNormalizer: Sendable {
         limits = ExtraFields.Limits(configuration)
         maxMessageBytes = configuration.maxMessageBytes
         defaultEnvironment = configuration.environment
+        shopIDLabel = ExtraFields.facts(of: "shop_id", secrets: secrets)
     }
 
     /// The stored document for `raw`, or why the event cannot be stored. Pass the same `memo` for
@@ -124,7 +127,7 @@ public struct EventNormalizer: Sendable {
         redactions += error.complete()
 
         var extra = ExtraFields(limits: limits, secrets: secrets, memo: memo)
-        if let shop = text(.shopID) { extra.addLabel(key: "shop_id", value: .string(shop)) }
+        if let shop = text(.shopID) { extra.addLabel(facts: shopIDLabel, value: .string(shop)) }
         // In place through the buffer, as in ``FieldCandidates``: no copy of each member.
         raw.members.withUnsafeBufferPointer { members in
             for index in members.indices {

@@ -78,9 +78,14 @@ struct ExtraFields {
         }
     }
 
-    /// A label the normaliser sets itself (`shop_id`); the same limits and redaction apply.
+    /// A leftover top-level member that is a label; `position`: its member in the event, or -1.
     mutating func addLabel(key: String, value: JSONValue, position: Int = -1) {
-        let facts = topLevelFacts(key, position: position)
+        addLabel(facts: topLevelFacts(key, position: position), value: value)
+    }
+
+    /// A label the normaliser sets itself (`shop_id`), its key worked out once by the normaliser
+    /// (``facts(of:secrets:)``); the same limits and redaction apply.
+    mutating func addLabel(facts: LabelKeyMemo.Facts, value: JSONValue) {
         redactions += facts.redactions
         let storedKey = facts.storedKey
         let bit = Self.bit(of: facts.storedHash)
@@ -112,13 +117,16 @@ struct ExtraFields {
     /// the key's member in the event, or -1.
     private func topLevelFacts(_ key: String, position: Int) -> LabelKeyMemo.Facts {
         let secrets = self.secrets
-        func compute(_ key: String) -> LabelKeyMemo.Facts {
-            var redactions = 0
-            let stored = Self.storedKey(key, redactions: &redactions)
-            return LabelKeyMemo.Facts(storedKey: stored, storedHash: LabelKeyMemo.hash(stored), kind: secrets.kind(of: key),
-                                      redactions: redactions)
-        }
+        func compute(_ key: String) -> LabelKeyMemo.Facts { Self.facts(of: key, secrets: secrets) }
         return memo?.facts(of: key, at: position, compute) ?? compute(key)
+    }
+
+    /// The stored key, its hash and its kind, worked out.
+    static func facts(of key: String, secrets: SecretKeyMatcher) -> LabelKeyMemo.Facts {
+        var redactions = 0
+        let stored = storedKey(key, redactions: &redactions)
+        return LabelKeyMemo.Facts(storedKey: stored, storedHash: LabelKeyMemo.hash(stored), kind: secrets.kind(of: key),
+                                  redactions: redactions)
     }
 
     private mutating func addAttribute(key: String, value: JSONValue, position: Int = -1) {
