@@ -71,7 +71,7 @@ struct JSONParserState {
         }
         // An event's own object has 10–20 members (growing 8 → 16 copied them); nested ones a few.
         members.reserveCapacity(depth == 1 ? 16 : 4)
-        var index: [String: Int]? = nil
+        var index: [ByteKey: Int]? = nil
         // The keys' bits (``keyBit(_:)``) seen so far: a key whose bit is clear has no earlier
         // equal, and most keys are told so without comparing it with the keys before it.
         var keyBits: UInt64 = 0
@@ -96,12 +96,12 @@ struct JSONParserState {
             if mayRepeat, let duplicate = duplicateIndex(of: key, index: index, members: members) {
                 members[duplicate].value = value
             } else {
-                if index != nil { index![key] = members.count }
+                if index != nil { index![ByteKey(key)] = members.count }
                 // The key's last use: moved into the member, not retained for a later lookup.
                 members.append(JSONObject.Member(consume key, consume value))
                 if index == nil, members.count > Self.linearDuplicateScanLimit {
-                    var built = [String: Int](minimumCapacity: members.count * 2)
-                    for (i, member) in members.enumerated() { built[member.key] = i }
+                    var built = [ByteKey: Int](minimumCapacity: members.count * 2)
+                    for (i, member) in members.enumerated() { built[ByteKey(member.key)] = i }
                     index = built
                 }
             }
@@ -124,15 +124,24 @@ struct JSONParserState {
 
     @inline(__always)
     private func duplicateIndex(
-        of key: String, index: [String: Int]?, members: [JSONObject.Member]
+        of key: String, index: [ByteKey: Int]?, members: [JSONObject.Member]
     ) -> Int? {
-        if let index { return index[key] }
+        if let index { return index[ByteKey(key)] }
         // By bytes, as the stores see keys: `==` on `String`s would fold a decomposed "é" into "é".
         // Keys that share a bit mostly differ in length, which settles it without the bytes.
         let count = key.utf8.count
         return members.withUnsafeBufferPointer { members in
             members.firstIndex { $0.key.utf8.count == count && $0.key.utf8.elementsEqual(key.utf8) }
         }
+    }
+
+    /// A key in the large objects' dictionary, hashed and compared by its bytes like the linear
+    /// check (`String`'s own hash and `==` follow canonical equivalence).
+    private struct ByteKey: Hashable {
+        let key: String
+        init(_ key: String) { self.key = key }
+        static func == (a: ByteKey, b: ByteKey) -> Bool { a.key.utf8.elementsEqual(b.key.utf8) }
+        func hash(into hasher: inout Hasher) { hasher.combine(ByteHash.hash(key)) }
     }
 
     /// One of 64 bits picked by a key's length and its first and last bytes: equal keys get the

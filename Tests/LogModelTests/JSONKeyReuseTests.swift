@@ -12,7 +12,7 @@ final class JSONKeyReuseTests: XCTestCase {
         ("level", "level"), ("message", "message"), ("http.request.id", "http.request.id"),
         (String(repeating: "long", count: 13), String(repeating: "long", count: 13)),
         (String(repeating: "long", count: 13) + "!", String(repeating: "long", count: 13) + "!"),
-    ]
+    ] + (0..<40).map { ("k\($0)_", "k\($0)_") }  // enough distinct keys to pass 32 members
 
     private func object(_ rng: inout SeededGenerator, maxMembers: Int) -> (json: String, model: [(String, Int)]) {
         var json = "{"
@@ -36,8 +36,11 @@ final class JSONKeyReuseTests: XCTestCase {
 
     func testRepeatedKeysFollowTheModelByBytes() throws {
         var rng = SeededGenerator(seed: 13)
+        var largeObjects = 0
+        defer { XCTAssertGreaterThan(largeObjects, 100, "objects past the linear check's limit") }
         for _ in 0..<3000 {
-            let (json, model) = object(&rng, maxMembers: 45)  // past 32 members the parser uses a dictionary
+            let (json, model) = object(&rng, maxMembers: 70)  // past 32 members the parser uses a dictionary
+            if model.count > 32 { largeObjects += 1 }
             let got = members(try JSONParser.parse(json))
             XCTAssertEqual(got.map { Array($0.0.utf8) }, model.map { Array($0.0.utf8) }, json)
             XCTAssertEqual(got.map(\.1), model.map { Int64($0.1) }, json)
