@@ -30,15 +30,19 @@ enum EventFraming {
         var start = 0
         if body.count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
         let bytes = UnsafeBufferPointer(start: base + start, count: body.count - start)
+        // The events of one body repeat their keys: each event's are reused for the next.
+        let keys = JSONKeyReuse()
         switch format {
-        case .ndjson: return forEachLine(in: bytes, limits: limits, visit)
-        case .json: return forEachJSONEvent(in: bytes, limits: limits, visit)
+        case .ndjson: return forEachLine(in: bytes, limits: limits, keys: keys, visit)
+        case .json: return forEachJSONEvent(in: bytes, limits: limits, keys: keys, visit)
         }
     }
 
     // MARK: - NDJSON
 
-    private static func forEachLine(in bytes: UnsafeBufferPointer<UInt8>, limits: IngestLimits, _ visit: Visitor) -> Int {
+    private static func forEachLine(
+        in bytes: UnsafeBufferPointer<UInt8>, limits: IngestLimits, keys: JSONKeyReuse, _ visit: Visitor
+    ) -> Int {
         let base = bytes.baseAddress!
         let end = bytes.count
         var lineStart = 0
@@ -63,7 +67,7 @@ enum EventFraming {
             }
             if !blank {
                 let line = UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart)
-                visit(index, parseEvent(line, limits: limits))
+                visit(index, parseEvent(line, limits: limits, keys: keys))
                 index += 1
             }
             lineStart = next
@@ -73,7 +77,9 @@ enum EventFraming {
 
     // MARK: - JSON
 
-    private static func forEachJSONEvent(in bytes: UnsafeBufferPointer<UInt8>, limits: IngestLimits, _ visit: Visitor) -> Int {
+    private static func forEachJSONEvent(
+        in bytes: UnsafeBufferPointer<UInt8>, limits: IngestLimits, keys: JSONKeyReuse, _ visit: Visitor
+    ) -> Int {
         let base = bytes.baseAddress!
         let end = bytes.count
         var pos = skipWhitespace(base, 0, end)
@@ -81,7 +87,7 @@ enum EventFraming {
         guard base[pos] == UInt8(ascii: "[") else {
             // A single value: the whole body is the event.
             let valueEnd = trimTrailingWhitespace(base, pos, end)
-            visit(0, parseEvent(UnsafeBufferPointer(start: base + pos, count: valueEnd - pos), limits: limits))
+            visit(0, parseEvent(UnsafeBufferPointer(start: base + pos, count: valueEnd - pos), limits: limits, keys: keys))
             return 1
         }
         pos += 1
@@ -100,7 +106,7 @@ enum EventFraming {
                     code: EventError.invalidJSON,
                     message: "empty array element: unexpected \(what) at byte \(elementEnd) of the body")))
             } else {
-                visit(index, parseEvent(UnsafeBufferPointer(start: base + elementStart, count: trimmedEnd - elementStart), limits: limits))
+                visit(index, parseEvent(UnsafeBufferPointer(start: base + elementStart, count: trimmedEnd - elementStart), limits: limits, keys: keys))
             }
             index += 1
             guard let terminator else {
@@ -157,12 +163,14 @@ enum EventFraming {
 
     // MARK: - One event
 
-    private static func parseEvent(_ bytes: UnsafeBufferPointer<UInt8>, limits: IngestLimits) -> Result<JSONObject, EventError> {
+    private static func parseEvent(
+        _ bytes: UnsafeBufferPointer<UInt8>, limits: IngestLimits, keys: JSONKeyReuse
+    ) -> Result<JSONObject, EventError> {
         guard bytes.count <= limits.maxEventBytes else {
             return .failure(.tooLarge(bytes: bytes.count, limit: limits.maxEventBytes))
         }
         do throws(JSONParseError) {
-            let value = try JSONParser.parse(UnsafeRawBufferPointer(bytes), maxDepth: limits.maxEventDepth)
+            let value = try JSONParser.parse(UnsafeRawBufferPointer(bytes), maxDepth: limits.maxEventDepth, reusingKeys: keys)
             guard case .object(let object) = value else { return .failure(.notObject(value)) }
             return .success(object)
         } catch {

@@ -1,10 +1,10 @@
 /// A fast 64-bit hash of a short byte string, eight bytes at a time, for the tables that look up
-/// object keys on the ingest path (the parser's repeated-key check, the field table, the label-key
-/// memo). FNV-1a went byte by byte: ~4 instructions a byte, on every key of every event.
+/// object keys on the ingest path (the field table, the label-key memo). FNV-1a went byte by byte:
+/// ~4 instructions a byte, on every key of every event.
 ///
 /// Every byte counts (the last word overlaps the one before it), so keys that share a prefix and a
 /// suffix still spread. Not keyed: only for tables whose collisions cost a comparison, not
-/// correctness, and that bound their probing (the parser switches to a dictionary past 32 keys).
+/// correctness, and that bound their probing.
 public enum ByteHash {
     @inlinable @inline(__always)
     public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {

@@ -19,16 +19,22 @@ public enum JSONParser {
     /// The largest `maxDepth` honoured; larger values are treated as this.
     public static let maximumDepth = 256
 
-    /// Parses one JSON value from `bytes`.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
+    /// Parses one JSON value from `bytes`. Pass the same `keys` for the events of one request:
+    /// top-level keys equal to the previous event's at the same place are reused (``JSONKeyReuse``).
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64, reusingKeys keys: JSONKeyReuse? = nil
+    ) throws(JSONParseError) -> JSONValue {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw JSONParseError(offset: 0, code: JSONParseError.invalidJSON, message: "empty input: expected a JSON value at byte 0")
         }
         var state = JSONParserState(
             base: base.assumingMemoryBound(to: UInt8.self),
             count: bytes.count,
-            maxDepth: min(max(maxDepth, 0), maximumDepth)
+            maxDepth: min(max(maxDepth, 0), maximumDepth),
+            keys: keys?.slots
         )
+        // The state holds `keys`' storage by pointer.
+        defer { withExtendedLifetime(keys) {} }
         return try state.parseDocument()
     }
 

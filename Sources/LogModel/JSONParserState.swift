@@ -1,6 +1,6 @@
 /// The recursive-descent machinery behind ``JSONParser``: one value per call, a cursor over a
-/// borrowed byte buffer, and two scratch stacks reused across the whole document (unescaped string
-/// bytes, and the key hashes used to find repeated keys without comparing strings).
+/// borrowed byte buffer, and a scratch buffer for unescaped string bytes reused across the whole
+/// document.
 struct JSONParserState {
     private let base: UnsafePointer<UInt8>
     private let end: Int
@@ -8,16 +8,18 @@ struct JSONParserState {
     private var pos = 0
     private var depth = 0
     private var scratch: [UInt8] = []
-    private var keyHashes: [UInt64] = []
+    /// The previous event's top-level keys.
+    private let keys: JSONKeyReuse.Slots?
 
     /// Objects with more members than this find repeated keys through a dictionary instead of a
-    /// linear scan of key hashes, so a hostile event with 20,000 keys stays linear.
+    /// linear scan of the keys, so a hostile event with 20,000 keys stays linear.
     private static let linearDuplicateScanLimit = 32
 
-    init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
+    init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int, keys: JSONKeyReuse.Slots? = nil) {
         self.base = base
         self.end = count
         self.maxDepth = maxDepth
+        self.keys = keys
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -39,7 +41,7 @@ struct JSONParserState {
         case UInt8(ascii: "["): return .array(try parseArray())
         case UInt8(ascii: "\""):
             var ignored: UInt64 = 0
-            return .string(try parseString(hash: &ignored, wantsHash: false))
+            return .string(try parseString(keyBit: &ignored, wantsKeyBit: false))
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
@@ -69,36 +71,38 @@ struct JSONParserState {
         }
         // An event's own object has 10–20 members (growing 8 → 16 copied them); nested ones a few.
         members.reserveCapacity(depth == 1 ? 16 : 4)
-        // Reserved once per event rather than grown 1, 2, 4, 8, 16 in every event.
-        if keyHashes.capacity == 0 { keyHashes.reserveCapacity(32) }
-        let hashBase = keyHashes.count
-        var index: [String: Int]? = nil
+        var index: [ByteKey: Int]? = nil
+        // The keys' bits (``keyBit(_:)``) seen so far: a key whose bit is clear has no earlier
+        // equal, and most keys are told so without comparing it with the keys before it.
+        var keyBits: UInt64 = 0
+        // The top-level object's keys are looked up in `keys` by their member's position.
+        let reusing = depth == 1 && keys != nil
+        var position = 0
         while true {
             guard pos < end else { throw unexpectedEnd("'\"' starting an object key") }
             guard base[pos] == UInt8(ascii: "\"") else { throw unexpectedByte(expecting: "'\"' starting an object key") }
-            var hash: UInt64 = 0
-            let key = try parseString(hash: &hash, wantsHash: true)
+            var keyBit: UInt64 = 0
+            let key = try parseString(keyBit: &keyBit, wantsKeyBit: true, slot: reusing ? position : -1)
             skipWhitespace()
             guard pos < end else { throw unexpectedEnd("':' after an object key") }
             guard base[pos] == UInt8(ascii: ":") else { throw unexpectedByte(expecting: "':' after an object key") }
             pos += 1
             skipWhitespace()
             let value = try parseValue()
+            position += 1
 
-            if let duplicate = duplicateIndex(of: key, hash: hash, hashBase: hashBase, index: index, members: members) {
+            let mayRepeat = index != nil || keyBits & keyBit != 0
+            keyBits |= keyBit
+            if mayRepeat, let duplicate = duplicateIndex(of: key, index: index, members: members) {
                 members[duplicate].value = value
             } else {
-                if index != nil { index![key] = members.count }
+                if index != nil { index![ByteKey(key)] = members.count }
                 // The key's last use: moved into the member, not retained for a later lookup.
                 members.append(JSONObject.Member(consume key, consume value))
-                if index == nil {
-                    if members.count > Self.linearDuplicateScanLimit {
-                        var built = [String: Int](minimumCapacity: members.count * 2)
-                        for (i, member) in members.enumerated() { built[member.key] = i }
-                        index = built
-                    } else {
-                        keyHashes.append(hash)
-                    }
+                if index == nil, members.count > Self.linearDuplicateScanLimit {
+                    var built = [ByteKey: Int](minimumCapacity: members.count * 2)
+                    for (i, member) in members.enumerated() { built[ByteKey(member.key)] = i }
+                    index = built
                 }
             }
 
@@ -114,23 +118,41 @@ struct JSONParserState {
             pos -= 1
             throw unexpectedByte(expecting: "',' or '}' in an object")
         }
-        keyHashes.removeSubrange(hashBase...)
         depth -= 1
         return JSONObject(members)
     }
 
     @inline(__always)
     private func duplicateIndex(
-        of key: String, hash: UInt64, hashBase: Int, index: [String: Int]?, members: [JSONObject.Member]
+        of key: String, index: [ByteKey: Int]?, members: [JSONObject.Member]
     ) -> Int? {
-        if let index { return index[key] }
-        var i = hashBase
-        let n = keyHashes.count
-        while i < n {
-            if keyHashes[i] == hash, members[i - hashBase].key == key { return i - hashBase }
-            i += 1
+        if let index { return index[ByteKey(key)] }
+        // By bytes, as the stores see keys: `==` on `String`s would fold a decomposed "é" into "é".
+        // Keys that share a bit mostly differ in length, which settles it without the bytes.
+        let count = key.utf8.count
+        return members.withUnsafeBufferPointer { members in
+            members.firstIndex { $0.key.utf8.count == count && $0.key.utf8.elementsEqual(key.utf8) }
         }
-        return nil
+    }
+
+    /// A key in the large objects' dictionary, hashed and compared by its bytes like the linear
+    /// check (`String`'s own hash and `==` follow canonical equivalence).
+    private struct ByteKey: Hashable {
+        let key: String
+        init(_ key: String) { self.key = key }
+        static func == (a: ByteKey, b: ByteKey) -> Bool { a.key.utf8.elementsEqual(b.key.utf8) }
+        func hash(into hasher: inout Hasher) { hasher.combine(ByteHash.hash(key)) }
+    }
+
+    /// One of 64 bits picked by a key's length and its first and last bytes: equal keys get the
+    /// same bit, and an event's dozen keys mostly different ones (a shared bit costs a comparison
+    /// with the earlier keys, never a wrong answer). Cheaper than hashing every byte.
+    @inline(__always)
+    private static func keyBit(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = bytes.count
+        guard n > 0 else { return 1 }
+        let mixed = (UInt64(truncatingIfNeeded: n) << 16 | UInt64(bytes[0]) << 8 | UInt64(bytes[n - 1])) &* 0x9E37_79B9_7F4A_7C15
+        return 1 << (mixed >> 58)
     }
 
     private mutating func parseArray() throws(JSONParseError) -> [JSONValue] {
@@ -287,9 +309,10 @@ struct JSONParserState {
 
     // MARK: - Strings
 
-    /// Parses a string starting at the opening quote. When `wantsHash`, `hash` receives ``ByteHash`` of
-    /// the decoded bytes (used for duplicate keys).
-    private mutating func parseString(hash: inout UInt64, wantsHash: Bool) throws(JSONParseError) -> String {
+    /// Parses a string starting at the opening quote. When `wantsKeyBit`, `keyBit` receives
+    /// ``keyBit(_:)`` of the decoded bytes (used for repeated keys). A key without escapes is
+    /// looked up in `keys` when `slot` is one (≥ 0).
+    private mutating func parseString(keyBit: inout UInt64, wantsKeyBit: Bool, slot: Int = -1) throws(JSONParseError) -> String {
         pos += 1  // opening quote
         let start = pos
         var ascii = true
@@ -300,14 +323,17 @@ struct JSONParserState {
             if c == UInt8(ascii: "\"") {
                 let bytes = UnsafeBufferPointer(start: base + start, count: pos - start)
                 pos += 1
-                if wantsHash { hash = ByteHash.hash(bytes) }
-                if ascii { return String(unsafeUninitializedCapacity: bytes.count) { $0.initialize(fromContentsOf: bytes) } }
-                return String(decoding: bytes, as: UTF8.self)
+                if wantsKeyBit { keyBit = Self.keyBit(bytes) }
+                guard slot >= 0, let keys else { return Self.string(bytes, ascii: ascii) }
+                if let same = keys.previous(slot, matching: bytes) { return same }
+                let made = Self.string(bytes, ascii: ascii)
+                keys.remember(made, from: bytes, in: slot)
+                return made
             }
             if c == UInt8(ascii: "\\") {
                 scratch.removeAll(keepingCapacity: true)
                 scratch.append(contentsOf: UnsafeBufferPointer(start: base + start, count: pos - start))
-                return try parseEscapedString(start: start, hash: &hash, wantsHash: wantsHash)
+                return try parseEscapedString(start: start, keyBit: &keyBit, wantsKeyBit: wantsKeyBit)
             }
             if c < 0x20 { throw controlCharacter(c) }
             if c >= 0x80 {
@@ -319,8 +345,15 @@ struct JSONParserState {
         }
     }
 
+    /// A string of bytes the parser checked to be UTF-8 without escapes.
+    @inline(__always)
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String {
+        if ascii { return String(unsafeUninitializedCapacity: bytes.count) { $0.initialize(fromContentsOf: bytes) } }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Continues a string once a backslash was seen; decoded bytes accumulate in `scratch`.
-    private mutating func parseEscapedString(start: Int, hash: inout UInt64, wantsHash: Bool) throws(JSONParseError) -> String {
+    private mutating func parseEscapedString(start: Int, keyBit: inout UInt64, wantsKeyBit: Bool) throws(JSONParseError) -> String {
         while true {
             let runStart = pos
             skipPlainASCII()
@@ -335,7 +368,7 @@ struct JSONParserState {
             if pos > runStart { scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: pos - runStart)) }
             if c == UInt8(ascii: "\"") {
                 pos += 1
-                if wantsHash { hash = scratch.withUnsafeBufferPointer { ByteHash.hash($0) } }
+                if wantsKeyBit { keyBit = scratch.withUnsafeBufferPointer { Self.keyBit($0) } }
                 return String(decoding: scratch, as: UTF8.self)
             }
             if c < 0x20 { throw controlCharacter(c) }

@@ -101,24 +101,18 @@ enum JSONWriter {
     }
 
     /// Whether any byte of `bytes` must be escaped: 8 bytes at a time, the tail as one more
-    /// (overlapping) word when the string is at least 8 bytes long.
+    /// (overlapping) word when the string is at least 8 bytes long, a shorter one as one word.
     @inline(__always)
     private static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = bytes.count
-        guard let base = bytes.baseAddress else { return false }
-        if count >= 8 {
-            var i = 0
-            while i + 8 <= count {
-                if wordNeedsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return true }
-                i += 8
-            }
-            return i < count && wordNeedsEscape(UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self))
+        guard let base = bytes.baseAddress, count > 0 else { return false }
+        if count < 8 { return wordNeedsEscape(ShortBytes.word(bytes)) }
+        var i = 0
+        while i + 8 <= count {
+            if wordNeedsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return true }
+            i += 8
         }
-        for i in 0..<count {
-            let c = base[i]
-            if c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { return true }
-        }
-        return false
+        return i < count && wordNeedsEscape(UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self))
     }
 
     @inline(__always)

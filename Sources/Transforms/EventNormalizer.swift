@@ -40,6 +40,8 @@ public struct EventNormalizer: Sendable {
     private let limits: ExtraFields.Limits
     private let maxMessageBytes: Int
     private let defaultEnvironment: String
+    /// The `shop_id` label's key, worked out once rather than looked up in every event.
+    private let shopIDLabel: LabelKeyMemo.Facts
 
     public init(configuration: NormalizerConfiguration = NormalizerConfiguration()) {
         self.configuration = configuration
@@ -52,13 +54,14 @@ public struct EventNormalizer: Sendable {
         limits = ExtraFields.Limits(configuration)
         maxMessageBytes = configuration.maxMessageBytes
         defaultEnvironment = configuration.environment
+        shopIDLabel = ExtraFields.facts(of: "shop_id", secrets: secrets)
     }
 
     /// The stored document for `raw`, or why the event cannot be stored. Pass the same `memo` for
     /// the events of one request: they repeat their label keys, and the memo keeps what was
     /// worked out about each.
     public func normalize(_ raw: JSONObject, context: IngestContext, memo: LabelKeyMemo? = nil) throws(EventError) -> NormalizedEvent {
-        let fields = FieldCandidates(collecting: raw)
+        let fields = FieldCandidates(collecting: raw, memo: memo)
         func value(_ field: EventField) -> JSONValue? { fields.value(field, in: raw) }
         var redactions = 0
         /// Every stored string but the event id goes through the redaction (a card number or a
@@ -124,7 +127,7 @@ public struct EventNormalizer: Sendable {
         redactions += error.complete()
 
         var extra = ExtraFields(limits: limits, secrets: secrets, memo: memo)
-        if let shop = text(.shopID) { extra.addLabel(key: "shop_id", value: .string(shop)) }
+        if let shop = text(.shopID) { extra.addLabel(facts: shopIDLabel, value: .string(shop)) }
         // In place through the buffer, as in ``FieldCandidates``: no copy of each member.
         raw.members.withUnsafeBufferPointer { members in
             for index in members.indices {
@@ -132,11 +135,11 @@ public struct EventNormalizer: Sendable {
                 if claim.whole { continue }
                 if claim.inside {
                     if let remainder = Self.remainder(of: members[index].value, without: fields.claimedPaths(inside: index)) {
-                        extra.add(key: members[index].key, value: remainder)
+                        extra.add(key: members[index].key, value: remainder, position: index)
                     }
                     continue
                 }
-                extra.add(key: members[index].key, value: members[index].value)
+                extra.add(key: members[index].key, value: members[index].value, position: index)
             }
         }
         if let exceptionRemainder { extra.add(key: "exception", value: exceptionRemainder) }

@@ -43,8 +43,10 @@ struct ExtraFields {
     private let secrets: SecretKeyMatcher
     /// Top-level keys already worked out in this request, when the caller keeps one.
     private let memo: LabelKeyMemo?
-    private var labelHashes: [UInt64] = []
-    private var attributeHashes: [UInt64] = []
+    /// One bit per stored key of `labels` / `attributes` (its hash's top six bits): a key whose bit
+    /// is clear is not there yet, and most keys are told so without comparing them with the others.
+    private var labelBits: UInt64 = 0
+    private var attributeBits: UInt64 = 0
     private var attributeKeys = 0
 
     static let redacted: JSONValue = .string("[REDACTED]")
@@ -57,11 +59,11 @@ struct ExtraFields {
         self.memo = memo
     }
 
-    /// Files one leftover top-level member.
-    mutating func add(key: String, value: JSONValue) {
+    /// Files one leftover top-level member, the event's member at `position`.
+    mutating func add(key: String, value: JSONValue, position: Int = -1) {
         switch value {
         case .string, .int, .double, .bool:
-            addLabel(key: key, value: value)
+            addLabel(key: key, value: value, position: position)
         case .object(let object) where key == "labels":
             for member in object {
                 switch member.value {
@@ -72,17 +74,22 @@ struct ExtraFields {
         case .object(let object) where key == "attributes":
             for member in object { addAttribute(key: member.key, value: member.value) }
         default:
-            addAttribute(key: key, value: value)
+            addAttribute(key: key, value: value, position: position)
         }
     }
 
-    /// A label the normaliser sets itself (`shop_id`); the same limits and redaction apply.
-    mutating func addLabel(key: String, value: JSONValue) {
-        let facts = topLevelFacts(key)
+    /// A leftover top-level member that is a label; `position`: its member in the event, or -1.
+    mutating func addLabel(key: String, value: JSONValue, position: Int = -1) {
+        addLabel(facts: topLevelFacts(key, position: position), value: value)
+    }
+
+    /// A label the normaliser sets itself (`shop_id`), its key worked out once by the normaliser
+    /// (``facts(of:secrets:)``); the same limits and redaction apply.
+    mutating func addLabel(facts: LabelKeyMemo.Facts, value: JSONValue) {
         redactions += facts.redactions
         let storedKey = facts.storedKey
-        let storedHash = facts.storedHash
-        if Self.contains(hash: storedHash, key: storedKey, hashes: labelHashes, in: labels) {
+        let bit = Self.bit(of: facts.storedHash)
+        if labelBits & bit != 0, Self.contains(storedKey, in: labels) {
             dropped += 1
             return
         }
@@ -90,8 +97,7 @@ struct ExtraFields {
             dropped += 1
             return
         }
-        if labelHashes.isEmpty { labelHashes.reserveCapacity(16) }
-        labelHashes.append(storedHash)
+        labelBits |= bit
         switch facts.kind {
         case .secret:
             redactions += 1
@@ -107,24 +113,28 @@ struct ExtraFields {
         }
     }
 
-    /// The stored key, its hash and its kind: from the request's memo, or worked out.
-    private func topLevelFacts(_ key: String) -> LabelKeyMemo.Facts {
+    /// The stored key, its hash and its kind: from the request's memo, or worked out. `position`:
+    /// the key's member in the event, or -1.
+    private func topLevelFacts(_ key: String, position: Int) -> LabelKeyMemo.Facts {
         let secrets = self.secrets
-        func compute(_ key: String) -> LabelKeyMemo.Facts {
-            var redactions = 0
-            let stored = Self.storedKey(key, redactions: &redactions)
-            return LabelKeyMemo.Facts(storedKey: stored, storedHash: LabelKeyMemo.hash(stored), kind: secrets.kind(of: key),
-                                      redactions: redactions)
-        }
-        return memo?.facts(of: key, compute) ?? compute(key)
+        func compute(_ key: String) -> LabelKeyMemo.Facts { Self.facts(of: key, secrets: secrets) }
+        return memo?.facts(of: key, at: position, compute) ?? compute(key)
     }
 
-    private mutating func addAttribute(key: String, value: JSONValue) {
-        let facts = topLevelFacts(key)
+    /// The stored key, its hash and its kind, worked out.
+    static func facts(of key: String, secrets: SecretKeyMatcher) -> LabelKeyMemo.Facts {
+        var redactions = 0
+        let stored = storedKey(key, redactions: &redactions)
+        return LabelKeyMemo.Facts(storedKey: stored, storedHash: LabelKeyMemo.hash(stored), kind: secrets.kind(of: key),
+                                  redactions: redactions)
+    }
+
+    private mutating func addAttribute(key: String, value: JSONValue, position: Int = -1) {
+        let facts = topLevelFacts(key, position: position)
         redactions += facts.redactions
         let storedKey = facts.storedKey
-        let hash = facts.storedHash
-        if Self.contains(hash: hash, key: storedKey, hashes: attributeHashes, in: attributes) {
+        let bit = Self.bit(of: facts.storedHash)
+        if attributeBits & bit != 0, Self.contains(storedKey, in: attributes) {
             dropped += 1 + Self.keyCount(value)
             return
         }
@@ -133,7 +143,7 @@ struct ExtraFields {
             return
         }
         attributeKeys += 1
-        attributeHashes.append(hash)
+        attributeBits |= bit
         attributes.append(storedKey, member(kind: facts.kind, value: value, depth: 1, flattening: false))
     }
 
@@ -298,9 +308,14 @@ struct ExtraFields {
         }
     }
 
-    private static func contains(hash: UInt64, key: String, hashes: [UInt64], in object: JSONObject) -> Bool {
-        for (i, h) in hashes.enumerated() where h == hash && object.members[i].key == key { return true }
-        return false
+    @inline(__always)
+    private static func bit(of hash: UInt64) -> UInt64 { 1 << (hash >> 58) }
+
+    /// Whether `object` has a member named `key`, by bytes (as the stores compare keys; `==` on
+    /// `String`s would fold a decomposed "é" into "é").
+    private static func contains(_ key: String, in object: JSONObject) -> Bool {
+        let count = key.utf8.count
+        return object.members.contains { $0.key.utf8.count == count && $0.key.utf8.elementsEqual(key.utf8) }
     }
 }
 

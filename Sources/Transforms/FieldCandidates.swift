@@ -10,14 +10,16 @@ struct FieldCandidates {
     private(set) var claimedWhole: UInt64 = 0
     private(set) var claimedInside: UInt64 = 0
 
-    init(collecting raw: JSONObject) {
+    /// `memo`: the request's, which knows the roles of the previous event's keys by position.
+    init(collecting raw: JSONObject, memo: LabelKeyMemo? = nil) {
         found = Array(repeating: nil, count: Self.fieldCount)
         let table = FieldTable.topLevel
         // Members are read in place through the buffer: `for member in members` copied each one
         // (its key and value retained and released) only to look at it.
         raw.members.withUnsafeBufferPointer { members in
             for index in members.indices {
-                guard let role = table[members[index].key] else { continue }
+                let found = if let memo { memo.role(of: members[index].key, at: index, in: table) } else { table[members[index].key] }
+                guard let role = found else { continue }
                 visit(role, value: members[index].value, path: MemberPath(top: Int32(index)))
             }
         }

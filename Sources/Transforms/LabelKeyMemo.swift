@@ -3,7 +3,9 @@ import LogModel
 /// What the normaliser works out about a top-level label or attribute key — the key as stored,
 /// its hash, and whether it names a secret or a card — remembered across the events of one
 /// request, which repeat the same dozen keys. Working it out costs ~800 instructions a key (most
-/// of it ``SecretKeyMatcher``); finding it here costs a hash and one comparison.
+/// of it ``SecretKeyMatcher``); finding it here costs a hash and one comparison, or for a key at
+/// the same position as in the previous event, one comparison (see ``role(of:at:in:)``). The
+/// field-table role of each top-level key is kept by position the same way.
 ///
 /// One memo per request piece, used by one thread at a time: not `Sendable` on purpose.
 public final class LabelKeyMemo {
@@ -26,7 +28,60 @@ public final class LabelKeyMemo {
     /// A power of two; a request with more distinct keys than half of it works the rest out each time.
     private static let capacity = 256
 
-    public init() {}
+    public init() {
+        positions = .allocate(capacity: Self.positionCount)
+        positions.initialize(repeating: Position(), count: Self.positionCount)
+    }
+
+    deinit {
+        positions.deinitialize(count: Self.positionCount)
+        positions.deallocate()
+    }
+
+    // MARK: - By position
+
+    /// The previous event's top-level key at one position, its field-table role and, once asked
+    /// for, its facts. The parser hands the next event the very same `String` when the key repeats
+    /// (``JSONKeyReuse``), so it is recognised by its 16 bytes, without hashing and probing.
+    private struct Position {
+        var key: String = ""
+        var known = false
+        var role: KeyRole?
+        var facts: Facts?
+    }
+
+    private static let positionCount = 32
+    /// Plain memory: a class's array property pays an exclusivity check on every access.
+    private let positions: UnsafeMutablePointer<Position>
+
+    /// `table[key]` for the top-level member at `position`.
+    @inline(__always)
+    func role(of key: String, at position: Int, in table: KeyTable<KeyRole>) -> KeyRole? {
+        guard position < Self.positionCount else { return table[key] }
+        if positions[position].known, Self.sameString(positions[position].key, key) { return positions[position].role }
+        let role = table[key]
+        positions[position] = Position(key: key, known: true, role: role, facts: nil)
+        return role
+    }
+
+    /// ``facts(of:_:)`` for the top-level member at `position`, whose role was asked for first.
+    func facts(of key: String, at position: Int, _ compute: (String) -> Facts) -> Facts {
+        guard position >= 0, position < Self.positionCount, positions[position].known,
+            Self.sameString(positions[position].key, key)
+        else { return facts(of: key, compute) }
+        if let facts = positions[position].facts { return facts }
+        let facts = facts(of: key, compute)
+        positions[position].facts = facts
+        return facts
+    }
+
+    /// Whether `a` and `b` are the same `String` value bit for bit: the same storage, or the same
+    /// small string. `false` for equal text elsewhere, which only means a lookup; and unlike `==`,
+    /// never `true` for different bytes (`==` holds a decomposed "é" equal to "é").
+    @inline(__always)
+    private static func sameString(_ a: String, _ b: String) -> Bool {
+        unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
+    }
 
     /// The facts of `key`, worked out by `compute` the first time.
     func facts(of key: String, _ compute: (String) -> Facts) -> Facts {

@@ -1,3 +1,4 @@
+import LogModel
 internal import Secrets
 
 /// What every stored string value goes through (labels, attributes at any depth, the message,
@@ -35,15 +36,18 @@ enum StringValueRedaction {
     /// over-counting only sends a value to the exact check, it never lets a card through.
     ///
     /// Most values hold fewer than 13 digits in all and none of `:` `;` `<` `=` `>` `?` `@`, which
-    /// rules out both without finding the runs: strings of 8 bytes or more are first looked at
-    /// eight bytes at a time (``mayHoldEither(_:)``), and only the others are walked byte by byte.
+    /// rules out both without finding the runs: strings of 13 bytes or more are first looked at
+    /// eight bytes at a time (``mayHoldEither(_:)``); shorter ones cannot hold a card and are only
+    /// looked at for the credential bytes.
     private struct Hints {
         var mayHoldCard = false
         var mayHoldCredentials = false
 
         init(_ text: String) {
             func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (Bool, Bool) {
-                if bytes.count >= 8, !Self.mayHoldEither(bytes) { return (false, false) }
+                // Fewer than 13 bytes cannot hold 13 digits (most short values: "GET", a shop id).
+                if bytes.count < 13 { return (false, Self.mayHoldCredentials(bytes)) }
+                if !Self.mayHoldEither(bytes) { return (false, false) }
                 return Self.scanBytes(bytes)
             }
             // Native strings (all of the parser's) lend their bytes without a copy.
@@ -96,6 +100,35 @@ enum StringValueRedaction {
             }
             digits += Int((counters &* ones) >> 56)
             return digits >= 13 || punctuation != 0
+        }
+
+        /// ``scanBytes(_:)``'s credential answer alone: `:` and `@`, or `=`. For 1–12 bytes: one or
+        /// two words first, which rule out most without the loop (no byte from `:` to `@`).
+        private static func mayHoldCredentials(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let n = bytes.count
+            guard n > 0 else { return false }
+            let raw = UnsafeRawPointer(bytes.baseAddress!)
+            let first = n <= 8 ? ShortBytes.word(bytes) : raw.loadUnaligned(as: UInt64.self)
+            let last = n <= 8 ? first : raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            guard mayHoldColonToAt(first) || mayHoldColonToAt(last) else { return false }
+            var colon = false
+            var at = false
+            for b in bytes {
+                if b == UInt8(ascii: "=") { return true }
+                if b == UInt8(ascii: ":") { colon = true } else if b == UInt8(ascii: "@") { at = true }
+            }
+            return colon && at
+        }
+
+        /// Whether a byte of `word` lies from `:` to `@` (the range holding `:`, `=` and `@`).
+        @inline(__always)
+        private static func mayHoldColonToAt(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let low = word & ~highs
+            let fromColon = low &+ ones &* (0x80 - 0x3A)
+            let pastAt = low &+ ones &* (0x80 - 0x41)
+            return fromColon & ~pastAt & ~word & highs != 0
         }
 
         /// The exact pass: the longest run of digit groups, and whether `:` and `@`, or `=`, occur.
