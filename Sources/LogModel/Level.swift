@@ -120,4 +120,18 @@ public enum Level: Int, Comparable, CaseIterable, Sendable, CustomStringConverti
         guard let level = Level.allCases.first(where: { $0.name == name }) else { return nil }
         self = level
     }
+
+    /// The level whose stored name is exactly `bytes` (a peek at a stored document's bytes, with
+    /// no `String` made for it).
+    public init?(name bytes: UnsafeBufferPointer<UInt8>) {
+        for (index, name) in Self.storedNames.enumerated() where name.count == bytes.count {
+            if name.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) {
+                self = Level(rawValue: index)!  // the cases are numbered in `allCases` order
+                return
+            }
+        }
+        return nil
+    }
+
+    private static let storedNames: [[UInt8]] = allCases.map { Array($0.name.utf8) }
 }

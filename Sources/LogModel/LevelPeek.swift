@@ -13,7 +13,7 @@ public enum LevelPeek {
     public static func level(in json: [UInt8]) -> Level? {
         json.withUnsafeBufferPointer { b -> Level? in
             guard let range = StoredFieldPeek.value(after: StoredFieldPeek.level, in: b, maxLength: 16) else { return nil }
-            return Level(name: String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self))
+            return Level(name: UnsafeBufferPointer(rebasing: b[range]))
         }
     }
 

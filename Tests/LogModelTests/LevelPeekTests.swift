@@ -31,4 +31,14 @@ final class LevelPeekTests: XCTestCase {
         XCTAssertNil(LevelPeek.level(in: doc(padding: 3, level: "loud")), "not a level name")
         XCTAssertNil(LevelPeek.level(in: []))
     }
+
+    /// The peek reads a stored name by its bytes: exactly the canonical names, nothing else.
+    func testStoredNamesAreReadByTheirBytes() {
+        func level(_ text: String) -> Level? { Array(text.utf8).withUnsafeBufferPointer { Level(name: $0) } }
+        for case_ in Level.allCases { XCTAssertEqual(level(case_.name), case_) }
+        for other in ["Error", "warn", "", "errors", "erro", "info ", "crit", "emergencY", "ınfo"] {
+            XCTAssertNil(level(other), other)
+            XCTAssertEqual(level(other), Level(name: other), "the same as the String form")
+        }
+    }
 }
