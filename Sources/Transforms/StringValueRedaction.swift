@@ -43,7 +43,7 @@ enum StringValueRedaction {
         var mayHoldCard = false
         var mayHoldCredentials = false
 
-        init(_ text: String) {
+        init(_ text: borrowing String) {  // borrowed: an init takes its arguments owned (a retain and a release per value)
             func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (Bool, Bool) {
                 // Fewer than 13 bytes cannot hold 13 digits (most short values: "GET", a shop id).
                 if bytes.count < 13 { return (false, Self.mayHoldCredentials(bytes)) }
