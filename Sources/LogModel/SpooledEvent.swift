@@ -43,6 +43,25 @@ public struct SpooledEvent: Sendable, Equatable {
         return out
     }
 
+    /// ``encode(id:timestampMillis:target:expectedJSONBytes:writeJSON:)`` for a generated id, whose
+    /// text is written straight into the record.
+    public static func encode(
+        id: UUIDv7, timestampMillis: Int64, expectedJSONBytes: Int, writeJSON: (inout [UInt8]) -> Void
+    ) -> [UInt8] {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: UUIDv7.textLength) { text in
+            id.writeText(to: text.baseAddress!)
+            var out = [UInt8]()
+            out.reserveCapacity(1 + 8 + 2 + UUIDv7.textLength + expectedJSONBytes)
+            out.append(formatVersion)
+            withUnsafeBytes(of: timestampMillis.littleEndian) { out.append(contentsOf: $0) }
+            out.append(UInt8(UUIDv7.textLength))
+            out.append(contentsOf: UnsafeBufferPointer(text))
+            out.append(0)  // no target: every sink
+            writeJSON(&out)
+            return out
+        }
+    }
+
     /// A length byte and at most 255 bytes of `string`'s UTF-8, copied in one go (appending
     /// `utf8.prefix(255)` went byte by byte through an iterator).
     private static func appendShortString(_ string: String, to out: inout [UInt8]) {

@@ -76,11 +76,11 @@ public struct EventNormalizer: Sendable {
             return result
         }
 
-        let id: String
+        let id: StoredEventID
         if let candidate = fields[.eventID], let given = value(.eventID) {
-            id = try Self.clientID(given, alias: candidate.alias)
+            id = .client(try Self.clientID(given, alias: candidate.alias))
         } else {
-            id = EventID.uuidV7(nowMillis: Self.floorDivide(context.receivedAtMicros, 1000))
+            id = .generated(EventID.nextUUIDv7(nowMillis: Self.floorDivide(context.receivedAtMicros, 1000)))
         }
 
         var timestamp = context.receivedAtMicros

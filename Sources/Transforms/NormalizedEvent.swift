@@ -3,7 +3,12 @@ import LogModel
 /// One event in its stored shape (the contract's "stored document"), ready for the spool.
 public struct NormalizedEvent: Sendable, Equatable {
     /// `event.id`: the client's id when it sent a valid one, else a UUIDv7.
-    public var id: String
+    public var id: String {
+        get { storedID.text }
+        set { storedID = .client(newValue) }
+    }
+    /// A generated id stays 128 bits until written (``spoolRecord()``).
+    private var storedID: StoredEventID
     /// `@timestamp` in µs since the epoch (UTC).
     public var timestampMicros: Int64
     /// Values replaced by `[REDACTED]` plus card numbers masked.
@@ -45,15 +50,15 @@ public struct NormalizedEvent: Sendable, Equatable {
     }
 
     public init(id: String, timestampMicros: Int64, document: JSONObject, redactions: Int, overflowKeys: Int) {
-        self.id = id
+        self.storedID = .client(id)
         self.timestampMicros = timestampMicros
         self.storage = .tree(document)
         self.redactions = redactions
         self.overflowKeys = overflowKeys
     }
 
-    init(id: String, timestampMicros: Int64, parts: consuming StoredDocument, redactions: Int, overflowKeys: Int) {
-        self.id = id
+    init(id: StoredEventID, timestampMicros: Int64, parts: consuming StoredDocument, redactions: Int, overflowKeys: Int) {
+        self.storedID = id
         self.timestampMicros = timestampMicros
         self.storage = .parts(Parts(consume parts))
         self.redactions = redactions
@@ -61,7 +66,7 @@ public struct NormalizedEvent: Sendable, Equatable {
     }
 
     public static func == (lhs: NormalizedEvent, rhs: NormalizedEvent) -> Bool {
-        lhs.id == rhs.id && lhs.timestampMicros == rhs.timestampMicros && lhs.redactions == rhs.redactions
+        lhs.storedID == rhs.storedID && lhs.timestampMicros == rhs.timestampMicros && lhs.redactions == rhs.redactions
             && lhs.overflowKeys == rhs.overflowKeys && lhs.document == rhs.document
     }
 
@@ -77,8 +82,12 @@ public struct NormalizedEvent: Sendable, Equatable {
         JSONByteBuffer.withBuffer { buffer in
             writeDocument(into: &buffer)
             let json = buffer.bytes
-            return SpooledEvent.encode(id: id, timestampMillis: timestampMillis, expectedJSONBytes: json.count) { out in
-                out.append(contentsOf: json)
+            func writeJSON(_ out: inout [UInt8]) { out.append(contentsOf: json) }
+            switch storedID {
+            case .client(let id):
+                return SpooledEvent.encode(id: id, timestampMillis: timestampMillis, expectedJSONBytes: json.count, writeJSON: writeJSON)
+            case .generated(let id):
+                return SpooledEvent.encode(id: id, timestampMillis: timestampMillis, expectedJSONBytes: json.count, writeJSON: writeJSON)
             }
         }
     }

@@ -9,7 +9,7 @@ struct StoredDocument: Sendable, Equatable {
     /// `@timestamp` in µs: formatted straight into the written document (making a `String` of it
     /// first cost an allocation per event).
     var timestampMicros: Int64
-    var id: String
+    var id: StoredEventID
     var ingested: String
     var dataset: String
     var originalTimestamp: String?
@@ -40,7 +40,7 @@ struct StoredDocument: Sendable, Equatable {
         document.append("@timestamp", .string(Timestamp.format(micros: timestampMicros)))
 
         var event = JSONObject(minimumCapacity: 4)
-        event.append("id", .string(id))
+        event.append("id", .string(id.text))
         event.append("ingested", .string(ingested))
         event.append("dataset", .string(dataset))
         if let originalTimestamp { event.append("original_timestamp", .string(originalTimestamp)) }
@@ -83,7 +83,7 @@ struct StoredDocument: Sendable, Equatable {
         out.appendRaw(#"{"@timestamp":"#)
         out.appendTimestamp(micros: timestampMicros)
         out.appendRaw(#","event":{"id":"#)
-        out.appendPlainString(id)  // the client's id checked to be [A-Za-z0-9_-], or a UUIDv7
+        id.write(into: &out)
         out.appendRaw(#","ingested":"#)
         out.appendPlainString(ingested)  // Timestamp.format's
         out.appendRaw(#","dataset":"#)

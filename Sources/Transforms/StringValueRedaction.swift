@@ -43,12 +43,14 @@ enum StringValueRedaction {
         var mayHoldCard = false
         var mayHoldCredentials = false
 
-        init(_ text: String) {
+        init(_ text: borrowing String) {  // borrowed: an init takes its arguments owned (a retain and a release per value)
             func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (Bool, Bool) {
                 // Fewer than 13 bytes cannot hold 13 digits (most short values: "GET", a shop id).
                 if bytes.count < 13 { return (false, Self.mayHoldCredentials(bytes)) }
-                if !Self.mayHoldEither(bytes) { return (false, false) }
-                return Self.scanBytes(bytes)
+                let (digits, punctuation) = Self.mayHoldEither(bytes)
+                if !digits && !punctuation { return (false, false) }
+                if digits && Self.hasLongRow(bytes) { return Self.scanBytes(bytes) }
+                return (false, punctuation && Self.holdsCredentialBytes(bytes))
             }
             // Native strings (all of the parser's) lend their bytes without a copy.
             if let found = text.utf8.withContiguousStorageIfAvailable(scan) {
@@ -58,10 +60,11 @@ enum StringValueRedaction {
             }
         }
 
-        /// Whether `bytes` hold 13 digits or more in all, or a byte from `:` to `@` (the range
-        /// holding `:`, `=` and `@`): eight bytes at a time, the tail as the last eight bytes with
-        /// the ones already looked at shifted out (the zero bytes shifted in are neither).
-        private static func mayHoldEither(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        /// Whether `bytes` hold 13 digits or more in all, and whether they hold a byte from `:` to
+        /// `@` (the range holding `:`, `=` and `@`): eight bytes at a time, the tail as the last
+        /// eight bytes with the ones already looked at shifted out (the zero bytes shifted in are
+        /// neither).
+        private static func mayHoldEither(_ bytes: UnsafeBufferPointer<UInt8>) -> (digits: Bool, punctuation: Bool) {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
             let base = UnsafeRawPointer(bytes.baseAddress!)
@@ -99,7 +102,43 @@ enum StringValueRedaction {
                 }
             }
             digits += Int((counters &* ones) >> 56)
-            return digits >= 13 || punctuation != 0
+            return (digits >= 13, punctuation != 0)
+        }
+
+        /// Whether 13 bytes in a row are digits or `0x20`–`0x2F` (the range holding the space and
+        /// `-`), as a card's digit groups must be: for values with 13 digits in all, most of which
+        /// are trace ids and hashes whose letters come more often than that. Eight bytes at a
+        /// time as in ``mayHoldEither(_:)``; the zero bytes shifted into the tail end a row.
+        @inline(never)  // as above
+        private static func hasLongRow(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let base = UnsafeRawPointer(bytes.baseAddress!)
+            let n = bytes.count
+            var row = 0  // bytes since the last one that ends a row
+            var i = 0
+            while i < n {
+                var word: UInt64
+                if i + 8 <= n {
+                    word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                } else {
+                    word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64(64 - (n - i) * 8)
+                }
+                i += 8
+                let low = word & ~highs
+                let fromSpace = low &+ ones &* (0x80 - 0x20)  // ≥ ' '
+                let fromColon = low &+ ones &* (0x80 - 0x3A)  // ≥ ':'
+                let ends = ~(fromSpace & ~fromColon & ~word) & highs
+                if ends == 0 {
+                    row += 8
+                    continue
+                }
+                // The high bit of byte k is bit 8k + 7: the first end is byte tz / 8, and lz / 8
+                // bytes follow the last one.
+                if row + ends.trailingZeroBitCount / 8 >= 13 { return true }
+                row = ends.leadingZeroBitCount / 8
+            }
+            return row >= 13
         }
 
         /// ``scanBytes(_:)``'s credential answer alone: `:` and `@`, or `=`. For 1–12 bytes: one or
@@ -111,6 +150,12 @@ enum StringValueRedaction {
             let first = n <= 8 ? ShortBytes.word(bytes) : raw.loadUnaligned(as: UInt64.self)
             let last = n <= 8 ? first : raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
             guard mayHoldColonToAt(first) || mayHoldColonToAt(last) else { return false }
+            return holdsCredentialBytes(bytes)
+        }
+
+        /// ``scanBytes(_:)``'s credential answer, byte by byte.
+        @inline(never)  // rare: kept out of the caller, which stays small enough to inline
+        private static func holdsCredentialBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
             var colon = false
             var at = false
             for b in bytes {

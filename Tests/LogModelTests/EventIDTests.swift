@@ -48,6 +48,20 @@ final class EventIDTests: XCTestCase {
                           EventID.format(millis: second.millis, randA: second.randA, randB: second.randB))
     }
 
+    func testAGeneratedIDIsWrittenAsItsTextInDocumentsAndSpoolRecords() throws {
+        let id = UUIDv7(millis: 1_795_601_100_123, randA: 0xABC, randB: 0x0123_4567_89AB_CDEF)
+        XCTAssertEqual(id.text, "01a2122a-6d5b-7abc-8123-456789abcdef")
+        let json = JSONByteBuffer.withBuffer { buffer in
+            buffer.appendUUID(id)
+            return String(decoding: buffer.bytes, as: UTF8.self)
+        }
+        XCTAssertEqual(json, #""01a2122a-6d5b-7abc-8123-456789abcdef""#)
+        let document = Array(#"{"a":1}"#.utf8)
+        let record = SpooledEvent.encode(id: id, timestampMillis: -3, expectedJSONBytes: 7) { $0.append(contentsOf: document) }
+        XCTAssertEqual(record, SpooledEvent(id: id.text, timestampMillis: -3, json: document).encoded())
+        XCTAssertEqual(try SpooledEvent(decoding: record), SpooledEvent(id: id.text, timestampMillis: -3, json: document))
+    }
+
     func testClientIDsAreUpTo64CharactersOfASafeAlphabet() {
         XCTAssertTrue(EventID.isValidClientID("01936f3e-7c1a-7c3e-9b1e-2f4d5a6b7c8d"))
         XCTAssertTrue(EventID.isValidClientID("01ARZ3NDEKTSV4RRFFQ69G5FAV"))

@@ -34,6 +34,16 @@ final class FieldMappingTests: XCTestCase {
         XCTAssertEqual(record.id, event.id)
     }
 
+    func testSpoolRecordIsTheSpooledEventEncodedForGeneratedAndClientIDs() throws {
+        let generated = try normalize(#"{"message": "x"}"#)
+        let given = try normalize(#"{"id": "client-id_1", "message": "x"}"#)
+        XCTAssertEqual(given.id, "client-id_1")
+        for event in [generated, given] {
+            XCTAssertEqual(event.spoolRecord(), event.spooled().encoded())
+            XCTAssertEqual(try SpooledEvent(decoding: event.spoolRecord()).id, event.id)
+        }
+    }
+
     func testSpooledEventCarriesIDMillisecondsAndTheDocumentBytes() throws {
         let event = try normalize(#"{"ts": 1795601100.123456, "message": "x"}"#)
         let spooled = event.spooled()

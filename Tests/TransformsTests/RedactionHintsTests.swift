@@ -34,7 +34,10 @@ final class RedactionHintsTests: XCTestCase {
                       "1234567890123", " ", "-", ":", "@", "=", "abcdefgh", "GET /api/v1/shops/913", "é", "12", "7",
                       // Long, with digits spread over more than 31 words (the word pass adds its
                       // per-byte counters up every 31 words), and the other bytes from ':' to '@'.
-                      String(repeating: "abcdefg1", count: 40), "é;?<>", "Привет, мир 🚀"]
+                      String(repeating: "abcdefg1", count: 40), "é;?<>", "Привет, мир 🚀",
+                      // Digit groups and single letters: rows of digits that start and end at
+                      // every offset of the eight-byte words (the row bound for trace ids).
+                      "4111", "1111 ", "11-", "a", "f", "0000000"]
         var redacted = 0
         for _ in 0..<5000 {
             var text = ""
@@ -46,5 +49,19 @@ final class RedactionHintsTests: XCTestCase {
             if want != nil { redacted += 1 }
         }
         XCTAssertGreaterThan(redacted, 1000, "the strings exercise the redaction, not only the skip")
+    }
+
+    func testACardAmongHexDigitsIsMaskedAtEveryOffset() {
+        for card in ["4222222222222", "4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "378282246310005"] {
+            for before in 0..<17 {
+                for after in [0, 1, 7, 8, 9] {
+                    let text = String("0822e8f36c031199e".suffix(before)) + card + String("f82ab9c0d".prefix(after))
+                    XCTAssertEqual(StringValueRedaction.redact(text)?.text, reference(text)?.text, "for \(text.debugDescription)")
+                    XCTAssertNotNil(StringValueRedaction.redact(text), "for \(text.debugDescription)")
+                }
+            }
+        }
+        // A trace id with no 13 digits in a row skips the masker, and stays as it is.
+        XCTAssertNil(StringValueRedaction.redact("0822e8f36c031199972a846916419f82"))
     }
 }
