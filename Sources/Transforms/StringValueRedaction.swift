@@ -77,12 +77,7 @@ enum StringValueRedaction {
             var punctuation: UInt64 = 0
             var i = 0
             while i < n {
-                var word: UInt64
-                if i + 8 <= n {
-                    word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                } else {
-                    word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64(64 - (n - i) * 8)
-                }
+                let word = Self.word(at: i, of: base, count: n)
                 i += 8
                 // Per byte, the high bit of low + (0x80 - c) is set when the byte is at least c; the
                 // low seven bits plus at most 0x50 cannot carry into the next byte. `~word` leaves
@@ -105,6 +100,14 @@ enum StringValueRedaction {
             return (digits >= 13, punctuation != 0)
         }
 
+        /// The eight bytes at `i` as one little-endian word; past the end, the last bytes shifted down
+        /// with zero bytes above them (the caller's values have at least 8 bytes).
+        @inline(__always)
+        private static func word(at i: Int, of base: UnsafeRawPointer, count n: Int) -> UInt64 {
+            if i + 8 <= n { return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) }
+            return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64(64 - (n - i) * 8)
+        }
+
         /// Whether 13 bytes in a row are digits or `0x20`–`0x2F` (the range holding the space and
         /// `-`), as a card's digit groups must be: for values with 13 digits in all, most of which
         /// are trace ids and hashes whose letters come more often than that. Eight bytes at a
@@ -118,12 +121,7 @@ enum StringValueRedaction {
             var row = 0  // bytes since the last one that ends a row
             var i = 0
             while i < n {
-                var word: UInt64
-                if i + 8 <= n {
-                    word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                } else {
-                    word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64(64 - (n - i) * 8)
-                }
+                let word = Self.word(at: i, of: base, count: n)
                 i += 8
                 let low = word & ~highs
                 let fromSpace = low &+ ones &* (0x80 - 0x20)  // ≥ ' '
