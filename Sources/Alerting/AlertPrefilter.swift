@@ -57,17 +57,19 @@ public struct AlertPrefilter: Sendable {
         settled |= 1 << UInt64(index)
     }
 
-    /// False only when no route and no rule can match the stored document `json`.
-    public func mayConcern(_ json: [UInt8]) -> Bool {
-        guard let level = LevelPeek.level(in: json) else { return true }
-        var service: Range<Int>?? = nil  // peeked once, when the first gate asks
+    /// False only when no route and no rule can match the event of spool record `record` (or of a
+    /// bare stored document). The record's header gives the level and service when its writer knew
+    /// them (`layout`); otherwise they are peeked at in the document's bytes.
+    public func mayConcern(_ record: [UInt8], layout: SpooledEvent.Layout? = nil) -> Bool {
+        guard let level = layout?.level ?? LevelPeek.level(in: record, from: layout?.jsonStart ?? 0) else { return true }
+        var service: Range<Int>?? = nil  // looked up once, when the first gate asks
         func passes(_ gate: Gate) -> Bool {
             guard level >= gate.floor else { return false }
             guard let wanted = gate.service else { return true }
-            if service == nil { service = .some(LevelPeek.serviceName(in: json)) }
+            if service == nil { service = .some(layout?.service ?? LevelPeek.serviceName(in: record, from: layout?.jsonStart ?? 0)) }
             // Cannot tell (not found, escaped, or not ASCII, see `Gate.service`): parse.
-            guard let range = service ?? nil, json[range].allSatisfy({ $0 < 0x80 }) else { return true }
-            return json[range].elementsEqual(wanted)
+            guard let range = service ?? nil, record[range].allSatisfy({ $0 < 0x80 }) else { return true }
+            return record[range].elementsEqual(wanted)
         }
         if level >= routeFloor, routes.contains(where: passes) { return true }
         for (index, rule) in rules.enumerated() {

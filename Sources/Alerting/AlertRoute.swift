@@ -42,8 +42,16 @@ public struct AlertRoute: Sendable, Equatable {
 
     /// The group key of `event` on this route: the receiver, the route and the `group_by` values.
     public func groupKey(for event: AlertEvent, fingerprint: String) -> String {
-        let values = grouping.groupBy.map { $0 == "fingerprint" ? fingerprint : event.value(of: $0) }
-        return Fingerprint.hash([receiver, path] + values)
+        Fingerprint.hash(groupKeyParts(for: event, fingerprint: fingerprint))
+    }
+
+    /// ``groupKey(for:fingerprint:)``, with digests already taken looked up in `memo`.
+    public func groupKey(for event: AlertEvent, fingerprint: String, memo: inout DigestMemo) -> String {
+        memo.hash(groupKeyParts(for: event, fingerprint: fingerprint))
+    }
+
+    private func groupKeyParts(for event: AlertEvent, fingerprint: String) -> [String] {
+        [receiver, path] + grouping.groupBy.map { $0 == "fingerprint" ? fingerprint : event.value(of: $0) }
     }
 
     /// What an event needs to reach a receiver along one path of the tree: at least `floor`, and

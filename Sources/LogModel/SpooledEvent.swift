@@ -1,28 +1,43 @@
 /// One normalised event as it travels from the spool to the sinks: the stored document already
-/// serialised as JSON (the same bytes go into every store), plus the two facts every sink needs
-/// without parsing it again: the id (`_id` in both stores) and `@timestamp` (the daily ES index).
+/// serialised as JSON (the same bytes go into every store), plus the facts readers need without
+/// parsing it again: the id (`_id` in both stores), `@timestamp` (the daily ES index), and for the
+/// best-effort readers (alerting, the live tail) the level and the service, which decide most of
+/// what they skip.
 ///
 /// Binary layout of `encoded()` (one spool record's payload), little-endian:
-/// `u8 version(=1) | i64 timestampMillis | u8 idLength | id bytes | u8 targetLength | target bytes | json`
+/// `u8 version(=2) | i64 timestampMillis | u8 idLength | id bytes | u8 targetLength | target bytes |
+///  u8 level | u8 serviceLength | service bytes | json`
 /// `target` is empty for "every sink"; a dead-letter replay names the one sink it is meant for.
+/// `level` is `Level.rawValue`, 255 when not known; `serviceLength` 255 when not known (or longer than
+/// 254 bytes): a reader then looks in the document. Version 1 records (written before the level and
+/// service were added) end the header after `target`; they are still read, with both unknown.
 public struct SpooledEvent: Sendable, Equatable {
     public var id: String
     public var timestampMillis: Int64
     /// Empty: every sink. Otherwise the name of the only sink that should deliver this record.
     public var target: String
+    /// `log.level` of the document, when the writer knew it.
+    public var level: Level?
+    /// `service.name` of the document, when the writer knew it.
+    public var service: String?
     public var json: [UInt8]
 
-    public init(id: String, timestampMillis: Int64, target: String = "", json: [UInt8]) {
+    public init(id: String, timestampMillis: Int64, target: String = "", level: Level? = nil, service: String? = nil, json: [UInt8]) {
         self.id = id
         self.timestampMillis = timestampMillis
         self.target = target
+        self.level = level
+        self.service = service
         self.json = json
     }
 
-    public static let formatVersion: UInt8 = 1
+    public static let formatVersion: UInt8 = 2
+    /// `level` or `serviceLength` when the writer did not know it.
+    static let unknown: UInt8 = 255
 
     public func encoded() -> [UInt8] {
-        Self.encode(id: id, timestampMillis: timestampMillis, target: target, expectedJSONBytes: json.count) { out in
+        Self.encode(id: id, timestampMillis: timestampMillis, target: target, level: level, service: service,
+                    expectedJSONBytes: json.count) { out in
             out.append(contentsOf: json)
         }
     }
@@ -30,33 +45,37 @@ public struct SpooledEvent: Sendable, Equatable {
     /// Encodes a record whose JSON is written straight after the header by `writeJSON`, so the
     /// intake serialises each document once, into the record, instead of into a temporary array.
     public static func encode(
-        id: String, timestampMillis: Int64, target: String = "", expectedJSONBytes: Int,
-        writeJSON: (inout [UInt8]) -> Void
+        id: String, timestampMillis: Int64, target: String = "", level: Level? = nil, service: String? = nil,
+        expectedJSONBytes: Int, writeJSON: (inout [UInt8]) -> Void
     ) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(1 + 8 + 2 + min(id.utf8.count, 255) + min(target.utf8.count, 255) + expectedJSONBytes)
+        out.reserveCapacity(1 + 8 + 4 + min(id.utf8.count, 255) + min(target.utf8.count, 255)
+            + min(service?.utf8.count ?? 0, 254) + expectedJSONBytes)
         out.append(formatVersion)
         withUnsafeBytes(of: timestampMillis.littleEndian) { out.append(contentsOf: $0) }
         appendShortString(id, to: &out)
         appendShortString(target, to: &out)
+        appendHints(level: level, service: service, to: &out)
         writeJSON(&out)
         return out
     }
 
-    /// ``encode(id:timestampMillis:target:expectedJSONBytes:writeJSON:)`` for a generated id, whose
-    /// text is written straight into the record.
+    /// ``encode(id:timestampMillis:target:level:service:expectedJSONBytes:writeJSON:)`` for a
+    /// generated id, whose text is written straight into the record.
     public static func encode(
-        id: UUIDv7, timestampMillis: Int64, expectedJSONBytes: Int, writeJSON: (inout [UInt8]) -> Void
+        id: UUIDv7, timestampMillis: Int64, level: Level? = nil, service: String? = nil,
+        expectedJSONBytes: Int, writeJSON: (inout [UInt8]) -> Void
     ) -> [UInt8] {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: UUIDv7.textLength) { text in
             id.writeText(to: text.baseAddress!)
             var out = [UInt8]()
-            out.reserveCapacity(1 + 8 + 2 + UUIDv7.textLength + expectedJSONBytes)
+            out.reserveCapacity(1 + 8 + 4 + UUIDv7.textLength + min(service?.utf8.count ?? 0, 254) + expectedJSONBytes)
             out.append(formatVersion)
             withUnsafeBytes(of: timestampMillis.littleEndian) { out.append(contentsOf: $0) }
             out.append(UInt8(UUIDv7.textLength))
             out.append(contentsOf: UnsafeBufferPointer(text))
             out.append(0)  // no target: every sink
+            appendHints(level: level, service: service, to: &out)
             writeJSON(&out)
             return out
         }
@@ -74,6 +93,17 @@ public struct SpooledEvent: Sendable, Equatable {
         if string.utf8.withContiguousStorageIfAvailable(append) == nil { Array(string.utf8).withUnsafeBufferPointer(append) }
     }
 
+    /// The level byte and the service: a name longer than 254 bytes is written as unknown, never cut
+    /// (a cut name would compare equal to a shorter one).
+    private static func appendHints(level: Level?, service: String?, to out: inout [UInt8]) {
+        out.append(level.map { UInt8($0.rawValue) } ?? unknown)
+        if let service, service.utf8.count < Int(unknown) {
+            appendShortString(service, to: &out)
+        } else {
+            out.append(unknown)
+        }
+    }
+
     public enum DecodingError: Error, Equatable {
         case truncated
         case unknownVersion(UInt8)
@@ -85,13 +115,18 @@ public struct SpooledEvent: Sendable, Equatable {
         public var timestampMillis: Int64
         public var id: Range<Int>
         public var target: Range<Int>
+        /// `log.level`, when the writer put it in the header (nil: look in the document).
+        public var level: Level?
+        /// Where `service.name`'s UTF-8 lies, when the writer put it in the header.
+        public var service: Range<Int>?
         /// The JSON runs from here to the end of the record.
         public var jsonStart: Int
     }
 
     public static func layout(of b: [UInt8]) throws(DecodingError) -> Layout {
         guard b.count >= 11 else { throw .truncated }
-        guard b[0] == Self.formatVersion else { throw .unknownVersion(b[0]) }
+        let version = b[0]
+        guard version == 1 || version == Self.formatVersion else { throw .unknownVersion(version) }
         var ts: Int64 = 0
         for i in 0..<8 { ts |= Int64(b[1 + i]) << (8 * i) }
         var p = 9
@@ -100,14 +135,27 @@ public struct SpooledEvent: Sendable, Equatable {
         let id = p..<(p + idLength); p += idLength
         let targetLength = Int(b[p]); p += 1
         guard b.count >= p + targetLength else { throw .truncated }
-        return Layout(timestampMillis: ts, id: id, target: p..<(p + targetLength), jsonStart: p + targetLength)
+        let target = p..<(p + targetLength); p += targetLength
+        var level: Level?
+        var service: Range<Int>?
+        if version >= 2 {
+            guard b.count >= p + 2 else { throw .truncated }
+            level = b[p] == unknown ? nil : Level(rawValue: Int(b[p]))
+            let serviceLength = b[p + 1]; p += 2
+            if serviceLength != unknown {
+                guard b.count >= p + Int(serviceLength) else { throw .truncated }
+                service = p..<(p + Int(serviceLength)); p += Int(serviceLength)
+            }
+        }
+        return Layout(timestampMillis: ts, id: id, target: target, level: level, service: service, jsonStart: p)
     }
 
     public init(decoding bytes: some Collection<UInt8>) throws(DecodingError) {
         let b = Array(bytes)
         let layout = try Self.layout(of: b)
         self.init(id: String(decoding: b[layout.id], as: UTF8.self), timestampMillis: layout.timestampMillis,
-                  target: String(decoding: b[layout.target], as: UTF8.self), json: Array(b[layout.jsonStart...]))
+                  target: String(decoding: b[layout.target], as: UTF8.self), level: layout.level,
+                  service: layout.service.map { String(decoding: b[$0], as: UTF8.self) }, json: Array(b[layout.jsonStart...]))
     }
 
     /// Whether the sink named `sink` should deliver this event.

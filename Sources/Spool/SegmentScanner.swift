@@ -10,7 +10,9 @@ struct SegmentScanner {
     let chunkBytes: Int
     /// File offset of the next record.
     private(set) var fileOffset: Int64
-    private var buffer: [UInt8] = []
+    /// The chunk read last; a reader hands it to its next scanner (`init(buffer:)`, `takeBuffer()`),
+    /// so its pages stay mapped: a fresh 4 MB array per read was page-faulted in again each time.
+    private var buffer: [UInt8]
     private var bufferStart: Int64 = 0
     private var bufferCount = 0
 
@@ -22,7 +24,8 @@ struct SegmentScanner {
         case torn(reason: String)
     }
 
-    init(fd: Int32, path: String, base: UInt64, fileEnd: Int64, startOffset: UInt64, chunkBytes: Int) {
+    init(fd: Int32, path: String, base: UInt64, fileEnd: Int64, startOffset: UInt64, chunkBytes: Int, buffer: [UInt8] = []) {
+        self.buffer = buffer
         self.fd = fd
         self.path = path
         self.base = base
@@ -58,6 +61,14 @@ struct SegmentScanner {
         case let .incomplete(needed):
             return .torn(reason: "record of \(needed) bytes could not be read whole")
         }
+    }
+
+    /// The chunk buffer, for the next scanner of the same reader (its contents are not kept).
+    mutating func takeBuffer() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &buffer)
+        bufferCount = 0
+        return taken
     }
 
     /// A copy of a payload returned by the last `next()`.

@@ -25,11 +25,15 @@ public final class SpoolReader: Sendable {
         /// The segment file kept open between reads (the reader usually reads one segment for a while).
         var fd: Int32 = -1
         var fdBase: UInt64 = 0
+        /// The scanner's chunk buffer, kept between reads (see `SegmentScanner.takeBuffer`).
+        var chunk: [UInt8] = []
     }
 
     /// Reads are done in chunks of at most this many bytes: one pread serves many records.
     private static let maxChunkBytes = 4 << 20
     private static let minChunkBytes = 64 << 10
+    /// A chunk buffer larger than this (grown for one huge record) is not kept.
+    private static let keptChunkBytes = 8 << 20
 
     init(sink: String, core: SpoolCore, cursor: SinkCursor) {
         self.sink = sink
@@ -113,6 +117,13 @@ public final class SpoolReader: Sendable {
         if advanced { core.cursorAdvanced(sink: sink, to: offset) }
     }
 
+    /// Moves the array out, leaving it uniquely referenced (pread into a shared one would copy it).
+    private static func take(_ buffer: inout [UInt8]) -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &buffer)
+        return taken
+    }
+
     /// Reads what is committed after the read position without waiting; returns the records and the
     /// position after them.
     private func readCommitted(maxRecords: Int, maxBytes: Int) throws(SpoolError) -> ([SpoolRecord], UInt64) {
@@ -138,7 +149,11 @@ public final class SpoolReader: Sendable {
             let chunk = min(available, max(Self.minChunkBytes, min(wanted, Self.maxChunkBytes)))
             var scanner = SegmentScanner(
                 fd: p.fd, path: segment.path, base: segment.base, fileEnd: segment.fileBytes, startOffset: p.offset,
-                chunkBytes: chunk)
+                chunkBytes: chunk, buffer: Self.take(&p.chunk))
+            defer {
+                let buffer = scanner.takeBuffer()
+                if buffer.count <= Self.keptChunkBytes { p.chunk = buffer }
+            }
             var records = [SpoolRecord]()
             records.reserveCapacity(min(maxRecords, 4096))
             var bytes = 0

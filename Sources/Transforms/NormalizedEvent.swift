@@ -74,7 +74,8 @@ public struct NormalizedEvent: Sendable, Equatable {
     public func spooled() -> SpooledEvent {
         var json: [UInt8] = []
         writeDocument(into: &json)
-        return SpooledEvent(id: id, timestampMillis: timestampMillis, json: json)
+        let (level, service) = headerFacts
+        return SpooledEvent(id: id, timestampMillis: timestampMillis, level: level, service: service, json: json)
     }
 
     /// The spool record of this event (`spooled().encoded()` without the intermediate copy).
@@ -83,12 +84,25 @@ public struct NormalizedEvent: Sendable, Equatable {
             writeDocument(into: &buffer)
             let json = buffer.bytes
             func writeJSON(_ out: inout [UInt8]) { out.append(contentsOf: json) }
+            let (level, service) = headerFacts
             switch storedID {
             case .client(let id):
-                return SpooledEvent.encode(id: id, timestampMillis: timestampMillis, expectedJSONBytes: json.count, writeJSON: writeJSON)
+                return SpooledEvent.encode(id: id, timestampMillis: timestampMillis, level: level, service: service,
+                                           expectedJSONBytes: json.count, writeJSON: writeJSON)
             case .generated(let id):
-                return SpooledEvent.encode(id: id, timestampMillis: timestampMillis, expectedJSONBytes: json.count, writeJSON: writeJSON)
+                return SpooledEvent.encode(id: id, timestampMillis: timestampMillis, level: level, service: service,
+                                           expectedJSONBytes: json.count, writeJSON: writeJSON)
             }
+        }
+    }
+
+    /// The level and service for the record's header, which spare the best-effort readers a look
+    /// into the document. Known for the normaliser's events; a document set from outside leaves
+    /// them to the readers.
+    private var headerFacts: (Level?, String?) {
+        switch storage {
+        case .parts(let parts): (parts.document.level, parts.document.service)
+        case .tree: (nil, nil)
         }
     }
 

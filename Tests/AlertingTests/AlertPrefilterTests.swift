@@ -2,10 +2,30 @@ import Alerting
 import LogModel
 import XCTest
 
-/// The evaluator skips events by peeking at their bytes: it may only skip what no route or rule
-/// would take, and it must skip the rest (most traffic) or it saves nothing.
+/// The evaluator skips events by the level and service in their spool record's header, or by
+/// peeking at the document's bytes in records written without them: it may only skip what no
+/// route or rule would take, and it must skip the rest (most traffic) or it saves nothing.
 final class AlertPrefilterTests: XCTestCase {
     func m(_ text: String) -> RouteMatcher { try! RouteMatcher.parse(text).get() }
+
+    /// The event's spool record, with the level and service in its header as the intake writes it.
+    func record(_ json: [UInt8], level: Level?, service: String?) -> [UInt8] {
+        SpooledEvent(id: "e1", timestampMillis: 0, level: level, service: service, json: json).encoded()
+    }
+
+    /// The prefilter's answer from the record's header and from a peek into the bare document.
+    func answers(_ prefilter: AlertPrefilter, _ json: [UInt8]) throws -> (header: Bool, peek: Bool) {
+        let event = AlertEvent(document: try JSONParser.parse(json), id: "e1", timestampMillis: 0)
+        let bytes = record(json, level: event.level, service: event.service)
+        return (prefilter.mayConcern(bytes, layout: try SpooledEvent.layout(of: bytes)), prefilter.mayConcern(json))
+    }
+
+    /// The answer for a plain event, the same both ways.
+    func concerns(_ prefilter: AlertPrefilter, _ level: Level, _ service: String, line: UInt = #line) throws -> Bool {
+        let (header, peek) = try answers(prefilter, stored(level, service))
+        XCTAssertEqual(header, peek, "\(level.name) \(service): the header and the peek disagree", line: line)
+        return header
+    }
 
     func stored(_ level: Level, _ service: String) -> [UInt8] {
         Array(#"{"@timestamp":"2026-12-03T08:00:00.000Z","event":{"id":"e1","dataset":"d"},"log":{"level":"\#(level.name)","logger":"l"},"service":{"name":"\#(service)","environment":"production"},"message":"service:{\"name\":\"core\"} level"}"#.utf8)
@@ -28,26 +48,29 @@ final class AlertPrefilterTests: XCTestCase {
             burst,
         ]
         let prefilter = AlertPrefilter(route: route, rules: rules)
-        var skipped = 0
+        var skipped = 0, peekSkipped = 0
         for level in Level.allCases {
             for service in ["core", "communication", "gate", "shop", "communications", "core\\\"x"] {
                 let json = stored(level, service)
                 let event = AlertEvent(document: try JSONParser.parse(json), id: "e1", timestampMillis: 0)
                 let taken = route.match(event).contains { !$0.receiver.isEmpty } || rules.contains { $0.matches(event) }
-                if taken { XCTAssertTrue(prefilter.mayConcern(json), "\(level.name) \(service) would be taken but was skipped") }
-                if !prefilter.mayConcern(json) { skipped += 1 }
+                let (header, peek) = try answers(prefilter, json)
+                if taken { XCTAssertTrue(header && peek, "\(level.name) \(service) would be taken but was skipped") }
+                if !header { skipped += 1 }
+                if !peek { peekSkipped += 1 }
             }
         }
         // info from shop, core below warning, gate below notice, warnings of services no warning
         // route names, ...: skipped without a parse.
-        XCTAssertGreaterThanOrEqual(skipped, 17)
-        XCTAssertFalse(prefilter.mayConcern(stored(.warning, "shop")))
-        XCTAssertTrue(prefilter.mayConcern(stored(.warning, "gate")), "service:gate in the query")
-        XCTAssertTrue(prefilter.mayConcern(stored(.warning, "core")), "service=core matcher")
-        XCTAssertTrue(prefilter.mayConcern(stored(.error, "shop")), "the error route names no service")
-        XCTAssertFalse(prefilter.mayConcern(stored(.info, "shop")))
-        XCTAssertFalse(prefilter.mayConcern(stored(.info, "gate")), "below the floors in the route's and the rule's queries")
-        XCTAssertTrue(prefilter.mayConcern(stored(.debug, "communication")), "the absence rule has no level")
+        XCTAssertGreaterThanOrEqual(peekSkipped, 17)
+        XCTAssertGreaterThanOrEqual(skipped, peekSkipped, "the header also holds names the document escapes")
+        XCTAssertFalse(try concerns(prefilter, .warning, "shop"))
+        XCTAssertTrue(try concerns(prefilter, .warning, "gate"), "service:gate in the query")
+        XCTAssertTrue(try concerns(prefilter, .warning, "core"), "service=core matcher")
+        XCTAssertTrue(try concerns(prefilter, .error, "shop"), "the error route names no service")
+        XCTAssertFalse(try concerns(prefilter, .info, "shop"))
+        XCTAssertFalse(try concerns(prefilter, .info, "gate"), "below the floors in the route's and the rule's queries")
+        XCTAssertTrue(try concerns(prefilter, .debug, "communication"), "the absence rule has no level")
         XCTAssertTrue(prefilter.mayConcern(Array(#"{"message":"no level"}"#.utf8)), "cannot tell: parse")
     }
 
@@ -71,19 +94,20 @@ final class AlertPrefilterTests: XCTestCase {
                 let json = stored(level, service)
                 let event = AlertEvent(document: try JSONParser.parse(json), id: "e1", timestampMillis: 0)
                 if route.match(event).contains(where: { !$0.receiver.isEmpty }) {
-                    XCTAssertTrue(prefilter.mayConcern(json), "\(level.name) \(service) would be taken but was skipped")
+                    let (header, peek) = try answers(prefilter, json)
+                    XCTAssertTrue(header && peek, "\(level.name) \(service) would be taken but was skipped")
                 }
             }
         }
-        XCTAssertTrue(prefilter.mayConcern(stored(.debug, "core")), "the parent takes what its child misses")
-        XCTAssertTrue(prefilter.mayConcern(stored(.warning, "shop")), "an OR of services gates nothing")
-        XCTAssertFalse(prefilter.mayConcern(stored(.info, "shop")), "below the OR route's level")
-        XCTAssertTrue(prefilter.mayConcern(stored(.critical, "communication")), "an OR of services may take any")
-        XCTAssertTrue(prefilter.mayConcern(stored(.error, "billing")))
-        XCTAssertFalse(prefilter.mayConcern(stored(.notice, "billing")), "below every floor but core's")
+        XCTAssertTrue(try concerns(prefilter, .debug, "core"), "the parent takes what its child misses")
+        XCTAssertTrue(try concerns(prefilter, .warning, "shop"), "an OR of services gates nothing")
+        XCTAssertFalse(try concerns(prefilter, .info, "shop"), "below the OR route's level")
+        XCTAssertTrue(try concerns(prefilter, .critical, "communication"), "an OR of services may take any")
+        XCTAssertTrue(try concerns(prefilter, .error, "billing"))
+        XCTAssertFalse(try concerns(prefilter, .notice, "billing"), "below every floor but core's")
     }
 
-    func testAHeartbeatSettledInTheBatchNoLongerParsesItsService() {
+    func testAHeartbeatSettledInTheBatchNoLongerParsesItsService() throws {
         let route = AlertRoute(path: "route", receiver: "", routes: [
             AlertRoute(path: "route.routes[0]", matchers: [m("level>=error")], receiver: "errors"),
         ])
@@ -94,12 +118,12 @@ final class AlertPrefilterTests: XCTestCase {
             AlertRule(name: "burst", path: "rules[2]", kind: .threshold, matchers: [m("service=core")], count: 5, window: 60_000, receiver: "oncall"),
         ]
         var prefilter = AlertPrefilter(route: route, rules: rules)
-        XCTAssertTrue(prefilter.mayConcern(stored(.info, "communication")))
+        XCTAssertTrue(try concerns(prefilter, .info, "communication"))
         for index in rules.indices { prefilter.settle(rule: index) }
-        XCTAssertFalse(prefilter.mayConcern(stored(.info, "communication")), "its key is the service: one event per batch is enough")
-        XCTAssertTrue(prefilter.mayConcern(stored(.error, "communication")), "a route still wants errors")
-        XCTAssertTrue(prefilter.mayConcern(stored(.info, "gate")), "keyed by host: each event may be another key")
-        XCTAssertTrue(prefilter.mayConcern(stored(.info, "core")), "a threshold counts every event")
+        XCTAssertFalse(try concerns(prefilter, .info, "communication"), "its key is the service: one event per batch is enough")
+        XCTAssertTrue(try concerns(prefilter, .error, "communication"), "a route still wants errors")
+        XCTAssertTrue(try concerns(prefilter, .info, "gate"), "keyed by host: each event may be another key")
+        XCTAssertTrue(try concerns(prefilter, .info, "core"), "a threshold counts every event")
     }
 
     func testServiceNamesThatAreEqualAsStringsButNotAsBytesAreParsed() throws {
@@ -116,11 +140,34 @@ final class AlertPrefilterTests: XCTestCase {
             let json = stored(.info, service)
             let event = AlertEvent(document: try JSONParser.parse(json), id: "e1", timestampMillis: 0)
             XCTAssertTrue(rules.contains { $0.matches(event) }, service)
-            XCTAssertTrue(prefilter.mayConcern(json), "\(service) matches a rule: it must be parsed")
+            let (header, peek) = try answers(prefilter, json)
+            XCTAssertTrue(header && peek, "\(service) matches a rule: it must be parsed")
         }
-        XCTAssertTrue(prefilter.mayConcern(stored(.info, "Core")), "a rule with a non-ASCII name is no gate: parse")
+        XCTAssertTrue(try concerns(prefilter, .info, "Core"), "a rule with a non-ASCII name is no gate: parse")
         let asciiOnly = AlertPrefilter(route: route, rules: [rules[1]])
-        XCTAssertFalse(asciiOnly.mayConcern(stored(.info, "Core")), "ASCII on both sides and different: skipped")
+        XCTAssertFalse(try concerns(asciiOnly, .info, "Core"), "ASCII on both sides and different: skipped")
+    }
+
+    /// A record written before the header held the level and service (version 1), or by a writer
+    /// that did not know them, is decided by a peek into its document, never into its header.
+    func testARecordWithoutTheFactsIsPeekedAtFromItsDocument() throws {
+        let route = AlertRoute(path: "route", receiver: "", routes: [
+            AlertRoute(path: "route.routes[0]", matchers: [m("level>=error")], receiver: "errors"),
+            AlertRoute(path: "route.routes[1]", matchers: [m("service=core"), m("level>=warning")], receiver: "oncall"),
+        ])
+        let prefilter = AlertPrefilter(route: route, rules: [])
+        func decide(_ bytes: [UInt8]) throws -> Bool { prefilter.mayConcern(bytes, layout: try SpooledEvent.layout(of: bytes)) }
+        // Version 1: `u8 1 | i64 ms | u8 idLength | id | u8 targetLength | target | json`.
+        func version1(_ json: [UInt8]) -> [UInt8] { [1] + [UInt8](repeating: 0, count: 8) + [2] + Array("e1".utf8) + [0] + json }
+        XCTAssertFalse(try decide(version1(stored(.warning, "gate"))))
+        XCTAssertTrue(try decide(version1(stored(.warning, "core"))))
+        XCTAssertTrue(try decide(version1(stored(.error, "gate"))))
+        XCTAssertNil(try SpooledEvent.layout(of: version1(stored(.error, "gate"))).level)
+        // The header's own bytes (here a service name that looks like a level member) are not peeked at.
+        let sly = record(stored(.info, "gate"), level: nil, service: #"x"level":"error"#)
+        XCTAssertFalse(try decide(sly), "the document says info")
+        // The header decides when it knows: the document is not looked at.
+        XCTAssertTrue(try decide(record(stored(.info, "gate"), level: .error, service: "gate")))
     }
 
     func testServicePeekSaysWhenItCannotTell() {

@@ -42,6 +42,29 @@ final class FingerprintTests: XCTestCase {
         XCTAssertEqual(Fingerprint.parts(of: c).count, 6)
     }
 
+    /// The evaluator's per-batch memo gives exactly the digests it saves computing, and keeps no
+    /// more than it may.
+    func testTheDigestMemoAnswersAsTheDigestDoes() {
+        var memo = DigestMemo(capacity: 3)
+        var route = AlertRoute(path: "route.routes[0]", receiver: "oncall")
+        route.grouping.groupBy = ["service", "fingerprint", "labels.shop_id"]
+        for round in 0..<3 {
+            for n in 0..<6 {
+                var event = AlertEvent(id: "\(n)", timestampMillis: 0, level: .error, service: n % 2 == 0 ? "billing" : "shop",
+                                       message: "order \(n) failed", labels: ["shop_id": "\(n % 3)"])
+                event.errorType = n == 5 ? "KeyError" : nil
+                let fingerprint = Fingerprint.of(event, memo: &memo)
+                XCTAssertEqual(fingerprint, Fingerprint.of(event), "round \(round), event \(n)")
+                XCTAssertEqual(route.groupKey(for: event, fingerprint: fingerprint, memo: &memo),
+                               route.groupKey(for: event, fingerprint: fingerprint), "round \(round), event \(n)")
+            }
+        }
+        XCTAssertEqual(memo.count, 3, "full: later digests are computed, not kept")
+        // Parts are joined with a separator: ["ab", "c"] and ["a", "bc"] are different inputs.
+        XCTAssertNotEqual(memo.hash(["ab", "c"]), memo.hash(["a", "bc"]))
+        XCTAssertEqual(DigestMemo().count, 0)
+    }
+
     func testEventReadFromStoredDocument() throws {
         let doc = try JSONParser.parse(#"{"log":{"level":"critical","logger":"billing.views"},"service":{"name":"billing","environment":"staging"},"message":"m","error":{"type":"ValueError","message":"card declined"},"labels":{"shop_id":"42","fingerprint":"fp"},"trace":{"id":"abc"},"http":{"request":{"id":"r-1"}}}"#)
         let event = AlertEvent(document: doc, id: "e1", timestampMillis: 5)

@@ -23,4 +23,44 @@ final class SpooledEventTests: XCTestCase {
         XCTAssertThrowsError(try SpooledEvent.layout(of: bytes)) { XCTAssertEqual($0 as? SpooledEvent.DecodingError, .unknownVersion(9)) }
 
     }
+
+    func testTheHeaderCarriesTheLevelAndServiceOrSaysItDoesNotKnowThem() throws {
+        let json = Array(#"{"message":"m"}"#.utf8)
+        let known = SpooledEvent(id: "e1", timestampMillis: 5, level: .warning, service: "caf\u{E9}", json: json)
+        let bytes = known.encoded()
+        let layout = try SpooledEvent.layout(of: bytes)
+        XCTAssertEqual(layout.level, .warning)
+        XCTAssertEqual(layout.service.map { String(decoding: bytes[$0], as: UTF8.self) }, "caf\u{E9}")
+        XCTAssertEqual(Array(bytes[layout.jsonStart...]), json)
+        XCTAssertEqual(try SpooledEvent(decoding: bytes), known)
+
+        let unknown = try SpooledEvent.layout(of: SpooledEvent(id: "e1", timestampMillis: 5, json: json).encoded())
+        XCTAssertNil(unknown.level)
+        XCTAssertNil(unknown.service)
+        // Too long for a length byte: written as unknown rather than cut (a cut name would equal a shorter one).
+        let long = String(repeating: "s", count: 255)
+        let longLayout = try SpooledEvent.layout(of: SpooledEvent(id: "e1", timestampMillis: 5, service: long, json: json).encoded())
+        XCTAssertNil(longLayout.service)
+        let fits = String(repeating: "s", count: 254)
+        let fitsBytes = SpooledEvent(id: "e1", timestampMillis: 5, service: fits, json: json).encoded()
+        XCTAssertEqual(try SpooledEvent(decoding: fitsBytes).service, fits)
+    }
+
+    /// Records written before the level and service were in the header (version 1) are still read.
+    func testAVersionOneRecordIsStillRead() throws {
+        let json = Array(#"{"log":{"level":"error"}}"#.utf8)
+        var bytes: [UInt8] = [1]
+        withUnsafeBytes(of: Int64(1_764_000_000_123).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes += [2] + Array("e7".utf8) + [13] + Array("elasticsearch".utf8) + json
+        let event = try SpooledEvent(decoding: bytes)
+        XCTAssertEqual(event, SpooledEvent(id: "e7", timestampMillis: 1_764_000_000_123, target: "elasticsearch", json: json))
+        let layout = try SpooledEvent.layout(of: bytes)
+        XCTAssertNil(layout.level)
+        XCTAssertNil(layout.service)
+        XCTAssertEqual(LevelPeek.level(in: bytes, from: layout.jsonStart), .error)
+        // A version 2 header cut short is refused, not read into the document.
+        XCTAssertThrowsError(try SpooledEvent.layout(of: [2] + [UInt8](repeating: 0, count: 8) + [0, 0, 3, 4])) {
+            XCTAssertEqual($0 as? SpooledEvent.DecodingError, .truncated)
+        }
+    }
 }

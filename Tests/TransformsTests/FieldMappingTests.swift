@@ -44,6 +44,20 @@ final class FieldMappingTests: XCTestCase {
         }
     }
 
+    /// The record's header carries the document's `log.level` and `service.name`, so that alerting
+    /// and the live tail skip most events without looking into the document.
+    func testSpoolRecordHeaderHoldsTheLevelAndServiceOfTheDocument() throws {
+        for (line, level, service) in [(#"{"level": "WARN", "service": "gate", "message": "x"}"#, Level.warning, "gate"),
+                                       (#"{"id": "c1", "level": "critical", "message": "y"}"#, .critical, "core")] {
+            let event = try normalize(line)
+            let bytes = event.spoolRecord()
+            let layout = try SpooledEvent.layout(of: bytes)
+            XCTAssertEqual(layout.level, level)
+            XCTAssertEqual(layout.service.map { String(decoding: bytes[$0], as: UTF8.self) }, service)
+            XCTAssertEqual(LevelPeek.level(in: bytes, from: layout.jsonStart), level, "the document says the same")
+        }
+    }
+
     func testSpooledEventCarriesIDMillisecondsAndTheDocumentBytes() throws {
         let event = try normalize(#"{"ts": 1795601100.123456, "message": "x"}"#)
         let spooled = event.spooled()

@@ -188,11 +188,14 @@ final class AlertEvaluator: Sendable {
         var beats: [String: Heartbeat] = [:]
         var thresholds: [String: ThresholdCount] = [:]
         var thresholdOrder: [String] = []
+        var digests = DigestMemo()
         let now = Self.now()
         for record in records {
-            // Most events concern no route or rule: peek at the record's bytes (the short header holds
-            // neither `"level":"` nor `"service":{"name":"`) before decoding it, which copies the document.
-            guard prefilter.mayConcern(record.payload) else { continue }
+            // Most events concern no route or rule: the record's header (or, in records written before
+            // it held them, a peek at the document's bytes) gives the level and service, before
+            // decoding, which copies the document.
+            guard let layout = try? SpooledEvent.layout(of: record.payload),
+                  prefilter.mayConcern(record.payload, layout: layout) else { continue }
             guard let spooled = try? SpooledEvent(decoding: record.payload), spooled.isMeant(for: Self.consumerName) else { continue }
             guard let document = try? JSONParser.parse(spooled.json) else { continue }
             let event = AlertEvent(document: document, id: spooled.id, timestampMillis: spooled.timestampMillis)
@@ -215,13 +218,13 @@ final class AlertEvaluator: Sendable {
             // Fingerprinting reads the message and frames: only for events some receiver will get.
             let routes = configuration.route.match(event).filter { !$0.receiver.isEmpty }
             guard !routes.isEmpty else { continue }
-            let fingerprint = Fingerprint.of(event)
+            let fingerprint = Fingerprint.of(event, memo: &digests)
             for route in routes {
                 switch configuration.receivers[route.receiver] {
                 case .sentry(let receiver)?:
                     sentry?.offer(event, fingerprint: fingerprint, receiver: receiver, now: now)
                 case .telegram?, .webhook?:
-                    let key = route.groupKey(for: event, fingerprint: fingerprint)
+                    let key = route.groupKey(for: event, fingerprint: fingerprint, memo: &digests)
                     let critical = event.level >= .critical
                     if let index = deltaIndex[key] {
                         deltas[index].count += 1

@@ -191,8 +191,8 @@ final class LiveTail: Sendable {
     private func publish(_ records: [SpoolRecord]) {
         recent.withLock { recent in
             let listening = subscribers.withLock { Array($0.values) }
-            // Most tails ask for errors and most events are not: a byte peek at the level (the
-            // record's header, an id and a sink name, cannot hold `"level":"`) skips them, and
+            // Most tails ask for errors and most events are not: the level in the record's header
+            // (or, in a record written without it, a byte peek into the document) skips them, and
             // decides outright for a tail whose query is a level alone (`level:>=error`).
             let floor = listening.lazy.map(\.matcher.minimumLevel).min() ?? .trace
             let peek = floor > .trace || listening.contains { $0.matcher.levels != nil }
@@ -202,7 +202,7 @@ final class LiveTail: Sendable {
                 recent.append(event)
                 // Matched only when someone listens: with no tail open this reader keeps a reference per event.
                 guard !listening.isEmpty else { continue }
-                let level = peek ? LevelPeek.level(in: record.payload) : nil
+                let level = peek ? (layout.level ?? LevelPeek.level(in: record.payload, from: layout.jsonStart)) : nil
                 if let level, level < floor { continue }
                 offer(event, level: level, to: listening)
             }

@@ -7,9 +7,19 @@
 //   intake-bench peek BODY [ROUNDS]       what a best-effort reader (alerting, the live tail) does for a
 //                                         record it skips: the header's layout and the level and service
 //                                         peeks, ROUNDS × 100 passes over BODY's spool records
+//   intake-bench alerting BODY [ROUNDS] [peek]
+//                                         alerting's path for every record, as the evaluator takes it
+//                                         with `scripts/bench --with-areas`' routes and rules: skip by
+//                                         the record's level and service, else decode, parse, match the
+//                                         rules and routes, fingerprint and group; ROUNDS × 10 passes
+//                                         over BODY's spool records, in batches of 20 passes (the
+//                                         evaluator's batch under load). `peek`: find the level and service
+//                                         in the document, as for records written before the header
+//                                         held them
 //   intake-bench records BODY OUT         writes each stored document as one line, for checking that
 //                                         an optimisation leaves the stored bytes unchanged (the
 //                                         receive time is fixed; hub-made event ids are random)
+import Alerting
 import Foundation
 import Intake
 import LogModel
@@ -22,7 +32,7 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 guard arguments.count >= 3, let body = FileManager.default.contents(atPath: arguments[2]) else {
-    fail("usage: intake-bench pipeline|peek BODY [ROUNDS] | intake-bench records BODY OUT")
+    fail("usage: intake-bench pipeline|peek|alerting BODY [ROUNDS] | intake-bench records BODY OUT")
 }
 let buffer = ByteBuffer(bytes: body)
 let normalizer = EventNormalizer()
@@ -66,6 +76,40 @@ case "peek":
     }
     let seconds = (ContinuousClock.now - start) / .seconds(1)
     print("records=\(records.count * rounds) levels=\(levels) services=\(services) seconds=\(String(format: "%.3f", seconds))")
+case "alerting":
+    let rounds = (arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3) * 10
+    let fromHeader = arguments.count <= 4 || arguments[4] != "peek"
+    let records = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1")).events.map { $0.spoolRecord() }
+    let (route, rules) = BenchAlerting.routesAndRules()
+    var parsed = 0, routed = 0, groups = Set<String>()
+    let start = ContinuousClock.now
+    // The evaluator's batches under load: 20 passes (20,000 records) each.
+    var prefilter = AlertPrefilter(route: route, rules: rules)
+    var digests = DigestMemo()
+    for pass in 0..<rounds {
+        if pass % 20 == 0 { (prefilter, digests) = (AlertPrefilter(route: route, rules: rules), DigestMemo()) }
+        for record in records {
+            guard let layout = try? SpooledEvent.layout(of: record),
+                  prefilter.mayConcern(record, layout: fromHeader ? layout : nil) else { continue }
+            guard let spooled = try? SpooledEvent(decoding: record), let document = try? JSONParser.parse(spooled.json) else {
+                fail("a record that does not decode")
+            }
+            parsed += 1
+            let event = AlertEvent(document: document, id: spooled.id, timestampMillis: spooled.timestampMillis)
+            for (index, rule) in rules.enumerated() where rule.matches(event) {
+                if rule.kind == .absence { prefilter.settle(rule: index) }
+                groups.insert(rule.name + "\u{0}" + rule.key(for: event))  // as the evaluator keys its counts
+            }
+            let matched = route.match(event).filter { !$0.receiver.isEmpty }
+            guard !matched.isEmpty else { continue }
+            routed += 1
+            let fingerprint = Fingerprint.of(event, memo: &digests)
+            for match in matched { groups.insert(match.groupKey(for: event, fingerprint: fingerprint, memo: &digests)) }
+        }
+    }
+    let seconds = (ContinuousClock.now - start) / .seconds(1)
+    print("records=\(records.count * rounds) parsed=\(parsed) routed=\(routed) groups=\(groups.count)"
+        + " seconds=\(String(format: "%.3f", seconds))")
 case "records":
     guard arguments.count == 4 else { fail("usage: intake-bench records BODY OUT") }
     let batch = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1", receivedAtMicros: fixedReceiveTime))
@@ -77,5 +121,5 @@ case "records":
     for error in batch.errors { out.append(contentsOf: Array("rejected \(error)\n".utf8)) }
     guard FileManager.default.createFile(atPath: arguments[3], contents: Data(out)) else { fail("cannot write \(arguments[3])") }
 default:
-    fail("unknown mode \(arguments[1]); use pipeline, peek or records")
+    fail("unknown mode \(arguments[1]); use pipeline, peek, alerting or records")
 }
