@@ -161,3 +161,28 @@ public struct SpooledEvent: Sendable, Equatable {
     /// Whether the sink named `sink` should deliver this event.
     public func isMeant(for sink: String) -> Bool { target.isEmpty || target == sink }
 }
+
+/// Reading a record in place, for a reader that parses few of the records it reads (alerting): no
+/// copy of the record, its document or its target.
+extension SpooledEvent.Layout {
+    /// The event id, from `record` (the bytes this layout was read from).
+    public func id(in record: [UInt8]) -> String { String(decoding: record[id], as: UTF8.self) }
+
+    /// Whether the sink named `sink` should deliver the event of `record`.
+    public func isMeant(for sink: String, in record: [UInt8]) -> Bool {
+        target.isEmpty || record[target].elementsEqual(sink.utf8)
+    }
+
+    /// The stored document of `record`, parsed where it lies. Pass the same `keys` for a run of
+    /// records: stored documents repeat their top-level keys in the same order.
+    public func parseDocument(in record: [UInt8], reusingKeys keys: JSONKeyReuse? = nil) throws(JSONParseError) -> JSONValue {
+        let result: Result<JSONValue, JSONParseError> = record.withUnsafeBytes { bytes in
+            do throws(JSONParseError) {
+                return .success(try JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[jsonStart...]), reusingKeys: keys))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}

@@ -13,6 +13,12 @@ final class SpooledEventTests: XCTestCase {
             XCTAssertEqual(Array(bytes[layout.jsonStart...]), event.json)
             XCTAssertEqual(layout.timestampMillis, -1_234)
             XCTAssertEqual(try SpooledEvent(decoding: bytes), event)
+            // Read in place, as alerting does.
+            XCTAssertEqual(layout.id(in: bytes), event.id)
+            XCTAssertEqual(try layout.parseDocument(in: bytes), try JSONParser.parse(event.json))
+            XCTAssertEqual(layout.isMeant(for: "elasticsearch", in: bytes), event.isMeant(for: "elasticsearch"))
+            XCTAssertEqual(layout.isMeant(for: "alerting", in: bytes), event.isMeant(for: "alerting"))
+            XCTAssertEqual(layout.isMeant(for: "alerting", in: bytes), target.isEmpty)
         }
     }
 

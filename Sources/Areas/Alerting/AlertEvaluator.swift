@@ -189,16 +189,17 @@ final class AlertEvaluator: Sendable {
         var thresholds: [String: ThresholdCount] = [:]
         var thresholdOrder: [String] = []
         var digests = DigestMemo()
+        let keys = JSONKeyReuse()
         let now = Self.now()
         for record in records {
             // Most events concern no route or rule: the record's header (or, in records written before
-            // it held them, a peek at the document's bytes) gives the level and service, before
-            // decoding, which copies the document.
+            // it held them, a peek at the document's bytes) gives the level and service, and the
+            // rest are parsed where they lie in the record.
             guard let layout = try? SpooledEvent.layout(of: record.payload),
-                  prefilter.mayConcern(record.payload, layout: layout) else { continue }
-            guard let spooled = try? SpooledEvent(decoding: record.payload), spooled.isMeant(for: Self.consumerName) else { continue }
-            guard let document = try? JSONParser.parse(spooled.json) else { continue }
-            let event = AlertEvent(document: document, id: spooled.id, timestampMillis: spooled.timestampMillis)
+                  prefilter.mayConcern(record.payload, layout: layout),
+                  layout.isMeant(for: Self.consumerName, in: record.payload),
+                  let document = try? layout.parseDocument(in: record.payload, reusingKeys: keys) else { continue }
+            let event = AlertEvent(document: document, id: layout.id(in: record.payload), timestampMillis: layout.timestampMillis)
             for (index, rule) in configuration.rules.enumerated() where rule.matches(event) {
                 let key = rule.key(for: event)
                 switch rule.kind {
