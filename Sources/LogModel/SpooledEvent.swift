@@ -95,13 +95,20 @@ public struct SpooledEvent: Sendable, Equatable {
 
     /// The level byte and the service: a name longer than 254 bytes is written as unknown, never cut
     /// (a cut name would compare equal to a shorter one).
+    @inline(__always)
     private static func appendHints(level: Level?, service: String?, to out: inout [UInt8]) {
-        out.append(level.map { UInt8($0.rawValue) } ?? unknown)
-        if let service, service.utf8.count < Int(unknown) {
-            appendShortString(service, to: &out)
-        } else {
-            out.append(unknown)
+        let levelByte = level.map { UInt8($0.rawValue) } ?? unknown
+        let written = service?.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.count < Int(unknown) else { return false }
+            out.append(levelByte)
+            out.append(UInt8(bytes.count))
+            out.append(contentsOf: bytes)
+            return true
         }
+        guard written != true else { return }
+        out.append(levelByte)
+        // Not known, too long, or a foreign string without contiguous UTF-8: the readers look in the document.
+        out.append(unknown)
     }
 
     public enum DecodingError: Error, Equatable {
