@@ -1,0 +1,67 @@
+import Alerting
+import LogModel
+import XCTest
+
+/// `AlertEvent(document:)` reads every fact alerting uses from a stored document in one pass over its
+/// top level, and its labels where they lie in the document.
+final class AlertEventDocumentTests: XCTestCase {
+    private func event(_ json: String) throws -> AlertEvent {
+        AlertEvent(document: try JSONParser.parse(json), id: "e-1", timestampMillis: 1_700_000_000_000)
+    }
+
+    func testEveryTopLevelMemberItReadsIsFound() throws {
+        let e = try event(#"""
+            {"@timestamp":"2026-12-03T10:00:00.000Z","event":{"id":"x"},"log":{"level":"error","logger":"billing.charges"},
+             "service":{"name":"billing","environment":"staging","version":"1.4.2"},"host":{"name":"web-3"},
+             "message":"charge failed","error":{"type":"CardError","message":"declined","stack_trace":"Traceback"},
+             "trace":{"id":"t-1"},"span":{"id":"s-1"},"http":{"request":{"id":"r-1"}},"user":{"id":"u-9"},
+             "labels":{"shop_id":"42","status":502},"attributes":{"fingerprint":["{{ default }}","card"]}}
+            """#)
+        XCTAssertEqual(e.id, "e-1")
+        XCTAssertEqual(e.level, .error)
+        XCTAssertEqual(e.service, "billing")
+        XCTAssertEqual(e.environment, "staging")
+        XCTAssertEqual(e.logger, "billing.charges")
+        XCTAssertEqual(e.message, "charge failed")
+        XCTAssertEqual(e.errorType, "CardError")
+        XCTAssertEqual(e.errorMessage, "declined")
+        XCTAssertEqual(e.stackTrace, "Traceback")
+        XCTAssertEqual(e.traceID, "t-1")
+        XCTAssertEqual(e.spanID, "s-1")
+        XCTAssertEqual(e.requestID, "r-1")
+        XCTAssertEqual(e.host, "web-3")
+        XCTAssertEqual(e.release, "1.4.2")
+        XCTAssertEqual(e.userID, "u-9")
+        XCTAssertEqual(e.fingerprint, ["{{ default }}", "card"])
+        XCTAssertEqual(e.labels["shop_id"], "42")
+        XCTAssertEqual(e.labels["status"], "502", "a number label reads as its JSON text")
+        XCTAssertEqual(e.value(of: "labels.shop_id"), "42")
+        XCTAssertEqual(e.value(of: "host"), "web-3")
+    }
+
+    func testLabelsAnswerAsADictionaryBuiltMemberByMemberWould() throws {
+        let e = try event(#"{"labels":{"a":"1","nested":{"x":1},"a":"2","b":null,"request_id":"r-9","release":"7","fingerprint":"mine"}}"#)
+        XCTAssertEqual(e.labels["a"], "2", "the last of a repeated name")
+        XCTAssertNil(e.labels["nested"], "an object is not a label")
+        XCTAssertNil(e.labels["b"], "null is not a label")
+        XCTAssertNil(e.labels["missing"])
+        XCTAssertEqual(e.labels, ["a": "2", "request_id": "r-9", "release": "7", "fingerprint": "mine"])
+        XCTAssertEqual(e.requestID, "r-9", "http.request.id missing: the label")
+        XCTAssertEqual(e.release, "7", "service.version missing: the label")
+        XCTAssertEqual(e.fingerprint, ["mine"], "the label wins over attributes")
+    }
+
+    func testDefaultsAndNamesThatOnlyLookLikeMembers() throws {
+        // Same lengths as names it reads ("logs", "servicé"), a name in another case, a non-object.
+        let e = try event(#"{"logs":{"level":"error"},"Log":{"level":"error"},"log":"error","servic":{"name":"x"},"mesage":"no","message":7}"#)
+        XCTAssertEqual(e.level, .info)
+        XCTAssertEqual(e.service, "unknown")
+        XCTAssertEqual(e.environment, "production")
+        XCTAssertEqual(e.message, "7", "a scalar message reads as its text")
+        XCTAssertEqual(e.labels, [:])
+        XCTAssertNil(e.fingerprint)
+        let first = try event(#"{"service":{"name":"a"},"service":{"name":"b"},"message":"one","message":"two"}"#)
+        XCTAssertEqual(first.service, "b", "the parser keeps the last of a repeated key")
+        XCTAssertEqual(first.message, "two")
+    }
+}
