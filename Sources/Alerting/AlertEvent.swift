@@ -98,10 +98,20 @@ public struct AlertEvent: Sendable, Equatable {
         self.document = document
     }
 
+    /// What alerting needs parsed of a stored document for these routes and rules: the members
+    /// `init(document:)` reads and those their queries may read (nil: all, when a query names a
+    /// member that is not ASCII). `@timestamp`, `event` and `ingest` are usually passed over.
+    public static func membersRead(route: AlertRoute, rules: [AlertRule]) -> JSONMemberSelection? {
+        let queries = route.allRoutes.compactMap(\.query) + rules.compactMap(\.query)
+        return JSONMemberSelection(TopLevelMember.names + queries.flatMap(\.topLevelMembersRead))
+    }
+
     /// The top-level members `init(document:)` reads, told apart by length first: a `switch` over
     /// the names compared each key with every name before it (~66 string comparisons per event).
     private enum TopLevelMember {
         case log, service, error, trace, span, http, host, user, labels, attributes, message
+
+        static let names = ["log", "service", "error", "trace", "span", "http", "host", "user", "labels", "attributes", "message"]
 
         init?(_ key: String) {
             switch key.utf8.count {

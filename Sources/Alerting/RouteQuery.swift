@@ -29,6 +29,9 @@ public struct RouteQuery: Sendable, Equatable, CustomStringConvertible {
     /// The service every matching event has (`service:gate AND …`), nil when any may match.
     public var requiredService: String? { matcher.requiredService }
 
+    /// The stored document's top-level members the query may read.
+    public var topLevelMembersRead: [String] { node.topLevelMembersRead }
+
     /// True when the event's stored document matches; an event without its document never does.
     public func matches(_ event: AlertEvent) -> Bool {
         guard let document = event.document else { return false }

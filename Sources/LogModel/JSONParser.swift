@@ -21,8 +21,12 @@ public enum JSONParser {
 
     /// Parses one JSON value from `bytes`. Pass the same `keys` for the events of one request:
     /// top-level keys equal to the previous event's at the same place are reused (``JSONKeyReuse``).
+    /// With a `selection`, a top-level object holds only the members it keeps; the others are passed
+    /// over with lighter checks (see ``JSONMemberSelection``), so use it only on documents known to
+    /// be well-formed.
     public static func parse(
-        _ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64, reusingKeys keys: JSONKeyReuse? = nil
+        _ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64, reusingKeys keys: JSONKeyReuse? = nil,
+        keeping selection: JSONMemberSelection? = nil
     ) throws(JSONParseError) -> JSONValue {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw JSONParseError(offset: 0, code: JSONParseError.invalidJSON, message: "empty input: expected a JSON value at byte 0")
@@ -31,7 +35,8 @@ public enum JSONParser {
             base: base.assumingMemoryBound(to: UInt8.self),
             count: bytes.count,
             maxDepth: min(max(maxDepth, 0), maximumDepth),
-            keys: keys?.slots
+            keys: keys?.slots,
+            selection: selection
         )
         // The state holds `keys`' storage by pointer.
         defer { withExtendedLifetime(keys) {} }

@@ -10,16 +10,21 @@ struct JSONParserState {
     private var scratch: [UInt8] = []
     /// The previous event's top-level keys.
     private let keys: JSONKeyReuse.Slots?
+    /// The key bits of the top-level members to build (``JSONMemberSelection``; all bits set: every
+    /// member); the others are passed over (``skipValue()``). Only the bits: holding the selection
+    /// itself cost a retain and release per object parsed.
+    private let selectedBits: UInt64
 
     /// Objects with more members than this find repeated keys through a dictionary instead of a
     /// linear scan of the keys, so a hostile event with 20,000 keys stays linear.
     private static let linearDuplicateScanLimit = 32
 
-    init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int, keys: JSONKeyReuse.Slots? = nil) {
+    init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int, keys: JSONKeyReuse.Slots? = nil, selection: JSONMemberSelection? = nil) {
         self.base = base
         self.end = count
         self.maxDepth = maxDepth
         self.keys = keys
+        selectedBits = selection?.bits ?? ~0
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -77,6 +82,7 @@ struct JSONParserState {
         var keyBits: UInt64 = 0
         // The top-level object's keys are looked up in `keys` by their member's position.
         let reusing = depth == 1 && keys != nil
+        let selected = depth == 1 ? selectedBits : ~0
         var position = 0
         while true {
             guard pos < end else { throw unexpectedEnd("'\"' starting an object key") }
@@ -88,21 +94,26 @@ struct JSONParserState {
             guard base[pos] == UInt8(ascii: ":") else { throw unexpectedByte(expecting: "':' after an object key") }
             pos += 1
             skipWhitespace()
-            let value = try parseValue()
-            position += 1
-
-            let mayRepeat = index != nil || keyBits & keyBit != 0
-            keyBits |= keyBit
-            if mayRepeat, let duplicate = duplicateIndex(of: key, index: index, members: members) {
-                members[duplicate].value = value
+            if !JSONMemberSelection.keeps(key, keyBit: keyBit, selected: selected) {
+                try skipValue()
+                position += 1
             } else {
-                if index != nil { index![ByteKey(key)] = members.count }
-                // The key's last use: moved into the member, not retained for a later lookup.
-                members.append(JSONObject.Member(consume key, consume value))
-                if index == nil, members.count > Self.linearDuplicateScanLimit {
-                    var built = [ByteKey: Int](minimumCapacity: members.count * 2)
-                    for (i, member) in members.enumerated() { built[ByteKey(member.key)] = i }
-                    index = built
+                let value = try parseValue()
+                position += 1
+
+                let mayRepeat = index != nil || keyBits & keyBit != 0
+                keyBits |= keyBit
+                if mayRepeat, let duplicate = duplicateIndex(of: key, index: index, members: members) {
+                    members[duplicate].value = value
+                } else {
+                    if index != nil { index![ByteKey(key)] = members.count }
+                    // The key's last use: moved into the member, not retained for a later lookup.
+                    members.append(JSONObject.Member(consume key, consume value))
+                    if index == nil, members.count > Self.linearDuplicateScanLimit {
+                        var built = [ByteKey: Int](minimumCapacity: members.count * 2)
+                        for (i, member) in members.enumerated() { built[ByteKey(member.key)] = i }
+                        index = built
+                    }
                 }
             }
 
@@ -120,6 +131,56 @@ struct JSONParserState {
         }
         depth -= 1
         return JSONObject(members)
+    }
+
+    /// Passes over one value without building it (a member the ``JSONMemberSelection`` does not
+    /// want). It finds where the value ends (strings by their unescaped closing quote, containers by
+    /// their brackets, numbers and literals by the byte after them) but checks less than a parse:
+    /// not UTF-8, escapes, number syntax or which bracket closes which. Meant for documents the hub
+    /// wrote itself (spool records), where a parse would only confirm what is known.
+    private mutating func skipValue() throws(JSONParseError) {
+        guard pos < end else { throw unexpectedEnd("a value") }
+        switch base[pos] {
+        case UInt8(ascii: "\""):
+            try skipString()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var nesting = 0
+            repeat {
+                guard pos < end else { throw unexpectedEnd("the end of an object or array") }
+                switch base[pos] {
+                case UInt8(ascii: "\""): try skipString(); continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): nesting += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"): nesting -= 1
+                default: break
+                }
+                pos += 1
+            } while nesting > 0
+        default:
+            let start = pos
+            while pos < end {
+                let c = base[pos]
+                if c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]") || c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 {
+                    break
+                }
+                pos += 1
+            }
+            if pos == start { throw unexpectedByte(expecting: "a value") }
+        }
+    }
+
+    /// Passes over a string from its opening quote to just after its closing one.
+    private mutating func skipString() throws(JSONParseError) {
+        let start = pos
+        pos += 1
+        while true {
+            skipPlainASCII()
+            guard pos < end else { throw unexpectedEnd("the closing '\"' of a string starting at byte \(start)") }
+            switch base[pos] {
+            case UInt8(ascii: "\""): pos += 1; return
+            case UInt8(ascii: "\\"): pos += 2  // the escaped byte, whatever it is
+            default: pos += 1  // a control or non-ASCII byte: not checked here
+            }
+        }
     }
 
     @inline(__always)
@@ -148,7 +209,7 @@ struct JSONParserState {
     /// same bit, and an event's dozen keys mostly different ones (a shared bit costs a comparison
     /// with the earlier keys, never a wrong answer). Cheaper than hashing every byte.
     @inline(__always)
-    private static func keyBit(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    static func keyBit(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let n = bytes.count
         guard n > 0 else { return 1 }
         let mixed = (UInt64(truncatingIfNeeded: n) << 16 | UInt64(bytes[0]) << 8 | UInt64(bytes[n - 1])) &* 0x9E37_79B9_7F4A_7C15

@@ -182,10 +182,13 @@ extension SpooledEvent.Layout {
 
     /// The stored document of `record`, parsed where it lies. Pass the same `keys` for a run of
     /// records: stored documents repeat their top-level keys in the same order.
-    public func parseDocument(in record: [UInt8], reusingKeys keys: JSONKeyReuse? = nil) throws(JSONParseError) -> JSONValue {
+    public func parseDocument(
+        in record: [UInt8], reusingKeys keys: JSONKeyReuse? = nil, keeping selection: JSONMemberSelection? = nil
+    ) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = record.withUnsafeBytes { bytes in
             do throws(JSONParseError) {
-                return .success(try JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[jsonStart...]), reusingKeys: keys))
+                return .success(try JSONParser.parse(
+                    UnsafeRawBufferPointer(rebasing: bytes[jsonStart...]), reusingKeys: keys, keeping: selection))
             } catch {
                 return .failure(error)
             }

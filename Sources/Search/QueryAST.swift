@@ -47,3 +47,22 @@ public struct RangeBound: Sendable, Equatable {
         isLower ? (inclusive ? .greaterOrEqual : .greater) : (inclusive ? .lessOrEqual : .less)
     }
 }
+
+extension QueryNode {
+    /// The top-level members of a stored document the in-memory matcher (``QueryMatcher``) may read
+    /// for this query: each field's first part and, since a dotted name is first looked up whole
+    /// (`FieldPath`), the whole name; free words and phrases read the text fields.
+    public var topLevelMembersRead: [String] {
+        func members(of field: String) -> [String] {
+            let first = String(field.prefix { $0 != "." })
+            return first == field ? [field] : [field, first]
+        }
+        switch self {
+        case .matchAll: return []
+        case .word, .wordPrefix, .phrase: return FieldCatalog.textFields.flatMap(members)
+        case .field(let field, _), .exists(let field): return members(of: field)
+        case .and(let terms), .or(let terms): return terms.flatMap(\.topLevelMembersRead)
+        case .not(let inner): return inner.topLevelMembersRead
+        }
+    }
+}

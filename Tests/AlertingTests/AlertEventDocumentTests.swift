@@ -64,4 +64,35 @@ final class AlertEventDocumentTests: XCTestCase {
         XCTAssertEqual(first.service, "b", "the parser keeps the last of a repeated key")
         XCTAssertEqual(first.message, "two")
     }
+
+    /// Alerting parses only what it reads: the event is the same as from the whole document, and a
+    /// query's members (`event.dataset`, free words' text fields) are parsed for it.
+    func testTheMembersItReadsGiveTheSameEventAndQueriesKeepTheirs() throws {
+        let json = #"""
+            {"@timestamp":"2026-12-03T10:00:00.000Z","event":{"id":"x","dataset":"gate"},"log":{"level":"error","logger":"g"},
+             "service":{"name":"gate"},"message":"token expired","error":{"type":"E","message":"m","stack_trace":"s"},
+             "labels":{"shop_id":"42"},"attributes":{"fingerprint":["a"]},"http":{"request":{"id":"r"}},"ingest":{"client_ip":"1"}}
+            """#
+        func parse(_ selection: JSONMemberSelection?) throws -> AlertEvent {
+            var text = json
+            let document = try text.withUTF8 { try JSONParser.parse(UnsafeRawBufferPointer($0), keeping: selection) }
+            return AlertEvent(document: document, id: "1", timestampMillis: 0)
+        }
+        let plain = try XCTUnwrap(AlertEvent.membersRead(route: AlertRoute(path: "route", receiver: "r"), rules: []))
+        var whole = try parse(nil), selected = try parse(plain)
+        XCTAssertNil(selected.document?["@timestamp"])
+        XCTAssertNil(selected.document?["ingest"])
+        (whole.document, selected.document) = (nil, nil)
+        XCTAssertEqual(selected, whole)
+
+        var route = AlertRoute(path: "route", receiver: "", routes: [AlertRoute(path: "route.routes[0]", receiver: "gate")])
+        route.routes[0].query = try RouteQuery.parse(#"event.dataset:gate AND "expired""#).get()
+        let wanted = try XCTUnwrap(AlertEvent.membersRead(route: route, rules: []))
+        XCTAssertTrue(wanted.wanted.contains("event"))
+        XCTAssertEqual(route.match(try parse(wanted)).map(\.receiver), ["gate"])
+        XCTAssertEqual(route.match(try parse(nil)).map(\.receiver), ["gate"])
+        var rule = AlertRule(name: "r", path: "rules[0]", kind: .threshold, matchers: [], count: 1, window: 60_000, receiver: "gate")
+        rule.query = try RouteQuery.parse("has:ingest.client_ip").get()
+        XCTAssertTrue(try XCTUnwrap(AlertEvent.membersRead(route: AlertRoute(path: "route", receiver: "r"), rules: [rule])).wanted.contains("ingest"))
+    }
 }

@@ -190,15 +190,16 @@ final class AlertEvaluator: Sendable {
         var thresholdOrder: [String] = []
         var digests = DigestMemo()
         let keys = JSONKeyReuse()
+        let wanted = AlertEvent.membersRead(route: configuration.route, rules: configuration.rules)
         let now = Self.now()
         for record in records {
             // Most events concern no route or rule: the record's header (or, in records written before
             // it held them, a peek at the document's bytes) gives the level and service, and the
-            // rest are parsed where they lie in the record.
+            // rest are parsed where they lie in the record, only the members routes and rules read.
             guard let layout = try? SpooledEvent.layout(of: record.payload),
                   prefilter.mayConcern(record.payload, layout: layout),
                   layout.isMeant(for: Self.consumerName, in: record.payload),
-                  let document = try? layout.parseDocument(in: record.payload, reusingKeys: keys) else { continue }
+                  let document = try? layout.parseDocument(in: record.payload, reusingKeys: keys, keeping: wanted) else { continue }
             let event = AlertEvent(document: document, id: layout.id(in: record.payload), timestampMillis: layout.timestampMillis)
             for (index, rule) in configuration.rules.enumerated() where rule.matches(event) {
                 let key = rule.key(for: event)

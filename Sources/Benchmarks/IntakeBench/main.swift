@@ -87,13 +87,14 @@ case "alerting":
     var prefilter = AlertPrefilter(route: route, rules: rules)
     var digests = DigestMemo()
     var keys = JSONKeyReuse()
+    let wanted = AlertEvent.membersRead(route: route, rules: rules)
     for pass in 0..<rounds {
         if pass % 20 == 0 { (prefilter, digests, keys) = (AlertPrefilter(route: route, rules: rules), DigestMemo(), JSONKeyReuse()) }
         for record in records {
             guard let layout = try? SpooledEvent.layout(of: record),
                   prefilter.mayConcern(record, layout: fromHeader ? layout : nil),
                   layout.isMeant(for: "alerting", in: record) else { continue }
-            guard let document = try? layout.parseDocument(in: record, reusingKeys: keys) else { fail("a record that does not parse") }
+            guard let document = try? layout.parseDocument(in: record, reusingKeys: keys, keeping: wanted) else { fail("a record that does not parse") }
             parsed += 1
             let event = AlertEvent(document: document, id: layout.id(in: record), timestampMillis: layout.timestampMillis)
             for (index, rule) in rules.enumerated() where rule.matches(event) {
