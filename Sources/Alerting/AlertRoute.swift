@@ -47,7 +47,11 @@ public struct AlertRoute: Sendable, Equatable {
 
     /// ``groupKey(for:fingerprint:)``, with digests already taken looked up in `memo`.
     public func groupKey(for event: AlertEvent, fingerprint: String, memo: inout DigestMemo) -> String {
-        memo.hash(groupKeyParts(for: event, fingerprint: fingerprint))
+        memo.hash { bytes in
+            Fingerprint.append(receiver, to: &bytes)
+            Fingerprint.append(path, to: &bytes)
+            for field in grouping.groupBy { Fingerprint.append(field == "fingerprint" ? fingerprint : event.value(of: field), to: &bytes) }
+        }
     }
 
     private func groupKeyParts(for event: AlertEvent, fingerprint: String) -> [String] {

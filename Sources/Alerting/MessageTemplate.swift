@@ -4,14 +4,23 @@
 /// digit runs → `<n>`. A hand-written scanner: it runs for every alerting event.
 public enum MessageTemplate {
     public static func normalize(_ message: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(message.utf8.count, limit) + 16)
+        append(message, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the template of `message` as UTF-8 to `out` (the fingerprint's digest input).
+    static func append(_ message: String, to out: inout [UInt8]) {
         // Every character the scanner looks for is ASCII; an ASCII message (most) is scanned as its
         // UTF-8 bytes, without decoding it into an array of scalars (perf, `scripts/bench --with-areas`).
         var message = message
-        let ascii = message.withUTF8 { bytes -> String? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-            return String(decoding: scan(UnsafeBufferPointer(rebasing: bytes.prefix(limit))), as: UTF8.self)
+        let ascii = message.withUTF8 { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            scan(UnsafeBufferPointer(rebasing: bytes.prefix(limit)), into: &out)
+            return true
         }
-        return ascii ?? String(decoding: scan(Array(message.unicodeScalars.prefix(limit))), as: UTF8.self)
+        if !ascii { scan(Array(message.unicodeScalars.prefix(limit)), into: &out) }
     }
 
     /// At most this many characters are looked at.
@@ -19,9 +28,7 @@ public enum MessageTemplate {
 
     /// The template of `s` as UTF-8 (written as bytes: appending scalars to a
     /// `String.UnicodeScalarView` one by one was most of the fingerprint's cost).
-    static func scan<S: RandomAccessCollection>(_ s: S) -> [UInt8] where S.Element: TemplateUnit, S.Index == Int {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.count + 16)
+    static func scan<S: RandomAccessCollection>(_ s: S, into out: inout [UInt8]) where S.Element: TemplateUnit, S.Index == Int {
         var i = s.startIndex
         while i < s.endIndex {
             let c = s[i].value
@@ -47,7 +54,6 @@ public enum MessageTemplate {
             s[i].appendUTF8(to: &out)
             i += 1
         }
-        return out
     }
 
     /// Appends `token`'s placeholder, or the token itself with its digit runs as `<n>`.

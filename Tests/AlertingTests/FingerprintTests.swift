@@ -53,6 +53,8 @@ final class FingerprintTests: XCTestCase {
                 var event = AlertEvent(id: "\(n)", timestampMillis: 0, level: .error, service: n % 2 == 0 ? "billing" : "shop",
                                        message: "order \(n) failed", labels: ["shop_id": "\(n % 3)"])
                 event.errorType = n == 5 ? "KeyError" : nil
+                // The memo writes the parts straight into its input: own fingerprints, with and without the defaults.
+                event.fingerprint = n == 3 ? ["custom"] : n == 4 ? ["{{ default }}", "x", "{{default}}"] : nil
                 let fingerprint = Fingerprint.of(event, memo: &memo)
                 XCTAssertEqual(fingerprint, Fingerprint.of(event), "round \(round), event \(n)")
                 XCTAssertEqual(route.groupKey(for: event, fingerprint: fingerprint, memo: &memo),
@@ -60,6 +62,7 @@ final class FingerprintTests: XCTestCase {
             }
         }
         XCTAssertEqual(memo.count, 3, "full: later digests are computed, not kept")
+        XCTAssertEqual(memo.hash(["a", "b"]), Fingerprint.hash(["a", "b"]))
         // Parts are joined with a separator: ["ab", "c"] and ["a", "bc"] are different inputs.
         XCTAssertNotEqual(memo.hash(["ab", "c"]), memo.hash(["a", "bc"]))
         XCTAssertEqual(DigestMemo().count, 0)
