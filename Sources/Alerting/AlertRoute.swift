@@ -27,14 +27,27 @@ public struct AlertRoute: Sendable, Equatable {
 
     /// The nodes that take `event`, in tree order (empty when the root's own matchers refuse it).
     public func match(_ event: AlertEvent) -> [AlertRoute] {
-        guard matchers.allSatisfy({ $0.matches(event) }), query?.matches(event) ?? true else { return [] }
         var found: [AlertRoute] = []
-        for child in routes {
-            let matched = child.match(event)
-            found.append(contentsOf: matched)
-            if !matched.isEmpty, !child.continue { break }
+        forEachMatch(of: event) { found.append($0) }
+        return found
+    }
+
+    /// Calls `body` with each node that takes `event`, in tree order, as ``match(_:)`` lists them;
+    /// false when the root's own matchers refuse it. The evaluator's way: collecting the nodes
+    /// copied each one (a retain of every field) and built an array per level of the tree.
+    @discardableResult
+    public func forEachMatch(of event: AlertEvent, _ body: (AlertRoute) -> Void) -> Bool {
+        guard matchers.allSatisfy({ $0.matches(event) }), query?.matches(event) ?? true else { return false }
+        var childMatched = false
+        // By index: `for child in routes` would copy each child.
+        for index in routes.indices {
+            guard routes[index].forEachMatch(of: event, body) else { continue }
+            childMatched = true
+            if !routes[index].continue { break }
         }
-        return found.isEmpty ? [self] : found
+        // A node none of whose children matched is itself the result.
+        if !childMatched { body(self) }
+        return true
     }
 
     /// Every node, depth first (for validation and the API).

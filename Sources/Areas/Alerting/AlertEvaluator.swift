@@ -201,7 +201,9 @@ final class AlertEvaluator: Sendable {
                   layout.isMeant(for: Self.consumerName, in: record.payload),
                   let document = try? layout.parseDocument(in: record.payload, reusingKeys: keys, keeping: wanted) else { continue }
             let event = AlertEvent(document: document, id: layout.id(in: record.payload), timestampMillis: layout.timestampMillis)
-            for (index, rule) in configuration.rules.enumerated() where rule.matches(event) {
+            // By index: enumerating the rules copied each one for every event.
+            for index in configuration.rules.indices where configuration.rules[index].matches(event) {
+                let rule = configuration.rules[index]
                 let key = rule.key(for: event)
                 switch rule.kind {
                 case .absence:
@@ -218,15 +220,16 @@ final class AlertEvaluator: Sendable {
                 }
             }
             // Fingerprinting reads the message and frames: only for events some receiver will get.
-            let routes = configuration.route.match(event).filter { !$0.receiver.isEmpty }
-            guard !routes.isEmpty else { continue }
-            let fingerprint = Fingerprint.of(event, memo: &digests)
-            for route in routes {
+            var fingerprint: String?
+            configuration.route.forEachMatch(of: event) { route in
+                guard !route.receiver.isEmpty else { return }
+                let print = fingerprint ?? Fingerprint.of(event, memo: &digests)
+                fingerprint = print
                 switch configuration.receivers[route.receiver] {
                 case .sentry(let receiver)?:
-                    sentry?.offer(event, fingerprint: fingerprint, receiver: receiver, now: now)
+                    sentry?.offer(event, fingerprint: print, receiver: receiver, now: now)
                 case .telegram?, .webhook?:
-                    let key = route.groupKey(for: event, fingerprint: fingerprint, memo: &digests)
+                    let key = route.groupKey(for: event, fingerprint: print, memo: &digests)
                     let critical = event.level >= .critical
                     if let index = deltaIndex[key] {
                         deltas[index].count += 1
@@ -235,11 +238,11 @@ final class AlertEvaluator: Sendable {
                         if critical, !deltas[index].sample.level.isCriticalOrAbove { deltas[index].sample = event }
                     } else {
                         deltaIndex[key] = deltas.count
-                        deltas.append(AlertStore.GroupDelta(key: key, route: route, fingerprint: fingerprint, sample: event, count: 1,
+                        deltas.append(AlertStore.GroupDelta(key: key, route: route, fingerprint: print, sample: event, count: 1,
                                                             first: now, last: now, critical: critical))
                     }
                 case nil:
-                    continue
+                    return
                 }
             }
         }

@@ -97,15 +97,19 @@ case "alerting":
             guard let document = try? layout.parseDocument(in: record, reusingKeys: keys, keeping: wanted) else { fail("a record that does not parse") }
             parsed += 1
             let event = AlertEvent(document: document, id: layout.id(in: record), timestampMillis: layout.timestampMillis)
-            for (index, rule) in rules.enumerated() where rule.matches(event) {
+            for index in rules.indices where rules[index].matches(event) {
+                let rule = rules[index]
                 if rule.kind == .absence { prefilter.settle(rule: index) }
                 groups.insert(rule.name + "\u{0}" + rule.key(for: event))  // as the evaluator keys its counts
             }
-            let matched = route.match(event).filter { !$0.receiver.isEmpty }
-            guard !matched.isEmpty else { continue }
-            routed += 1
-            let fingerprint = Fingerprint.of(event, memo: &digests)
-            for match in matched { groups.insert(match.groupKey(for: event, fingerprint: fingerprint, memo: &digests)) }
+            var fingerprint: String?
+            route.forEachMatch(of: event) { match in
+                guard !match.receiver.isEmpty else { return }
+                if fingerprint == nil { routed += 1 }
+                let print = fingerprint ?? Fingerprint.of(event, memo: &digests)
+                fingerprint = print
+                groups.insert(match.groupKey(for: event, fingerprint: print, memo: &digests))
+            }
         }
     }
     let seconds = (ContinuousClock.now - start) / .seconds(1)
