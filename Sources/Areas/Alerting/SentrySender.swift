@@ -19,7 +19,8 @@ final class SentrySender: Sendable {
         var suppressed: Int64
         /// When the spool reader read the event (Unix ms): where its notification delay starts.
         var readAt: Int64
-        var groupKey: String { receiver.name + ":" + fingerprint }
+        var groupKey: String { Self.groupKey(receiver: receiver.name, fingerprint: fingerprint) }
+        static func groupKey(receiver: String, fingerprint: String) -> String { receiver + ":" + fingerprint }
     }
 
     /// This node's share of a group's minute: past the cap (or once the shared count says the group
@@ -28,6 +29,19 @@ final class SentrySender: Sendable {
         var minute: Int64
         var sent: Int
         var suppressed: Int64
+
+        /// Takes one event of `minute`: the count of events held back before it when it may be
+        /// sent (the count starts again), nil when the window has had `cap` already (counted).
+        mutating func admit(minute: Int64, cap: Int) -> Int64? {
+            if self.minute != minute { self = GroupWindow(minute: minute, sent: 0, suppressed: suppressed) }
+            guard sent < cap else {
+                suppressed += 1
+                return nil
+            }
+            sent += 1
+            defer { suppressed = 0 }
+            return suppressed
+        }
     }
 
     let http: HTTPClient
@@ -59,45 +73,37 @@ final class SentrySender: Sendable {
 
     /// Called by the spool reader for each matching event; never waits.
     func offer(_ event: AlertEvent, fingerprint: String, receiver: AlertingConfiguration.SentryReceiver, now: Int64) {
-        let item = Item(event: event, fingerprint: fingerprint, receiver: receiver, suppressed: 0, readAt: now)
-        let key = item.groupKey
-        let maxPerGroupPerMinute = self.maxPerGroupPerMinute
+        // Most errors of a burst are held back here (a group's cap per minute): they cost one look-up
+        // of their window and a count, no `Item` (a copy of the event) and no copy of a report.
+        let key = Item.groupKey(receiver: receiver.name, fingerprint: fingerprint)
+        let cap = maxPerGroupPerMinute
         let minute = now / 60_000
         let suppressed: Int64? = windows.withLock { windows in
-            var w = windows[key] ?? GroupWindow(minute: minute, sent: 0, suppressed: 0)
-            if w.minute != minute { w = GroupWindow(minute: minute, sent: 0, suppressed: w.suppressed) }
-            defer {
-                windows[key] = w
-                if windows.count > 100_000 { windows = windows.filter { $0.value.minute == minute } }
-            }
-            guard w.sent < maxPerGroupPerMinute else {
-                w.suppressed += 1
-                return nil
-            }
-            w.sent += 1
-            let carried = w.suppressed
-            w.suppressed = 0
-            return carried
+            if windows.count >= 100_000, windows[key] == nil { windows = windows.filter { $0.value.minute == minute } }
+            return windows[key, default: GroupWindow(minute: minute, sent: 0, suppressed: 0)].admit(minute: minute, cap: cap)
         }
         guard let suppressed else {
             AlertingMetrics.notification(receiver.name, "suppressed")
-            discard(.eventProcessor, item)
+            discard(.eventProcessor, receiver: receiver, event: event)
             return
         }
         if case .dropped = continuation.yield(Item(event: event, fingerprint: fingerprint, receiver: receiver, suppressed: suppressed, readAt: now)) {
             AlertingMetrics.notification(receiver.name, "dropped")
-            discard(.queueOverflow, item)
+            discard(.queueOverflow, receiver: receiver, event: event)
         }
     }
 
     /// Counts a dropped event for the next client report to its DSN.
     func discard(_ reason: SentryClientReport.Reason, _ item: Item, quantity: Int64 = 1) {
-        let dsn = item.receiver.dsn(for: item.event.service)
-        let category = SentryEnvelope.category(of: item.event)
+        discard(reason, receiver: item.receiver, event: item.event, quantity: quantity)
+    }
+
+    func discard(_ reason: SentryClientReport.Reason, receiver: AlertingConfiguration.SentryReceiver, event: AlertEvent, quantity: Int64 = 1) {
+        let dsn = receiver.dsn(for: event.service)
+        let category = SentryEnvelope.category(of: event)
         reports.withLock { all in
-            var entry = all[dsn.endpoint] ?? (dsn, SentryClientReport())
-            entry.report.record(reason, category: category, quantity: quantity)
-            all[dsn.endpoint] = entry
+            // In place: a copy of the entry taken out and put back copied its report's counts each time.
+            all[dsn.endpoint, default: (dsn, SentryClientReport())].report.record(reason, category: category, quantity: quantity)
         }
     }
 
