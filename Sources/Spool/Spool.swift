@@ -115,8 +115,10 @@ public final class Spool: Sendable {
                 appendedRecords: s.appendedRecords, appendedBytes: s.appendedBytes,
                 sinks: s.cursors.sorted { $0.key < $1.key }.map { name, cursor in
                     let lag = s.timeline.lag(from: cursor)
-                    return SpoolSinkStats(name: name, committedOffset: cursor, lagBytes: s.committedEnd &- min(cursor, s.committedEnd),
-                                          lagRecords: lag.records, oldestUndeliveredAppendedAtMicros: lag.oldestAppendedAtMicros)
+                    var stats = SpoolSinkStats(name: name, committedOffset: cursor, lagBytes: s.committedEnd &- min(cursor, s.committedEnd),
+                                               lagRecords: lag.records, oldestUndeliveredAppendedAtMicros: lag.oldestAppendedAtMicros)
+                    stats.skips = s.skips[name] ?? SpoolReaderSkips()
+                    return stats
                 },
                 acceptsAppends: !s.closed && s.failure == nil)
         }

@@ -40,6 +40,11 @@ extension SpoolCore {
     }
 
     /// Records a sink's newly persisted cursor, then deletes the segments every sink has passed.
+    /// A reader has read up to `offset` (see `SpoolState.readOffsets`).
+    func noteRead(sink: String, through offset: UInt64) {
+        state.withLock { s in s.readOffsets[sink] = max(s.readOffsets[sink] ?? 0, offset) }
+    }
+
     func cursorAdvanced(sink: String, to offset: UInt64) {
         state.withLock { s in
             s.cursors[sink] = max(s.cursors[sink] ?? 0, offset)

@@ -51,29 +51,37 @@ extension SpoolCore {
         var moved = false
         for cursor in dropping {
             guard case .dropOldest(let maxLag) = cursor.policy else { continue }
-            let plan: (to: UInt64, segments: Int)? = state.withLock { s in
+            let plan: (to: UInt64, read: UInt64, segments: Int)? = state.withLock { s in
                 let from = s.cursors[cursor.sink] ?? 0
                 guard s.committedEnd > from, Int64(s.committedEnd - from) > maxLag else { return nil }
                 let end = s.committedEnd
                 let target = s.segments.first { $0.base > from && Int64(end - $0.base) <= maxLag }?.base ?? s.segments[s.segments.count - 1].base
                 guard target > from else { return nil }
-                return (target, s.segments.filter { $0.base < target && $0.end > from }.count)
+                // The cursor moves by the saved position (the space is the bound's), but only what the
+                // reader has not read is skipped: a reader that keeps up and saves its cursor every few
+                // seconds (the live tail) or once a second while behind (alerting) loses nothing.
+                let read = s.following.contains(cursor.sink) ? end : max(from, s.readOffsets[cursor.sink] ?? 0)
+                return (target, read, s.segments.filter { $0.base < target && $0.end > read }.count)
             }
             guard let plan else { continue }
             do throws(SpoolError) {
-                let from = try cursor.persisted.withLock { current throws(SpoolError) -> UInt64? in
+                let saved = try cursor.persisted.withLock { current throws(SpoolError) -> UInt64? in
                     guard plan.to > current else { return nil }
                     try cursorStore.save(sink: cursor.sink, offset: plan.to)
                     defer { current = plan.to }
                     return current
                 }
-                guard let from else { continue }
+                guard let saved else { continue }
+                let from = max(saved, plan.read)
                 state.withLock { s in
                     s.cursors[cursor.sink] = max(s.cursors[cursor.sink] ?? 0, plan.to)
-                    s.skips[cursor.sink, default: SpoolReaderSkips()].droppedBytes += plan.to - from
-                    s.skips[cursor.sink, default: SpoolReaderSkips()].droppedSegments += plan.segments
+                    if plan.to > from {
+                        s.skips[cursor.sink, default: SpoolReaderSkips()].droppedBytes += plan.to - from
+                        s.skips[cursor.sink, default: SpoolReaderSkips()].droppedSegments += plan.segments
+                    }
                 }
                 moved = true
+                guard plan.to > from else { continue }  // all of it read: nothing was skipped
                 // WARN: a best-effort consumer missed events by design; the stores have them all.
                 logger.warning(
                     "spool: a drop_oldest sink lagged past its bound; its oldest records were skipped",

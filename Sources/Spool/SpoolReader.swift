@@ -75,6 +75,7 @@ public final class SpoolReader: Sendable {
             let (records, offset) = try await core.io.run { () throws(SpoolError) in
                 try self.readCommitted(maxRecords: maxRecords, maxBytes: max(1, maxBytes))
             }
+            core.noteRead(sink: sink, through: offset)
             if !records.isEmpty { return records }
             let now = clock.now
             if now >= deadline || Task.isCancelled { return [] }
@@ -87,9 +88,20 @@ public final class SpoolReader: Sendable {
     /// watches). Returns the new position, which `commit(through:)` takes like any read position.
     @discardableResult
     public func skipToCommittedEnd() -> UInt64 {
-        position.withLock { p in
+        let offset = position.withLock { p in
             p.offset = max(p.offset, core.state.withLock { $0.committedEnd })
             return p.offset
+        }
+        core.noteRead(sink: sink, through: offset)
+        return offset
+    }
+
+    /// Says that this reader follows the spool's end without reading (`skipToCommittedEnd` from
+    /// time to time), or no longer does: while it follows, a `drop_oldest` bound moving its cursor
+    /// counts nothing as skipped and logs nothing.
+    public func follow(_ following: Bool) {
+        core.state.withLock { s in
+            if following { s.following.insert(sink) } else { s.following.remove(sink) }
         }
     }
 

@@ -11,6 +11,8 @@ public struct SpoolSinkStats: Sendable, Equatable {
     /// When the oldest undelivered record was appended (microseconds since the epoch); nil when the
     /// sink is caught up.
     public var oldestUndeliveredAppendedAtMicros: Int64?
+    /// What the sink's reader skipped since the spool opened (`drop_oldest`, quarantined segments).
+    public var skips = SpoolReaderSkips()
 
     public init(name: String, committedOffset: UInt64, lagBytes: UInt64, lagRecords: UInt64 = 0,
                 oldestUndeliveredAppendedAtMicros: Int64? = nil) {

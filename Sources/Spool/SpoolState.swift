@@ -46,6 +46,13 @@ struct SpoolState {
 
     /// Persisted cursor of every registered sink.
     var cursors: [String: UInt64]
+    /// How far each reader has read (its cursor is saved less often, up to seconds later for the
+    /// best-effort ones): a `drop_oldest` sink's lag is counted from here, so records it has read
+    /// and not yet committed are never counted as skipped.
+    var readOffsets: [String: UInt64] = [:]
+    /// Readers that follow the spool's end without reading (the live tail while nobody watches):
+    /// nothing they pass is counted as skipped.
+    var following: Set<String> = []
     /// What each sink's reader skipped (dropped as `drop_oldest`, or quarantined) since open.
     var skips: [String: SpoolReaderSkips] = [:]
 

@@ -40,6 +40,58 @@ final class SpoolDropOldestTests: XCTestCase {
         XCTAssertEqual(newest.first?.offset, tail.committedOffset)
     }
 
+    /// A best-effort reader saves its cursor every few seconds (the live tail) or once a second
+    /// while behind (alerting): what it has read but not yet committed is not lag, and nothing is
+    /// counted or logged as skipped while it keeps up.
+    func testAReaderThatKeepsUpButCommitsRarelySkipsNothing() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let log = LogRecorder()
+        let spool = try Spool(configuration: configuration(directory), sinks: ["store", "tail"], logger: log.logger)
+        defer { spool.close() }
+        let store = try spool.reader(for: "store")
+        let tail = try spool.reader(for: "tail")
+        var read = [[UInt8]]()
+        for call in 0..<100 {  // 70 KiB, far past the tail's 8 KiB bound, and it never commits
+            _ = try await spool.append([payload(call: call, index: 0, size: 700)])
+            try await store.commit(through: try await readAll(store).last!.nextOffset)
+            read += try await readAll(tail).map(\.payload)
+        }
+        XCTAssertEqual(read, (0..<100).map { payload(call: $0, index: 0, size: 700) }, "every record, in order")
+        XCTAssertEqual(tail.skips, SpoolReaderSkips())
+        XCTAssertNil(log.all.first { $0.message.contains("drop_oldest") })
+        XCTAssertEqual(spool.stats().sinks.first { $0.name == "tail" }?.skips, SpoolReaderSkips())
+
+        // Once it falls behind, only what it has not read counts as skipped.
+        for call in 100..<140 { _ = try await spool.append([payload(call: call, index: 0, size: 700)]) }
+        let skipped = tail.skips.droppedBytes
+        XCTAssertGreaterThan(skipped, 0)
+        let rest = try await readAll(tail)
+        XCTAssertEqual(rest.last?.payload, payload(call: 139, index: 0, size: 700))
+        XCTAssertLessThanOrEqual(Int(skipped) + rest.reduce(0) { $0 + $1.payload.count }, 40 * (700 + 64), "skipped and read are at most what was appended since")
+    }
+
+    /// A reader that follows the end without reading (the live tail while nobody watches) is moved
+    /// along by the bound without anything counted or logged as skipped.
+    func testAFollowingReaderIsMovedAlongWithoutSkipping() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let log = LogRecorder()
+        let spool = try Spool(configuration: configuration(directory), sinks: ["store", "tail"], logger: log.logger)
+        defer { spool.close() }
+        let store = try spool.reader(for: "store")
+        let tail = try spool.reader(for: "tail")
+        tail.follow(true)
+        for call in 0..<100 {
+            _ = try await spool.append([payload(call: call, index: 0, size: 700)])
+            try await store.commit(through: try await readAll(store).last!.nextOffset)
+        }
+        XCTAssertEqual(tail.skips, SpoolReaderSkips())
+        XCTAssertNil(log.all.first { $0.message.contains("drop_oldest") })
+        XCTAssertLessThanOrEqual(spool.stats().retainedBytes, 8192 + 3 * 4096, "the space is still reclaimed")
+        tail.follow(false)
+        for call in 100..<140 { _ = try await spool.append([payload(call: call, index: 0, size: 700)]) }
+        XCTAssertGreaterThan(tail.skips.droppedBytes, 0, "reading again, it lags and skips like any reader")
+    }
+
     func testABlockSinkLosesNothingWhileADropOldestSinkSkips() async throws {
         let directory = try makeTemporaryDirectory(self)
         let spool = try Spool(configuration: configuration(directory), sinks: ["store", "tail"], logger: quietLogger)
