@@ -65,7 +65,6 @@ extension SinkWorker {
         do {
             let records = try await reader.read(maxRecords: configuration.batchMaxEvents, maxBytes: configuration.batchMaxBytes,
                                                 wait: configuration.batchMaxWait)
-            spoolCounters.record(reader.skips)
             return records
         } catch {
             report(.readFailed(error: error.description))

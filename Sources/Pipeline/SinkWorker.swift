@@ -32,7 +32,6 @@ public final class SinkWorker: Service, Sendable {
     private let deadLettered: Counter
     private let deadLetterFailures: Counter
     let inFlightGauge: Gauge
-    let spoolCounters: SpoolReaderCounters
 
     public init(sink: any Sink, reader: SpoolReader, deadLetters: DeadLetterStore, configuration: DeliveryConfiguration, logger: Logger) {
         self.sink = sink
@@ -48,7 +47,6 @@ public final class SinkWorker: Service, Sendable {
         deadLettered = Counter(label: "admin_sink_dead_lettered_total", dimensions: dimensions)
         deadLetterFailures = Counter(label: "admin_sink_dead_letter_failures_total", dimensions: dimensions)
         inFlightGauge = Gauge(label: "admin_sink_in_flight_batches", dimensions: dimensions)
-        spoolCounters = SpoolReaderCounters(sink: sink.name)
     }
 
     /// The worker's view of its store, for `/readyz`.

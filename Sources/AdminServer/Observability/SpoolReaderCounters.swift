@@ -3,7 +3,8 @@ import Spool
 import Synchronization
 
 /// Turns a spool reader's running totals of what it skipped into counters (the Spool target logs
-/// each skip itself but does not depend on swift-metrics).
+/// each skip itself but does not depend on swift-metrics). One per reader, stores' sinks and the
+/// areas' best-effort readers alike, brought up to date before each scrape (`HubGauges`).
 final class SpoolReaderCounters: Sendable {
     private let last = Mutex(SpoolReaderSkips())
     private let droppedBytes: Counter
