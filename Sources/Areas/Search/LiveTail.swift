@@ -28,6 +28,8 @@ final class LiveTail: Sendable {
     static let idlePoll: Duration = .milliseconds(250)
     /// The least time between two reads of the spool while someone watches.
     static let readPace: Duration = .milliseconds(50)
+    static let batchRecords = 10_000
+    static let batchBytes = 8 << 20
 
     private let reader: SpoolReader
     private let logger: Logger
@@ -120,20 +122,28 @@ final class LiveTail: Sendable {
         var lastWatched = clock.now - Self.resumeWindow
         var uncommitted: UInt64?
         var lastRead = clock.now
+        var following = false
+        var behind = false
         while !Task.isCancelled {
             if subscriberCount > 0 { lastWatched = clock.now }
-            if clock.now - lastWatched >= Self.resumeWindow {
+            let unwatched = clock.now - lastWatched >= Self.resumeWindow
+            if unwatched != following {
+                following = unwatched
+                reader.follow(following)
+            }
+            if unwatched {
                 try? await Task.sleep(for: Self.idlePoll)
                 if let end = skipWhileUnwatched() { uncommitted = end }
             } else {
                 // Under load the spool commits every few milliseconds: reading at most every
                 // `readPace` takes the events in batches (fewer wake-ups) at a delay nobody sees.
+                // Behind (a full batch), at once: paced, it could read at most 200,000 events/s.
                 let due = lastRead + Self.readPace
-                if clock.now < due { try? await Task.sleep(until: due, clock: clock) }
+                if !behind, clock.now < due { try? await Task.sleep(until: due, clock: clock) }
                 lastRead = clock.now
                 let records: [SpoolRecord]
                 do {
-                    records = try await reader.read(maxRecords: 10_000, maxBytes: 8 << 20, wait: .seconds(1))
+                    records = try await reader.read(maxRecords: Self.batchRecords, maxBytes: Self.batchBytes, wait: .seconds(1))
                 } catch .closed {
                     return
                 } catch {
@@ -142,6 +152,7 @@ final class LiveTail: Sendable {
                     continue
                 }
                 publish(records)
+                behind = records.count >= Self.batchRecords || records.reduce(0) { $0 + $1.payload.count } >= Self.batchBytes / 2
                 if let last = records.last { uncommitted = last.nextOffset }
             }
             let now = clock.now
