@@ -10,20 +10,25 @@ final class SpoolDropOldestTests: XCTestCase {
                            sinkPolicies: ["tail": .dropOldest(maxLagBytes: 8192)])
     }
 
-    func testALaggingDropOldestSinkNeverFillsTheSpool() async throws {
-        let directory = try makeTemporaryDirectory(self)
+    /// A spool with a "store" sink and a "tail" that may lag 8 KiB, and the log it writes to.
+    private func openStoreAndTail() throws -> (spool: Spool, store: SpoolReader, tail: SpoolReader, log: LogRecorder) {
         let log = LogRecorder()
-        let spool = try Spool(configuration: configuration(directory), sinks: ["store", "tail"], logger: log.logger)
+        let spool = try Spool(configuration: configuration(try makeTemporaryDirectory(self)), sinks: ["store", "tail"], logger: log.logger)
+        return (spool, try spool.reader(for: "store"), try spool.reader(for: "tail"), log)
+    }
+
+    /// Appends record `call` (700 bytes) and lets the store read and commit it.
+    private func append(_ call: Int, to spool: Spool, storeKeepingUp store: SpoolReader) async throws {
+        _ = try await spool.append([payload(call: call, index: 0, size: 700)])
+        try await store.commit(through: try await readAll(store).last!.nextOffset)
+    }
+
+    func testALaggingDropOldestSinkNeverFillsTheSpool() async throws {
+        let (spool, store, tail, log) = try openStoreAndTail()
         defer { spool.close() }
-        let store = try spool.reader(for: "store")
-        let tail = try spool.reader(for: "tail")
 
         // 200 records = 141 KiB, more than twice the bound: the store keeps up, the tail never reads.
-        for call in 0..<200 {
-            _ = try await spool.append([payload(call: call, index: 0, size: 700)])
-            let records = try await readAll(store)
-            try await store.commit(through: records.last!.nextOffset)
-        }
+        for call in 0..<200 { try await append(call, to: spool, storeKeepingUp: store) }
 
         let stats = spool.stats()
         XCTAssertLessThanOrEqual(stats.retainedBytes, 8192 + 3 * 4096, "space is reclaimed behind the dropping sink")
@@ -44,16 +49,11 @@ final class SpoolDropOldestTests: XCTestCase {
     /// while behind (alerting): what it has read but not yet committed is not lag, and nothing is
     /// counted or logged as skipped while it keeps up.
     func testAReaderThatKeepsUpButCommitsRarelySkipsNothing() async throws {
-        let directory = try makeTemporaryDirectory(self)
-        let log = LogRecorder()
-        let spool = try Spool(configuration: configuration(directory), sinks: ["store", "tail"], logger: log.logger)
+        let (spool, store, tail, log) = try openStoreAndTail()
         defer { spool.close() }
-        let store = try spool.reader(for: "store")
-        let tail = try spool.reader(for: "tail")
         var read = [[UInt8]]()
         for call in 0..<100 {  // 70 KiB, far past the tail's 8 KiB bound, and it never commits
-            _ = try await spool.append([payload(call: call, index: 0, size: 700)])
-            try await store.commit(through: try await readAll(store).last!.nextOffset)
+            try await append(call, to: spool, storeKeepingUp: store)
             read += try await readAll(tail).map(\.payload)
         }
         XCTAssertEqual(read, (0..<100).map { payload(call: $0, index: 0, size: 700) }, "every record, in order")
@@ -73,17 +73,10 @@ final class SpoolDropOldestTests: XCTestCase {
     /// A reader that follows the end without reading (the live tail while nobody watches) is moved
     /// along by the bound without anything counted or logged as skipped.
     func testAFollowingReaderIsMovedAlongWithoutSkipping() async throws {
-        let directory = try makeTemporaryDirectory(self)
-        let log = LogRecorder()
-        let spool = try Spool(configuration: configuration(directory), sinks: ["store", "tail"], logger: log.logger)
+        let (spool, store, tail, log) = try openStoreAndTail()
         defer { spool.close() }
-        let store = try spool.reader(for: "store")
-        let tail = try spool.reader(for: "tail")
         tail.follow(true)
-        for call in 0..<100 {
-            _ = try await spool.append([payload(call: call, index: 0, size: 700)])
-            try await store.commit(through: try await readAll(store).last!.nextOffset)
-        }
+        for call in 0..<100 { try await append(call, to: spool, storeKeepingUp: store) }
         XCTAssertEqual(tail.skips, SpoolReaderSkips())
         XCTAssertNil(log.all.first { $0.message.contains("drop_oldest") })
         XCTAssertLessThanOrEqual(spool.stats().retainedBytes, 8192 + 3 * 4096, "the space is still reclaimed")
