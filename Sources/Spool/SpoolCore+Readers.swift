@@ -39,12 +39,12 @@ extension SpoolCore {
         state.withLock { s in _ = s.cancelledWaiters.remove(id) }
     }
 
-    /// Records a sink's newly persisted cursor, then deletes the segments every sink has passed.
     /// A reader has read up to `offset` (see `SpoolState.readOffsets`).
     func noteRead(sink: String, through offset: UInt64) {
         state.withLock { s in s.readOffsets[sink] = max(s.readOffsets[sink] ?? 0, offset) }
     }
 
+    /// Records a sink's newly persisted cursor, then deletes the segments every sink has passed.
     func cursorAdvanced(sink: String, to offset: UInt64) {
         state.withLock { s in
             s.cursors[sink] = max(s.cursors[sink] ?? 0, offset)
