@@ -8,10 +8,27 @@ import Transforms
 /// problems with single events are returned per index and never fail the request.
 public enum BodyDecoder {
     /// Parses and normalises every event of `body` in one pass (no intermediate list of raw
-    /// events): what the ingest endpoint spools and answers.
+    /// events): the events in request order with the rejections.
     public static func decodeAndNormalize(
         _ body: ByteBuffer, contentType: String?, contentEncoding: String?, limits: IngestLimits = IngestLimits(),
         normalizer: EventNormalizer, context: IngestContext
+    ) throws(IngestError) -> IngestBatch {
+        var events: [NormalizedEvent] = []
+        // ~350 bytes per event is typical; reserving avoids regrowing a large array.
+        events.reserveCapacity(min(body.readableBytes / 256 + 1, 65_536))
+        var batch = try decodeAndNormalize(body, contentType: contentType, contentEncoding: contentEncoding, limits: limits,
+                                           normalizer: normalizer, context: context) { events.append($0) }
+        batch.events = events
+        return batch
+    }
+
+    /// The same pass handing each accepted event to `accept` as soon as it is normalised (what the
+    /// ingest endpoint does: the event is written into the spool's buffer and freed before the
+    /// next is parsed, so a request never holds a thousand parsed trees). The batch has the counts
+    /// and rejections but no `events`. An event `accept` throws for is rejected at its index.
+    public static func decodeAndNormalize(
+        _ body: ByteBuffer, contentType: String?, contentEncoding: String?, limits: IngestLimits = IngestLimits(),
+        normalizer: EventNormalizer, context: IngestContext, accept: (consuming NormalizedEvent) throws(EventError) -> Void
     ) throws(IngestError) -> IngestBatch {
         let bytes = try plainBody(body, contentType: contentType, contentEncoding: contentEncoding, limits: limits)
         var batch = IngestBatch()
@@ -24,16 +41,15 @@ public enum BodyDecoder {
             }
         }
         _ = bytes.body.withUnsafeReadableBytes { buffer in
-            // ~350 bytes per event is typical; reserving avoids regrowing a large array.
-            batch.events.reserveCapacity(min(buffer.count / 256 + 1, 65_536))
-            return EventFraming.forEachEvent(in: buffer, format: bytes.format, limits: limits) { index, result in
+            EventFraming.forEachEvent(in: buffer, format: bytes.format, limits: limits) { index, result in
                 switch result {
                 case .success(let object):
                     do throws(EventError) {
                         let event = try normalizer.normalize(object, context: context, memo: memo)
                         batch.redactions += event.redactions
                         batch.overflowKeys += event.overflowKeys
-                        batch.events.append(event)
+                        try accept(event)
+                        batch.accepted += 1
                     } catch {
                         reject(index, error)
                     }
@@ -42,7 +58,6 @@ public enum BodyDecoder {
                 }
             }
         }
-        batch.accepted = batch.events.count
         return batch
     }
 

@@ -51,13 +51,21 @@ public struct SpooledEvent: Sendable, Equatable {
         var out = [UInt8]()
         out.reserveCapacity(1 + 8 + 4 + min(id.utf8.count, 255) + min(target.utf8.count, 255)
             + min(service?.utf8.count ?? 0, 254) + expectedJSONBytes)
+        encode(id: id, timestampMillis: timestampMillis, target: target, level: level, service: service, into: &out, writeJSON: writeJSON)
+        return out
+    }
+
+    /// The same record appended to `out` (the intake's request-wide buffer of framed records).
+    public static func encode(
+        id: String, timestampMillis: Int64, target: String = "", level: Level? = nil, service: String? = nil,
+        into out: inout [UInt8], writeJSON: (inout [UInt8]) -> Void
+    ) {
         out.append(formatVersion)
         withUnsafeBytes(of: timestampMillis.littleEndian) { out.append(contentsOf: $0) }
         appendShortString(id, to: &out)
         appendShortString(target, to: &out)
         appendHints(level: level, service: service, to: &out)
         writeJSON(&out)
-        return out
     }
 
     /// ``encode(id:timestampMillis:target:level:service:expectedJSONBytes:writeJSON:)`` for a
@@ -66,10 +74,19 @@ public struct SpooledEvent: Sendable, Equatable {
         id: UUIDv7, timestampMillis: Int64, level: Level? = nil, service: String? = nil,
         expectedJSONBytes: Int, writeJSON: (inout [UInt8]) -> Void
     ) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(1 + 8 + 4 + UUIDv7.textLength + min(service?.utf8.count ?? 0, 254) + expectedJSONBytes)
+        encode(id: id, timestampMillis: timestampMillis, level: level, service: service, into: &out, writeJSON: writeJSON)
+        return out
+    }
+
+    /// The same record appended to `out`.
+    public static func encode(
+        id: UUIDv7, timestampMillis: Int64, level: Level? = nil, service: String? = nil,
+        into out: inout [UInt8], writeJSON: (inout [UInt8]) -> Void
+    ) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: UUIDv7.textLength) { text in
             id.writeText(to: text.baseAddress!)
-            var out = [UInt8]()
-            out.reserveCapacity(1 + 8 + 4 + UUIDv7.textLength + min(service?.utf8.count ?? 0, 254) + expectedJSONBytes)
             out.append(formatVersion)
             withUnsafeBytes(of: timestampMillis.littleEndian) { out.append(contentsOf: $0) }
             out.append(UInt8(UUIDv7.textLength))
@@ -77,7 +94,6 @@ public struct SpooledEvent: Sendable, Equatable {
             out.append(0)  // no target: every sink
             appendHints(level: level, service: service, to: &out)
             writeJSON(&out)
-            return out
         }
     }
 

@@ -47,34 +47,34 @@ public final class IngestService: Sendable {
         }
         for (code, n) in request.rejectedByCode { count(rejectedReason: code, by: n, service: context.serviceName) }
         if request.redactions > 0 { redactionsCounter.increment(by: request.redactions) }
-        let payloads = request.payloads
+        let frames = request.frames
 
-        guard !payloads.isEmpty else {
+        guard !frames.isEmpty else {
             return IngestReceipt(accepted: 0, rejected: request.rejected, errors: request.errors)
         }
-        if let retryAfter = admit(payloads.count) {
-            count(rejectedReason: "rate_limited", by: payloads.count, service: context.serviceName)
+        if let retryAfter = admit(frames.count) {
+            count(rejectedReason: "rate_limited", by: frames.count, service: context.serviceName)
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
         do {
-            _ = try await spool.append(payloads)
+            _ = try await spool.append(frames)
         } catch {
             if case .full(_, _, let retryAfter) = error {
-                if countsRefusal { count(rejectedReason: "spool_full", by: payloads.count, service: context.serviceName) }
+                if countsRefusal { count(rejectedReason: "spool_full", by: frames.count, service: context.serviceName) }
                 throw .spoolFull(retryAfterSeconds: retryAfter)
             }
             if error.isNoSpaceLeft {
                 logger.error("spool volume is full: intake answers 503 until the sinks free space", metadata: ["error": "\(error)"])
-                if countsRefusal { count(rejectedReason: "disk_full", by: payloads.count, service: context.serviceName) }
+                if countsRefusal { count(rejectedReason: "disk_full", by: frames.count, service: context.serviceName) }
                 throw .diskFull
             }
             logger.error("spool append failed", metadata: ["error": "\(error)"])
-            if countsRefusal { count(rejectedReason: "spool_error", by: payloads.count, service: context.serviceName) }
+            if countsRefusal { count(rejectedReason: "spool_error", by: frames.count, service: context.serviceName) }
             throw .spoolUnavailable("\(error)")
         }
-        Counter(label: "admin_ingest_events_total", dimensions: [("outcome", "accepted"), ("reason", "")]).increment(by: payloads.count)
-        rates.add(payloads.count, to: "accepted/" + context.serviceName)
-        return IngestReceipt(accepted: payloads.count, rejected: request.rejected, errors: request.errors)
+        Counter(label: "admin_ingest_events_total", dimensions: [("outcome", "accepted"), ("reason", "")]).increment(by: frames.count)
+        rates.add(frames.count, to: "accepted/" + context.serviceName)
+        return IngestReceipt(accepted: frames.count, rejected: request.rejected, errors: request.errors)
     }
 
     /// Large NDJSON bodies are cut at line ends and the pieces decoded on all cores at once (the
@@ -85,9 +85,8 @@ public final class IngestService: Sendable {
         let recordLimit = spool.maxRecordBytes
         let normalizer = self.normalizer
         @Sendable func decodePiece(_ piece: ByteBuffer) throws(IngestError) -> DecodedRequest {
-            let batch = try BodyDecoder.decodeAndNormalize(piece, contentType: contentType, contentEncoding: nil,
-                                                           limits: limits, normalizer: normalizer, context: context)
-            return DecodedRequest(batch, recordLimit: recordLimit, maxReportedErrors: limits.maxReportedErrors)
+            try DecodedRequest(decoding: piece, contentType: contentType, limits: limits, recordLimit: recordLimit,
+                               normalizer: normalizer, context: context)
         }
         let pieces = try BodyDecoder.split(body, contentType: contentType, contentEncoding: contentEncoding, limits: limits,
                                            parts: Self.parallelPieces, minimumPartBytes: Self.minimumPieceBytes)

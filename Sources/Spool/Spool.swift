@@ -78,19 +78,23 @@ public final class Spool: Sendable {
     /// `close()`, `.io` when the disk failed; in every case none of the call's records is kept.
     public func append(_ payloads: [[UInt8]]) async throws(SpoolError) -> Range<UInt64> {
         let limit = core.configuration.maxRecordBytes
-        var total = 0
-        for payload in payloads {
-            if payload.count > limit { throw .recordTooLarge(bytes: payload.count, limit: limit) }
-            total += payload.count
-        }
-        if payloads.isEmpty {
+        // Checked before framing: a refused call costs no copy.
+        if let payload = payloads.first(where: { $0.count > limit }) { throw .recordTooLarge(bytes: payload.count, limit: limit) }
+        return try await append(SpoolFrames(payloads))
+    }
+
+    /// ``append(_:)-([[UInt8]])`` for records already framed (the intake writes each event's record
+    /// straight into one ``SpoolFrames``); the same answers and the same all-or-nothing rule.
+    public func append(_ frames: SpoolFrames) async throws(SpoolError) -> Range<UInt64> {
+        let limit = core.configuration.maxRecordBytes
+        if frames.largestPayload > limit { throw .recordTooLarge(bytes: frames.largestPayload, limit: limit) }
+        if frames.isEmpty {
             let (closed, end) = core.state.withLock { ($0.closed, $0.committedEnd) }
             if closed { throw .closed }
             return end..<end
         }
-        let frames = RecordFormat.frame(payloads, totalPayloadBytes: total)
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Range<UInt64>, SpoolError>, Never>) in
-            core.enqueue(frames: frames, recordCount: payloads.count, continuation: continuation)
+            core.enqueue(frames: frames.bytes, recordCount: frames.count, continuation: continuation)
         }
         return try result.get()
     }

@@ -80,6 +80,14 @@ public struct NormalizedEvent: Sendable, Equatable {
 
     /// The spool record of this event (`spooled().encoded()` without the intermediate copy).
     public func spoolRecord() -> [UInt8] {
+        var record = [UInt8]()
+        record.reserveCapacity(512)
+        writeSpoolRecord(into: &record)
+        return record
+    }
+
+    /// Appends the spool record of this event to `out` (the intake's request-wide ``SpoolFrames``).
+    public func writeSpoolRecord(into out: inout [UInt8]) {
         JSONByteBuffer.withBuffer { buffer in
             writeDocument(into: &buffer)
             let json = buffer.bytes
@@ -87,11 +95,9 @@ public struct NormalizedEvent: Sendable, Equatable {
             let (level, service) = headerFacts
             switch storedID {
             case .client(let id):
-                return SpooledEvent.encode(id: id, timestampMillis: timestampMillis, level: level, service: service,
-                                           expectedJSONBytes: json.count, writeJSON: writeJSON)
+                SpooledEvent.encode(id: id, timestampMillis: timestampMillis, level: level, service: service, into: &out, writeJSON: writeJSON)
             case .generated(let id):
-                return SpooledEvent.encode(id: id, timestampMillis: timestampMillis, level: level, service: service,
-                                           expectedJSONBytes: json.count, writeJSON: writeJSON)
+                SpooledEvent.encode(id: id, timestampMillis: timestampMillis, level: level, service: service, into: &out, writeJSON: writeJSON)
             }
         }
     }

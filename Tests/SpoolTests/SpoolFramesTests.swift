@@ -1,0 +1,73 @@
+import Foundation
+import Spool
+import XCTest
+
+/// Records framed as they are written (the intake's path) are the same bytes as payloads framed
+/// whole, and a record taken back leaves no trace.
+final class SpoolFramesTests: XCTestCase {
+    private let sizes = [0, 1, 7, 8, 9, 450, 4096, 65_537]
+    private func payload(_ size: Int, seed: Int = 0) -> [UInt8] {
+        (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ size &+ seed) }
+    }
+
+    func testRecordsWrittenInPlaceAreFramedLikeWholePayloads() {
+        let payloads = sizes.map { payload($0) }
+        var frames = SpoolFrames(reservingCapacity: 16)
+        for p in payloads {
+            let length = frames.appendRecord { $0.append(contentsOf: p) }
+            XCTAssertEqual(length, p.count)
+        }
+        XCTAssertEqual(frames.bytes, SpoolFrames(payloads).bytes)
+        XCTAssertEqual(frames.count, payloads.count)
+        XCTAssertEqual(frames.largestPayload, 65_537)
+    }
+
+    func testTheLastRecordTakenBackLeavesTheOthersAndTheirLargest() {
+        var frames = SpoolFrames()
+        frames.appendRecord { $0.append(contentsOf: self.payload(450)) }
+        frames.appendRecord { $0.append(contentsOf: self.payload(9_000)) }
+        XCTAssertEqual(frames.largestPayload, 9_000)
+        frames.removeLastRecord()
+        XCTAssertEqual(frames.largestPayload, 450, "the largest of the records kept")
+        frames.appendRecord { $0.append(contentsOf: self.payload(7)) }
+        XCTAssertEqual(frames.bytes, SpoolFrames([payload(450), payload(7)]).bytes)
+        XCTAssertEqual(frames.count, 2)
+    }
+
+    func testFramesJoinedInOrderAreOneCallsRecords() async throws {
+        let first = SpoolFrames([payload(3), payload(450)])
+        var second = SpoolFrames()
+        second.appendRecord { $0.append(contentsOf: self.payload(8, seed: 1)) }
+        var joined = SpoolFrames()
+        joined.append(contentsOf: first)
+        joined.append(contentsOf: second)
+        XCTAssertEqual(joined.count, 3)
+        XCTAssertEqual(joined.largestPayload, 450)
+
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory), sinks: ["es"], logger: quietLogger)
+        defer { spool.close() }
+        let range = try await spool.append(joined)
+        XCTAssertEqual(range, 0..<UInt64(joined.bytes.count))
+        let records = try await readAll(spool.reader(for: "es"))
+        XCTAssertEqual(records.map(\.payload), [payload(3), payload(450), payload(8, seed: 1)])
+    }
+
+    func testFramesWithARecordOverTheLimitAreRefusedWhole() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory, maxRecordBytes: 1000), sinks: ["es"], logger: quietLogger)
+        defer { spool.close() }
+        var frames = SpoolFrames()
+        frames.appendRecord { $0.append(contentsOf: [1, 2, 3]) }
+        frames.appendRecord { $0.append(contentsOf: [UInt8](repeating: 9, count: 1001)) }
+        do {
+            _ = try await spool.append(frames)
+            XCTFail("expected recordTooLarge")
+        } catch {
+            XCTAssertEqual(error, .recordTooLarge(bytes: 1001, limit: 1000))
+        }
+        XCTAssertEqual(spool.stats().committedEndOffset, 0)
+        let empty = try await spool.append(SpoolFrames())
+        XCTAssertEqual(empty, 0..<0, "nothing to write: the end, unchanged")
+    }
+}
