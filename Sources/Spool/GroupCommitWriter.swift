@@ -1,6 +1,6 @@
 import Logging
 /// The single writer: runs on its own thread (never an event loop, never a cooperative-pool thread),
-/// takes everything queued, writes it with as few `pwrite` calls as it can and fsyncs once per
+/// takes everything queued, writes it with as few `pwritev` calls as it can and fsyncs once per
 /// segment touched, then resumes all those callers together. While it is inside `fdatasync`, new
 /// appends queue up and form the next group: that is the group commit.
 ///
@@ -12,23 +12,15 @@ final class GroupCommitWriter {
     private var active: SegmentEntry
     /// Bytes written to the active segment, durable or not (= the file size).
     private var writtenBytes: Int64
-    /// Reused between groups so that many small appends cost one copy into one buffer and one write.
-    private var buffer: UnsafeMutableRawBufferPointer
-    private var buffered = 0
-
-    /// Appends smaller than this are gathered into the buffer; a larger one is written from its own array.
-    private static let bufferBytes = 4 << 20
 
     init(core: SpoolCore, fd: Int32, active: SegmentEntry) {
         self.core = core
         self.fd = fd
         self.active = active
         self.writtenBytes = active.fileBytes
-        self.buffer = .allocate(byteCount: Self.bufferBytes, alignment: 4096)
     }
 
     deinit {
-        buffer.deallocate()
         SystemIO.closeFile(fd)
     }
 
@@ -64,29 +56,37 @@ final class GroupCommitWriter {
         core.enforceLagBounds()
     }
 
+    /// Every chunk of every append in `run` in as few `pwritev` calls as the system takes: no copy.
     private func write(_ run: ArraySlice<PendingAppend>) throws(SpoolError) {
-        for item in run {
-            let count = item.frames.count
-            if count > buffer.count - buffered { try flush() }
-            if count >= buffer.count {
-                try SystemIO.write(fd, item.frames, at: writtenBytes, path: active.path)
-                writtenBytes += Int64(count)
-            } else {
-                item.frames.withUnsafeBytes { raw in
-                    (buffer.baseAddress! + buffered).copyMemory(from: raw.baseAddress!, byteCount: count)
-                }
-                buffered += count
-            }
+        let chunks = run.flatMap(\.chunks)
+        let (fd, at, path) = (fd, writtenBytes, active.path)
+        var written = 0
+        // Counted also when the write fails part-way: `fail` then cuts the file back to its durable size.
+        defer { writtenBytes = at + Int64(written) }
+        try Self.withBytes(of: chunks[...]) { parts throws(SpoolError) in
+            try SystemIO.write(fd, parts, at: at, path: path, written: &written)
         }
-        try flush()
     }
 
-    private func flush() throws(SpoolError) {
-        guard buffered > 0 else { return }
-        let count = buffered
-        buffered = 0
-        try SystemIO.write(fd, UnsafeRawBufferPointer(rebasing: buffer[0..<count]), at: writtenBytes, path: active.path)
-        writtenBytes += Int64(count)
+    /// Lends the bytes of all `chunks` at once: nested `withUnsafeBytes`, so no pointer outlives its array.
+    private static func withBytes(
+        of chunks: ArraySlice<[UInt8]>, _ body: ([UnsafeRawBufferPointer]) throws(SpoolError) -> Void
+    ) throws(SpoolError) {
+        var lent: [UnsafeRawBufferPointer] = []
+        lent.reserveCapacity(chunks.count)
+        try lend(chunks, into: &lent, body)
+    }
+
+    private static func lend(
+        _ chunks: ArraySlice<[UInt8]>, into lent: inout [UnsafeRawBufferPointer],
+        _ body: ([UnsafeRawBufferPointer]) throws(SpoolError) -> Void
+    ) throws(SpoolError) {
+        guard let first = chunks.first else { return try body(lent) }
+        let result = first.withUnsafeBytes { raw in
+            lent.append(raw)
+            return Result { () throws(SpoolError) in try lend(chunks.dropFirst(), into: &lent, body) }
+        }
+        try result.get()
     }
 
     /// The old segment is already fsynced (every run ends with a sync), so readers and recovery
@@ -104,7 +104,6 @@ final class GroupCommitWriter {
     /// Cuts the active segment back to its durable size so that the failed bytes can never be read
     /// or recovered as records, then refuses the failed appends and everything queued behind them.
     private func fail(_ items: ArraySlice<PendingAppend>, error: SpoolError) {
-        buffered = 0
         var poison: SpoolError?
         if writtenBytes != active.fileBytes {
             do throws(SpoolError) {

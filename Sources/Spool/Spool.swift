@@ -14,8 +14,8 @@
 //   append call never spans two segments.
 // * One writer. `append` frames and checksums its records into one buffer on the caller's task,
 //   takes its offsets and queues it (or refuses it, whole, with `.full` when retained plus queued
-//   bytes would pass `maxBytes`). A dedicated thread takes everything queued, copies it into one
-//   buffer and writes it with one pwrite per 4 MiB, calls fdatasync once (once per segment if the
+//   bytes would pass `maxBytes`). A dedicated thread takes everything queued and writes it with
+//   one pwritev (the appends' own buffers, no copy), calls fdatasync once (once per segment if the
 //   group rolls over), then resumes every caller of the group: group commit. While it syncs, new
 //   appends gather for the next group. A failed write or sync is cut back off the file and fails
 //   that group and everything queued behind it; if even that fails, the spool refuses all appends.
@@ -94,7 +94,7 @@ public final class Spool: Sendable {
             return end..<end
         }
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Range<UInt64>, SpoolError>, Never>) in
-            core.enqueue(frames: frames.bytes, recordCount: frames.count, continuation: continuation)
+            core.enqueue(frames, continuation: continuation)
         }
         return try result.get()
     }

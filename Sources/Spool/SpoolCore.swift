@@ -139,14 +139,14 @@ final class SpoolCore: Sendable {
     // MARK: Appending
 
     /// Queues framed records for the writer thread, or answers at once when they cannot be taken.
-    func enqueue(frames: [UInt8], recordCount: Int, continuation: CheckedContinuation<Result<Range<UInt64>, SpoolError>, Never>) {
+    func enqueue(_ frames: SpoolFrames, continuation: CheckedContinuation<Result<Range<UInt64>, SpoolError>, Never>) {
         let segmentBytes = Int64(configuration.segmentBytes)
         let maxBytes = configuration.maxBytes
         let retryAfter = configuration.retryAfterSeconds
         let outcome: Result<Bool, SpoolError> = state.withLock { s in
             if let failure = s.failure { return .failure(failure) }
             if s.closed { return .failure(.closed) }
-            let size = Int64(frames.count)
+            let size = Int64(frames.byteCount)
             let header = Int64(SegmentFormat.headerSize)
             let rollsOver = s.projectedActiveFileBytes > header && (s.sealActiveSegment || s.projectedActiveFileBytes + size > segmentBytes)
             let needed = size + (rollsOver ? header : 0)
@@ -160,7 +160,8 @@ final class SpoolCore: Sendable {
             if rollsOver { s.sealActiveSegment = false }
             s.pendingBytes += needed
             s.pending.append(PendingAppend(
-                frames: frames, range: range, recordCount: recordCount, startsNewSegment: rollsOver, continuation: continuation))
+                chunks: frames.chunks, byteCount: frames.byteCount, range: range, recordCount: frames.count,
+                startsNewSegment: rollsOver, continuation: continuation))
             let wake = s.writerIdle
             s.writerIdle = false
             return .success(wake)
@@ -195,7 +196,7 @@ final class SpoolCore: Sendable {
 
     /// Makes a fsynced run of appends visible: resumes their callers and any waiting readers.
     func publish(run: ArraySlice<PendingAppend>, activeFileBytes: Int64) {
-        let bytes = run.reduce(Int64(0)) { $0 + Int64($1.frames.count) }
+        let bytes = run.reduce(Int64(0)) { $0 + Int64($1.byteCount) }
         let records = run.reduce(0) { $0 + $1.recordCount }
         let now = SystemIO.nowMicros()
         let waiters = state.withLock { s in

@@ -10,7 +10,9 @@ struct SegmentEntry: Sendable, Equatable {
 
 /// One `append` call waiting for the writer thread: its records framed into one buffer.
 struct PendingAppend: Sendable {
-    let frames: [UInt8]
+    /// The framed records in the chunks they were written in (written with one `pwritev`).
+    let chunks: [[UInt8]]
+    let byteCount: Int
     let range: Range<UInt64>
     let recordCount: Int
     /// Whether the writer must roll over to a new segment (based at `range.lowerBound`) first.

@@ -44,6 +44,44 @@ enum SystemIO {
         }
     }
 
+    /// Writes `parts` back to back from `offset`, as many per `pwritev` as the system takes (the
+    /// writer's appends without copying them into one buffer first); a short write goes on where it stopped.
+    /// `written` counts the bytes written, also when a later call fails (the writer cuts them off again).
+    static func write(
+        _ fd: Int32, _ parts: [UnsafeRawBufferPointer], at offset: Int64, path: String, written total: inout Int
+    ) throws(SpoolError) {
+        var vectors = parts.compactMap { part in
+            part.isEmpty ? nil : iovec(iov_base: UnsafeMutableRawPointer(mutating: part.baseAddress), iov_len: part.count)
+        }
+        var first = 0
+        var at = offset
+        while first < vectors.count {
+            let n = min(vectors.count - first, maxVectorsPerCall)
+            let written = vectors.withUnsafeBufferPointer { all in
+                retryingEINTR { pwritev(fd, all.baseAddress! + first, Int32(n), off_t(at)) }
+            }
+            if written < 0 { throw .io(operation: "write", path: path, errno: errno) }
+            // A regular file never takes 0 bytes of a non-empty write; do not spin if one does.
+            if written == 0 { throw .io(operation: "write", path: path, errno: EIO) }
+            at += Int64(written)
+            total += written
+            var left = written
+            while left > 0 {
+                if left >= vectors[first].iov_len {
+                    left -= vectors[first].iov_len
+                    first += 1
+                } else {
+                    vectors[first].iov_base += left
+                    vectors[first].iov_len -= left
+                    left = 0
+                }
+            }
+        }
+    }
+
+    /// IOV_MAX on Linux (not imported as a constant).
+    private static let maxVectorsPerCall = 1024
+
     /// Writes a whole array at `offset`. (Array's `withUnsafeBytes` rethrows untyped, hence the Result.)
     static func write(_ fd: Int32, _ bytes: [UInt8], at offset: Int64, path: String) throws(SpoolError) {
         let result = bytes.withUnsafeBytes { raw in
