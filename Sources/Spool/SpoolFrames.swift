@@ -47,7 +47,8 @@ public struct SpoolFrames: Sendable {
     @discardableResult
     public mutating func appendRecord(_ write: (inout [UInt8]) -> Void) -> Int {
         let start = current.count
-        current.append(contentsOf: Self.emptyHeader)
+        // The header's place, filled in below (a static array of zeros here cost a retain and a release).
+        withUnsafeBytes(of: UInt64(0)) { current.append(contentsOf: $0) }
         write(&current)
         let length = current.count - start - RecordFormat.headerSize
         current.withUnsafeMutableBytes { out in
@@ -90,6 +91,4 @@ public struct SpoolFrames: Sendable {
         largestPayload = max(largestPayload, other.largestPayload)
         last = nil
     }
-
-    private static let emptyHeader = [UInt8](repeating: 0, count: RecordFormat.headerSize)
 }

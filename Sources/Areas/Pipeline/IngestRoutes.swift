@@ -42,7 +42,7 @@ struct IngestRoutes {
         let body: ByteBuffer
         do {
             // Compressed bodies are bounded again after inflating (Intake caps the output).
-            body = try await request.body.collect(upTo: ingest.limits.maxBodyBytes)
+            body = try await request.collectBody(upTo: ingest.limits.maxBodyBytes)
         } catch {
             return rejectRequest(.contentTooLarge, code: "body_too_large",
                                  message: "the request body is over \(ingest.limits.maxBodyBytes) bytes; send smaller batches")

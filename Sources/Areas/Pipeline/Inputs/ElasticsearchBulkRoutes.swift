@@ -134,7 +134,7 @@ struct ElasticsearchBulkRoutes {
         let limit = ingest.limits.maxBodyBytes
         let bulkRequest: BulkRequest
         do {
-            let body = try await request.body.collect(upTo: limit)
+            let body = try await request.collectBody(upTo: limit)
             let plain = try DecodedBody.plain(body, contentEncoding: request.headers[.contentEncoding], limit: limit)
             bulkRequest = try BulkRequestParser.parse(plain, pathIndex: pathIndex)
         } catch let error as IngestError {

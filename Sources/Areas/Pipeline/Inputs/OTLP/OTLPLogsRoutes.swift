@@ -56,7 +56,7 @@ struct OTLPLogsRoutes {
         let limit = ingest.limits.maxBodyBytes
         let logs: OTLPLogs
         do {
-            let body = try await request.body.collect(upTo: limit)
+            let body = try await request.collectBody(upTo: limit)
             let plain = try DecodedBody.plain(body, contentEncoding: request.headers[.contentEncoding], limit: limit)
             logs = try OTLPLogsDecoder.decode(plain, encoding: encoding)
         } catch let error as IngestError {
