@@ -56,17 +56,26 @@ final class GroupCommitWriter {
         core.enforceLagBounds()
     }
 
-    /// Every chunk of every append in `run` in as few `pwritev` calls as the system takes: no copy.
+    /// Every chunk of every append in `run`, `chunksPerWrite` to a `pwritev`: no copy.
     private func write(_ run: ArraySlice<PendingAppend>) throws(SpoolError) {
         let chunks = run.flatMap(\.chunks)
-        let (fd, at, path) = (fd, writtenBytes, active.path)
-        var written = 0
-        // Counted also when the write fails part-way: `fail` then cuts the file back to its durable size.
-        defer { writtenBytes = at + Int64(written) }
-        try Self.withBytes(of: chunks[...]) { parts throws(SpoolError) in
-            try SystemIO.write(fd, parts, at: at, path: path, written: &written)
+        var start = 0
+        while start < chunks.count {
+            let end = min(start + Self.chunksPerWrite, chunks.count)
+            let (fd, at, path) = (fd, writtenBytes, active.path)
+            var written = 0
+            // Counted also when the write fails part-way: `fail` then cuts the file back to its durable size.
+            defer { writtenBytes = at + Int64(written) }
+            try Self.withBytes(of: chunks[start..<end]) { parts throws(SpoolError) in
+                try SystemIO.write(fd, parts, at: at, path: path, written: &written)
+            }
+            start = end
         }
     }
+
+    /// Lending the chunks' bytes nests one call per chunk: a group of many small appends is written
+    /// in several calls rather than deep on the writer thread's stack.
+    private static let chunksPerWrite = 64
 
     /// Lends the bytes of all `chunks` at once: nested `withUnsafeBytes`, so no pointer outlives its array.
     private static func withBytes(

@@ -6,12 +6,12 @@ import XCTest
 /// whole, and a record taken back leaves no trace.
 final class SpoolFramesTests: XCTestCase {
     private let sizes = [0, 1, 7, 8, 9, 450, 4096, 65_537]
-    private func payload(_ size: Int, seed: Int = 0) -> [UInt8] {
+    private func bytes(_ size: Int, seed: Int = 0) -> [UInt8] {
         (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ size &+ seed) }
     }
 
     func testRecordsWrittenInPlaceAreFramedLikeWholePayloads() {
-        let payloads = sizes.map { payload($0) }
+        let payloads = sizes.map { bytes($0) }
         var frames = SpoolFrames(reservingCapacity: 16)
         for p in payloads {
             let length = frames.appendRecord { $0.append(contentsOf: p) }
@@ -24,20 +24,20 @@ final class SpoolFramesTests: XCTestCase {
 
     func testTheLastRecordTakenBackLeavesTheOthersAndTheirLargest() {
         var frames = SpoolFrames()
-        frames.appendRecord { $0.append(contentsOf: self.payload(450)) }
-        frames.appendRecord { $0.append(contentsOf: self.payload(9_000)) }
+        frames.appendRecord { $0.append(contentsOf: self.bytes(450)) }
+        frames.appendRecord { $0.append(contentsOf: self.bytes(9_000)) }
         XCTAssertEqual(frames.largestPayload, 9_000)
         frames.removeLastRecord()
         XCTAssertEqual(frames.largestPayload, 450, "the largest of the records kept")
-        frames.appendRecord { $0.append(contentsOf: self.payload(7)) }
-        XCTAssertEqual(frames.bytes, SpoolFrames([payload(450), payload(7)]).bytes)
+        frames.appendRecord { $0.append(contentsOf: self.bytes(7)) }
+        XCTAssertEqual(frames.bytes, SpoolFrames([bytes(450), bytes(7)]).bytes)
         XCTAssertEqual(frames.count, 2)
     }
 
     func testFramesJoinedInOrderAreOneCallsRecords() async throws {
-        let first = SpoolFrames([payload(3), payload(450)])
+        let first = SpoolFrames([bytes(3), bytes(450)])
         var second = SpoolFrames()
-        second.appendRecord { $0.append(contentsOf: self.payload(8, seed: 1)) }
+        second.appendRecord { $0.append(contentsOf: self.bytes(8, seed: 1)) }
         var joined = SpoolFrames()
         joined.append(contentsOf: first)
         joined.append(contentsOf: second)
@@ -50,7 +50,7 @@ final class SpoolFramesTests: XCTestCase {
         let range = try await spool.append(joined)
         XCTAssertEqual(range, 0..<UInt64(joined.bytes.count))
         let records = try await readAll(spool.reader(for: "es"))
-        XCTAssertEqual(records.map(\.payload), [payload(3), payload(450), payload(8, seed: 1)])
+        XCTAssertEqual(records.map(\.payload), [bytes(3), bytes(450), bytes(8, seed: 1)])
     }
 
     func testFramesWithARecordOverTheLimitAreRefusedWhole() async throws {
@@ -69,5 +69,37 @@ final class SpoolFramesTests: XCTestCase {
         XCTAssertEqual(spool.stats().committedEndOffset, 0)
         let empty = try await spool.append(SpoolFrames())
         XCTAssertEqual(empty, 0..<0, "nothing to write: the end, unchanged")
+    }
+    /// Groups of many appends of several chunks each (more than one `pwritev` takes at once) come
+    /// back byte for byte, each call's records together and in order.
+    func testManyConcurrentAppendsOfChunkedFramesComeBackWhole() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let spool = try Spool(configuration: .init(directory: directory), sinks: ["es"], logger: quietLogger)
+        defer { spool.close() }
+        let calls = 300
+        let ranges = try await withThrowingTaskGroup(of: (Int, Range<UInt64>).self) { group in
+            for call in 0..<calls {
+                group.addTask {
+                    var frames = SpoolFrames()
+                    for piece in 0..<3 {
+                        var chunk = SpoolFrames()
+                        chunk.appendRecord { $0.append(contentsOf: payload(call: call, index: piece, size: 50 + piece)) }
+                        frames.append(contentsOf: chunk)
+                    }
+                    return (call, try await spool.append(frames))
+                }
+            }
+            var ranges = [Int: Range<UInt64>]()
+            for try await (call, range) in group { ranges[call] = range }
+            return ranges
+        }
+        XCTAssertLessThan(spool.stats().syncCount, UInt64(calls), "grouped into fewer fsyncs than calls")
+        let records = try await readAll(spool.reader(for: "es"))
+        XCTAssertEqual(records.count, calls * 3)
+        for call in 0..<calls {
+            let range = try XCTUnwrap(ranges[call])
+            let own = records.filter { range.contains($0.offset) }
+            XCTAssertEqual(own.map(\.payload), (0..<3).map { payload(call: call, index: $0, size: 50 + $0) })
+        }
     }
 }
