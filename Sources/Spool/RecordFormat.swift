@@ -7,29 +7,6 @@
 enum RecordFormat {
     static let headerSize = 8
 
-    /// The framed bytes of all `payloads`, back to back: one allocation per append call.
-    /// The checksums are computed here, on the caller's thread, so the single writer thread only copies.
-    static func frame(_ payloads: [[UInt8]], totalPayloadBytes: Int) -> [UInt8] {
-        let total = totalPayloadBytes + payloads.count * headerSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let out = UnsafeMutableRawBufferPointer(buffer)
-            var at = 0
-            for payload in payloads {
-                let length = UInt32(payload.count)
-                out.storeBytes(of: length.littleEndian, toByteOffset: at, as: UInt32.self)
-                payload.withUnsafeBytes { src in
-                    if src.count > 0 {
-                        (out.baseAddress! + at + headerSize).copyMemory(from: src.baseAddress!, byteCount: src.count)
-                    }
-                    let crc = checksum(length: length, payload: src)
-                    out.storeBytes(of: crc.littleEndian, toByteOffset: at + 4, as: UInt32.self)
-                }
-                at += headerSize + payload.count
-            }
-            initialized = total
-        }
-    }
-
     static func checksum(length: UInt32, payload: UnsafeRawBufferPointer) -> UInt32 {
         let lengthCRC = withUnsafeBytes(of: length.littleEndian) { CRC32C.checksum($0) }
         return CRC32C.checksum(payload, continuing: lengthCRC)

@@ -24,11 +24,10 @@ public struct SpoolFrames: Sendable {
     /// Frames `payloads` in order.
     public init(_ payloads: [[UInt8]]) {
         var total = 0
-        for payload in payloads { total += payload.count }
-        current = RecordFormat.frame(payloads, totalPayloadBytes: total)
-        count = payloads.count
-        byteCount = current.count
-        largestPayload = payloads.lazy.map(\.count).max() ?? 0
+        for payload in payloads { total += RecordFormat.headerSize + payload.count }
+        current.reserveCapacity(total)
+        for payload in payloads { appendRecord { $0.append(contentsOf: payload) } }
+        last = nil
     }
 
     public var isEmpty: Bool { count == 0 }

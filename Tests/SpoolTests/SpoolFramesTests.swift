@@ -6,6 +6,13 @@ import XCTest
 /// whole, and a record taken back leaves no trace.
 final class SpoolFramesTests: XCTestCase {
     private let sizes = [0, 1, 7, 8, 9, 450, 4096, 65_537]
+    /// A record as the documented layout has it, worked out here: `u32 length | u32 CRC-32C(length ‖ payload) | payload`.
+    private func framed(_ payload: [UInt8]) -> [UInt8] {
+        let length = withUnsafeBytes(of: UInt32(payload.count).littleEndian) { Array($0) }
+        let crc = CRC32C.checksum(length + payload)
+        return length + withUnsafeBytes(of: crc.littleEndian) { Array($0) } + payload
+    }
+
     private func bytes(_ size: Int, seed: Int = 0) -> [UInt8] {
         (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ size &+ seed) }
     }
@@ -17,7 +24,8 @@ final class SpoolFramesTests: XCTestCase {
             let length = frames.appendRecord { $0.append(contentsOf: p) }
             XCTAssertEqual(length, p.count)
         }
-        XCTAssertEqual(frames.bytes, SpoolFrames(payloads).bytes)
+        XCTAssertEqual(frames.bytes, payloads.flatMap(framed))
+        XCTAssertEqual(SpoolFrames(payloads).bytes, frames.bytes, "whole payloads are framed the same way")
         XCTAssertEqual(frames.count, payloads.count)
         XCTAssertEqual(frames.largestPayload, 65_537)
     }
@@ -30,7 +38,7 @@ final class SpoolFramesTests: XCTestCase {
         frames.removeLastRecord()
         XCTAssertEqual(frames.largestPayload, 450, "the largest of the records kept")
         frames.appendRecord { $0.append(contentsOf: self.bytes(7)) }
-        XCTAssertEqual(frames.bytes, SpoolFrames([bytes(450), bytes(7)]).bytes)
+        XCTAssertEqual(frames.bytes, framed(bytes(450)) + framed(bytes(7)))
         XCTAssertEqual(frames.count, 2)
     }
 
