@@ -241,7 +241,7 @@ let package = Package(
         .testTarget(name: "DashboardsTests", dependencies: ["Dashboards", "SinkElasticsearch", "LogModel", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "AdminServer", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel", "OTLPProto",
+            "AdminServer", "HubKit", "Spool", "Pipeline", "Identity", "ClientHTTP", "ClientMongo", "ClientPostgres", "TestSupport", "LogModel", "OTLPProto",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),

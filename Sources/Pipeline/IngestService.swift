@@ -85,8 +85,10 @@ public final class IngestService: Sendable {
         let recordLimit = spool.maxRecordBytes
         let normalizer = self.normalizer
         @Sendable func decodePiece(_ piece: ByteBuffer) throws(IngestError) -> DecodedRequest {
-            try DecodedRequest(decoding: piece, contentType: contentType, limits: limits, recordLimit: recordLimit,
-                               normalizer: normalizer, context: context)
+            // This worker thread may have been created from a best-effort reader's lowered thread.
+            ThreadPriority.restoreNormal()
+            return try DecodedRequest(decoding: piece, contentType: contentType, limits: limits, recordLimit: recordLimit,
+                                      normalizer: normalizer, context: context)
         }
         let pieces = try BodyDecoder.split(body, contentType: contentType, contentEncoding: contentEncoding, limits: limits,
                                            parts: Self.parallelPieces, minimumPartBytes: Self.minimumPieceBytes)

@@ -9,6 +9,9 @@
 # block ends with the medians of the N pairs.
 # BENCH_AREAS_ONLY=search,alerting (any of alerting, alerting_levelled, search, operations): only those areas,
 # each alone, against phase 1 (no "all three on" rows).
+# BENCH_READERS_NICE=N sets the hub's spool.readers_nice (ADMIN_SPOOL_READERS_NICE) in every row, 0 = the
+# best-effort readers on the shared pool with the intake; BENCH_ALERTING_MAX_LAG=BYTES sets alerting's lag
+# bound (ADMIN_ALERTING_SPOOL_MAX_LAG_BYTES, 256 MiB by default).
 # BENCH_AREAS_EACH=1 also runs phase 1 with each area alone, to tell their costs apart, and alerting
 # alone with every route and rule behind a level matcher (admin-levelled.yaml: the evaluator then skips
 # info and debug events by a peek at their level, without parsing them).
@@ -142,6 +145,8 @@ areas_measure() {
   local alerting=false alerting_levelled=false search=false operations=false
   for part in "$@"; do printf -v "$part" true; done
   unset ADMIN_CONFIG ADMIN_CORE_URL ADMIN_CORE_TOKEN ADMIN_OPERATIONS_RATE_LIMIT_PER_MINUTE
+  if [[ -n ${BENCH_READERS_NICE:-} ]]; then export ADMIN_SPOOL_READERS_NICE=$BENCH_READERS_NICE; fi
+  if [[ -n ${BENCH_ALERTING_MAX_LAG:-} ]]; then export ADMIN_ALERTING_SPOOL_MAX_LAG_BYTES=$BENCH_ALERTING_MAX_LAG; fi
   if [[ $alerting == true ]]; then export ADMIN_CONFIG=$areas_dir/admin.yaml; fi
   if [[ $alerting_levelled == true ]]; then alerting=true; export ADMIN_CONFIG=$areas_dir/admin-levelled.yaml; fi
   if [[ $operations == true ]]; then

@@ -32,6 +32,8 @@ public struct SearchModule: HubModule {
     let savedSearches: SavedSearchStore
     let logger: Logger
     let tail: LiveTail?
+    /// The live tail reader's thread's nice value (`spool.readers_nice`).
+    let readersNice: Int
 
     public static func make(_ configuration: SearchConfiguration, context: HubContext) async throws -> SearchModule {
         let core = context.core
@@ -47,7 +49,8 @@ public struct SearchModule: HubModule {
                             savedSearches: SavedSearchStore(database: context.database), logger: context.logger,
                             tail: (try? context.spool.reader(for: LiveTail.consumerName)).map {
                                 LiveTail(reader: $0, heartbeatInterval: .seconds(configuration.tailHeartbeatSeconds), logger: context.logger)
-                            })
+                            },
+                            readersNice: core.spool.readersNice)
     }
 
     public func registerRoutes(on routes: HubRoutes) {
@@ -59,7 +62,7 @@ public struct SearchModule: HubModule {
 
     public var services: [any Service] {
         guard let tail else { return [] }
-        return [TaskService(name: "search-live-tail") { await tail.run() }]
+        return [TaskService(name: "search-live-tail", niceness: readersNice) { await tail.run() }]
     }
 
     public func health() async -> [ComponentHealth] {

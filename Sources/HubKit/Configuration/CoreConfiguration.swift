@@ -13,6 +13,8 @@ public struct CoreConfiguration: Sendable {
         public var segmentBytes: Int
         public var maxBytes: Int
         public var retryAfterSeconds: Int
+        /// The nice value of the best-effort readers' threads (alerting, the live tail); 0 = the shared pool.
+        public var readersNice: Int
     }
     public struct MongoDB: Sendable {
         public var uri: String
@@ -75,7 +77,9 @@ public struct CoreConfiguration: Sendable {
             maxBytes: r.int("spool.max_bytes", env: "ADMIN_SPOOL_MAX_BYTES", default: 2 << 30, range: (1 << 20)...Int.max,
                             help: "spool bound; above it ingest answers 503 + Retry-After"),
             retryAfterSeconds: r.int("spool.retry_after_seconds", env: "ADMIN_SPOOL_RETRY_AFTER_SECONDS", default: 5, range: 1...3600,
-                                     help: "Retry-After sent with 503 when the spool is full"))
+                                     help: "Retry-After sent with 503 when the spool is full"),
+            readersNice: r.int("spool.readers_nice", env: "ADMIN_SPOOL_READERS_NICE", default: 10, range: 0...19,
+                               help: "nice value of the best-effort readers' threads (alerting, live tail): the intake gets the CPU first; 0 = same as the intake"))
         if spool.maxBytes < 2 * spool.segmentBytes {
             r.fail("spool.max_bytes (ADMIN_SPOOL_MAX_BYTES) = \(spool.maxBytes) must be at least twice spool.segment_bytes (ADMIN_SPOOL_SEGMENT_BYTES) = \(spool.segmentBytes)")
         }
