@@ -236,6 +236,11 @@ final class AlertingTelegramTests: HubTestCase {
             sentry.requests.contains { $0.bodyText.contains("alert receiver disabled") }
         }
         await sentry.stop()
+        // The evaluator's reader on /readyz: its lag, and what it skipped past its bound (nothing here).
+        let spool = try json(try await get(hub.baseURL + "/readyz"))["alerts"]?["spool"]
+        XCTAssertNotNil(spool?["lag_bytes"]?.int64Value, "\(String(describing: spool))")
+        XCTAssertEqual(spool?["dropped_bytes"]?.int64Value, 0)
+        XCTAssertEqual(spool?["dropped_segments"]?.int64Value, 0)
     }
 
     func testPastThePerChatCapNewGroupsGoIntoOneDigest() async throws {

@@ -87,8 +87,17 @@ public struct AlertingModule: HubModule {
                                          detail: state?.disabledReason))
         }
         if configuration.isEnabled {
+            // What the evaluator skipped past its lag bound (it runs after the intake when the CPU
+            // is short, `spool.readers_nice`): events the stores have and alerting never looked at.
+            let skips = (try? context.spool.reader(for: AlertEvaluator.consumerName).skips) ?? SpoolReaderSkips()
+            let lag = context.spool.stats().sinks.first { $0.name == AlertEvaluator.consumerName }?.lagBytes ?? 0
+            let detail = skips.droppedBytes == 0 ? nil
+                : "skipped \(skips.droppedBytes >> 20) MiB in \(skips.droppedSegments) segments past its lag bound since the start: "
+                + "events the stores have and alerting did not evaluate"
             parts.append(ComponentHealth(name: "alert.spool", state: "ready",
-                                         metrics: ["lag_bytes": Int64(context.spool.stats().sinks.first { $0.name == AlertEvaluator.consumerName }?.lagBytes ?? 0)]))
+                                         metrics: ["lag_bytes": Int64(lag), "dropped_bytes": Int64(skips.droppedBytes),
+                                                   "dropped_segments": Int64(skips.droppedSegments)],
+                                         detail: detail))
         }
         return parts
     }
