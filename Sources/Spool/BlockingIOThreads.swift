@@ -4,7 +4,8 @@ import Synchronization
 
 /// A few threads of the spool's own for the blocking file work of readers (pread, cursor fsyncs,
 /// segment deletion), so it never occupies Swift's cooperative pool: on a 2-core machine two sinks
-/// fsyncing at once would otherwise hold every thread the async code has.
+/// fsyncing at once would otherwise hold every thread the async code has. A caller on a thread of
+/// its own (``DedicatedThread``: a best-effort reader's, at a lower priority) does the work itself.
 final class BlockingIOThreads: Sendable {
     private struct Queue {
         var jobs: [@Sendable () -> Void] = []
@@ -20,17 +21,20 @@ final class BlockingIOThreads: Sendable {
         self.count = max(1, count)
         for index in 0..<self.count {
             running.enter()
+            // Foundation applies a name set from the thread itself (`/proc/…/comm`, `top -H`).
+            let threadName = "\(name)-\(index)"
             let thread = Thread { [self] in
+                Thread.current.name = threadName
                 while let job = next() { job() }
                 running.leave()
             }
-            thread.name = "\(name)-\(index)"
             thread.start()
         }
     }
 
     /// Runs `body` on one of the threads and returns its result. After `shutdown()` it runs inline.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws(SpoolError) -> T) async throws(SpoolError) -> T {
+        if DedicatedThread.isCurrent { return try body() }
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, SpoolError>, Never>) in
             let job: @Sendable () -> Void = { continuation.resume(returning: Result { () throws(SpoolError) in try body() }) }
             let queued = queue.withLock { q -> Bool in

@@ -6,8 +6,9 @@ import Spool
 /// the CPU the intake needed when both cores were busy, and the intake slowed to ~0.7× with them
 /// on. Here the kernel hands the intake's threads the CPU first; the reader gets what is left and
 /// all of it when the machine is not saturated. A reader that falls behind its lag bound skips
-/// segments, counted in `admin_spool_dropped_bytes_total`, as it did before. Threads created from
-/// this one inherit its nice value: see ``ThreadPriority/restoreNormal()``.
+/// segments, counted in `admin_spool_dropped_bytes_total`, as it did before. The spool's blocking
+/// reads for the reader run here too (``DedicatedThread``), not on the spool's IO threads. Threads
+/// created from this one inherit its nice value: see ``ThreadPriority/restoreNormal()``.
 ///
 /// Jobs run one at a time in arrival order. Used as a task executor preference
 /// (`withTaskExecutorPreference`): the reader's own code and its child tasks run here; code
@@ -30,6 +31,8 @@ public final class LowPriorityExecutor: TaskExecutor, @unchecked Sendable {
         let thread = Thread { [self] in
             Thread.current.name = shortName
             ThreadPriority.set(niceness)
+            // The reader's spool reads (pread, cursor fsyncs) then run here, at this priority.
+            DedicatedThread.markCurrent()
             runJobs()
         }
         thread.start()
