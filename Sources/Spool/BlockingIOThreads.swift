@@ -21,10 +21,10 @@ final class BlockingIOThreads: Sendable {
         self.count = max(1, count)
         for index in 0..<self.count {
             running.enter()
-            // Foundation applies a name set from the thread itself (`/proc/…/comm`, `top -H`).
+            // Named from the thread itself (`ThreadName`), as `/proc/…/comm` and `top -H` show it.
             let threadName = "\(name)-\(index)"
             let thread = Thread { [self] in
-                Thread.current.name = threadName
+                ThreadName.set(threadName)
                 while let job = next() { job() }
                 running.leave()
             }

@@ -7,6 +7,23 @@ struct Admin: AsyncParsableCommand {
         commandName: "admin",
         abstract: "DataMP Admin: log hub (intake -> spool -> MongoDB + Elasticsearch) and staff console.",
         subcommands: [Serve.self, Migrate.self, TokenCommand.self, UserCommand.self, CheckConfig.self, RoutesCommand.self, SpoolCommand.self, StatusCommand.self, AuditCommand.self, DashboardsCommand.self])
+
+    /// ArgumentParser's own `main`, plus closing the databases the command opened before the
+    /// process exits, whether the command succeeded or not.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            await OpenedDatabases.shared.shutdownAll()
+        } catch {
+            await OpenedDatabases.shared.shutdownAll()
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command shares.

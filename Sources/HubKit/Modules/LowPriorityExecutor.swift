@@ -24,12 +24,11 @@ public final class LowPriorityExecutor: TaskExecutor, @unchecked Sendable {
     /// Starts the thread; `niceness` 1…19 (higher runs less when the CPU is short).
     public init(name: String, niceness: Int32) {
         self.niceness = niceness
-        // Linux keeps 15 bytes of a thread's name (`/proc/…/comm`, `top -H`); Foundation applies a
-        // name set from the thread itself. Jobs queued before the thread runs wait for it, and it
-        // lowers itself before it takes any.
-        let shortName = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+        // Named from the thread itself (``ThreadName``); jobs queued before the thread runs wait
+        // for it, and it lowers itself before it takes any.
+        let shortName = name
         let thread = Thread { [self] in
-            Thread.current.name = shortName
+            ThreadName.set(shortName)
             ThreadPriority.set(niceness)
             // The reader's spool reads (pread, cursor fsyncs) then run here, at this priority.
             DedicatedThread.markCurrent()
