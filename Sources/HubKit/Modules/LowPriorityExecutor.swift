@@ -26,9 +26,8 @@ public final class LowPriorityExecutor: TaskExecutor, @unchecked Sendable {
         self.niceness = niceness
         // Named from the thread itself (``ThreadName``); jobs queued before the thread runs wait
         // for it, and it lowers itself before it takes any.
-        let shortName = name
         let thread = Thread { [self] in
-            ThreadName.set(shortName)
+            ThreadName.set(name)
             ThreadPriority.set(niceness)
             // The reader's spool reads (pread, cursor fsyncs) then run here, at this priority.
             DedicatedThread.markCurrent()
