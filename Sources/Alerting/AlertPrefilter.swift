@@ -26,6 +26,8 @@ public struct AlertPrefilter: Sendable {
 
     struct RuleGate: Sendable {
         let gate: Gate
+        /// Absence rules are not shed (``shedBelow``): missing their events would raise false alerts.
+        let isAbsence: Bool
         /// An absence rule grouped by service with a `service=` matcher: one event per batch tells it all.
         let settlesOnFirst: Bool
     }
@@ -46,7 +48,7 @@ public struct AlertPrefilter: Sendable {
             let service = rule.matchers.first { $0.operation == .equal && ($0.field == "service" || $0.field == "service.name") }
             let keyedByService = rule.groupBy.allSatisfy { $0 == "service" || $0 == "service.name" }
             return RuleGate(gate: Gate(floor: floor, service: service?.value ?? rule.query?.requiredService),
-                            settlesOnFirst: rule.kind == .absence && service != nil && keyedByService)
+                            isAbsence: rule.kind == .absence, settlesOnFirst: rule.kind == .absence && service != nil && keyedByService)
         }
     }
 
@@ -57,11 +59,33 @@ public struct AlertPrefilter: Sendable {
         settled |= 1 << UInt64(index)
     }
 
+    /// Set while alerting is far behind the spool (``AlertShedding``): events below this level are
+    /// shed — no route or threshold rule gets them — so that the evaluator catches up on the more
+    /// severe ones instead of skipping whole segments of every level. Absence rules still see them:
+    /// a heartbeat missed for lack of time would raise a false "no events" alert.
+    public var shedBelow: Level?
+
+    /// What the evaluator does with one record.
+    public enum Concern: Equatable, Sendable {
+        /// No route and no rule can take it.
+        case none
+        /// A route or a threshold rule could take it, but it is below ``shedBelow``.
+        case shed
+        /// Parse and evaluate it.
+        case evaluate
+    }
+
     /// False only when no route and no rule can match the event of spool record `record` (or of a
+    /// bare stored document), or when it is shed (see ``concern(_:layout:)``).
+    public func mayConcern(_ record: [UInt8], layout: SpooledEvent.Layout? = nil) -> Bool {
+        concern(record, layout: layout) == .evaluate
+    }
+
+    /// `.none` only when no route and no rule can match the event of spool record `record` (or of a
     /// bare stored document). The record's header gives the level and service when its writer knew
     /// them (`layout`); otherwise they are peeked at in the document's bytes.
-    public func mayConcern(_ record: [UInt8], layout: SpooledEvent.Layout? = nil) -> Bool {
-        guard let level = layout?.level ?? LevelPeek.level(in: record, from: layout?.jsonStart ?? 0) else { return true }
+    public func concern(_ record: [UInt8], layout: SpooledEvent.Layout? = nil) -> Concern {
+        guard let level = layout?.level ?? LevelPeek.level(in: record, from: layout?.jsonStart ?? 0) else { return .evaluate }
         var service: Range<Int>?? = nil  // looked up once, when the first gate asks
         func passes(_ gate: Gate) -> Bool {
             guard level >= gate.floor else { return false }
@@ -71,11 +95,21 @@ public struct AlertPrefilter: Sendable {
             guard let range = service ?? nil, record[range].allSatisfy({ $0 < 0x80 }) else { return true }
             return record[range].elementsEqual(wanted)
         }
-        if level >= routeFloor, routes.contains(where: passes) { return true }
+        let shed = shedBelow.map { level < $0 } ?? false
+        // Shedding: whether something that sheds would have taken it (counted as shed, not parsed).
+        var wanted = false
+        if level >= routeFloor, routes.contains(where: passes) {
+            if !shed { return .evaluate }
+            wanted = true
+        }
         for (index, rule) in rules.enumerated() {
             if index < 64, settled & (1 << UInt64(index)) != 0 { continue }
-            if passes(rule.gate) { return true }
+            if shed, !rule.isAbsence {
+                if !wanted, passes(rule.gate) { wanted = true }
+                continue
+            }
+            if passes(rule.gate) { return .evaluate }
         }
-        return false
+        return wanted ? .shed : .none
     }
 }

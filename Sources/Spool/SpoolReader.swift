@@ -55,6 +55,13 @@ public final class SpoolReader: Sendable {
     /// Where the next `read` starts.
     public var readOffset: UInt64 { position.withLock { $0.offset } }
 
+    /// Committed bytes past the read position: how far behind the spool's end this reader is.
+    public var unreadBytes: UInt64 {
+        let end = core.state.withLock { $0.committedEnd }
+        let offset = readOffset
+        return end > offset ? end - offset : 0
+    }
+
     /// What this reader skipped since the spool was opened (running totals).
     public var skips: SpoolReaderSkips { core.state.withLock { $0.skips[sink] ?? SpoolReaderSkips() } }
 

@@ -177,4 +177,43 @@ final class AlertPrefilterTests: XCTestCase {
         XCTAssertNil(peek(stored(.info, #"co\"re"#)), "escaped: parse")
         XCTAssertNil(peek(Array(#"{"service":"core"}"#.utf8)))
     }
+
+    /// Shedding (far behind the spool): below the level, what a route or a threshold rule would
+    /// take is `.shed`, never parsed; what an absence rule wants is still evaluated, and what
+    /// nothing wants stays `.none`.
+    func testSheddingDropsRoutesAndThresholdsBelowTheLevelButNotAbsenceRules() throws {
+        let route = AlertRoute(path: "route", receiver: "", routes: [
+            AlertRoute(path: "route.routes[0]", matchers: [m("level>=warning")], receiver: "oncall"),
+        ])
+        let rules = [
+            AlertRule(name: "heartbeat", path: "rules[0]", kind: .absence, matchers: [m("service=cron")], window: 600_000, receiver: "oncall"),
+            AlertRule(name: "burst", path: "rules[1]", kind: .threshold, matchers: [m("service=shop")], count: 5, window: 60_000, receiver: "oncall"),
+        ]
+        var prefilter = AlertPrefilter(route: route, rules: rules)
+        func concern(_ level: Level, _ service: String) throws -> AlertPrefilter.Concern {
+            let bytes = record(stored(level, service), level: level, service: service)
+            return prefilter.concern(bytes, layout: try SpooledEvent.layout(of: bytes))
+        }
+        XCTAssertEqual(try concern(.warning, "gate"), .evaluate, "not shedding: as before")
+        prefilter.shedBelow = .error
+        XCTAssertEqual(try concern(.warning, "gate"), .shed, "the route would take it")
+        XCTAssertEqual(try concern(.info, "shop"), .shed, "the threshold rule would count it")
+        XCTAssertEqual(try concern(.info, "gate"), .none, "nothing wants it")
+        XCTAssertEqual(try concern(.info, "cron"), .evaluate, "a heartbeat is never shed")
+        XCTAssertEqual(try concern(.error, "gate"), .evaluate)
+        XCTAssertEqual(try concern(.critical, "shop"), .evaluate)
+        XCTAssertFalse(prefilter.mayConcern(record(stored(.warning, "gate"), level: .warning, service: "gate")), "shed is not parsed")
+        XCTAssertTrue(prefilter.mayConcern(Array(#"{"message":"no level"}"#.utf8)), "cannot tell the level: parse")
+    }
+
+    /// Shedding starts past half the lag bound and stops within an eighth of it; `nil` never sheds.
+    func testSheddingStartsPastHalfTheBoundAndStopsWithinAnEighth() {
+        let shedding = AlertShedding(below: .error, maxLagBytes: 1 << 20)
+        XCTAssertFalse(shedding.sheds(backlogBytes: 512 << 10, wasShedding: false))
+        XCTAssertTrue(shedding.sheds(backlogBytes: (512 << 10) + 1, wasShedding: false))
+        XCTAssertTrue(shedding.sheds(backlogBytes: 300 << 10, wasShedding: true), "between the marks it keeps what it did")
+        XCTAssertFalse(shedding.sheds(backlogBytes: 300 << 10, wasShedding: false))
+        XCTAssertFalse(shedding.sheds(backlogBytes: 128 << 10, wasShedding: true))
+        XCTAssertFalse(AlertShedding(below: nil, maxLagBytes: 1 << 20).sheds(backlogBytes: 1 << 30, wasShedding: true))
+    }
 }

@@ -241,6 +241,7 @@ final class AlertingTelegramTests: HubTestCase {
         XCTAssertNotNil(spool?["lag_bytes"]?.int64Value, "\(String(describing: spool))")
         XCTAssertEqual(spool?["dropped_bytes"]?.int64Value, 0)
         XCTAssertEqual(spool?["dropped_segments"]?.int64Value, 0)
+        XCTAssertEqual(spool?["shed_events"]?.int64Value, 0)
     }
 
     func testPastThePerChatCapNewGroupsGoIntoOneDigest() async throws {

@@ -27,6 +27,7 @@ enum MetricHelp {
         "admin_sink_lag_seconds": "Age of the oldest event a reader has not delivered yet, by sink or reader.",
         "admin_alert_notifications_total": "Alert notifications, by receiver and outcome (sent, failed, rate-limited, suppressed).",
         "admin_alert_notification_delay_seconds": "Delay from an alert episode's first event being read to its first notification request (Sentry: each event).",
+        "admin_alerting_shed_events_total": "Events below alerting.shed_below that alerting shed (no route or threshold rule got them) while far behind the spool.",
     ]
 
     /// Inserts `# HELP name text` before every `# TYPE name kind` that has none.

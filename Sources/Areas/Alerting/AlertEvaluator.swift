@@ -18,6 +18,9 @@ final class AlertEvaluator: Sendable {
     let sentry: SentrySender?
     let logger: Logger
     private let lastAbsenceCheck = Mutex<Int64>(0)
+    /// Events shed since the start (``AlertShedding``), for `/readyz` and the status page.
+    private let shedTotal = Atomic<Int>(0)
+    var shedEvents: Int { shedTotal.load(ordering: .relaxed) }
 
     /// An event an absence rule saw, for `alert_heartbeats`.
     struct Heartbeat: Sendable {
@@ -50,6 +53,8 @@ final class AlertEvaluator: Sendable {
         var lastCommit = ContinuousClock.now
         var lastRead = ContinuousClock.now
         var behind = false
+        var wasShedding = false
+        var shedInEpisode = 0
         while !Task.isCancelled {
             // Under load the spool commits every few milliseconds: reading at most every `readPace`
             // takes the events in batches (fewer wake-ups and PostgreSQL round trips) at a delay
@@ -69,16 +74,29 @@ final class AlertEvaluator: Sendable {
                 continue
             }
             await checkAbsence(settings.current)
-            guard let last = records.last else {
+            guard let first = records.first, let last = records.last else {
                 behind = false
                 if let offset = uncommitted { await commit(offset) }
                 uncommitted = nil
                 continue
             }
             let configuration = settings.current
-            let (routed, heartbeats, thresholds) = evaluate(records, configuration: configuration)
-            await persist(heartbeats)
-            let deltas = routed + (await count(thresholds))
+            // How far behind the spool's end this batch began: far enough, the least severe events
+            // are shed until the evaluator has caught up.
+            let shedding = AlertShedding(below: configuration.shedBelow, maxLagBytes: configuration.spoolMaxLagBytes)
+            let backlog = reader.unreadBytes + (last.nextOffset - first.offset)
+            let shedsNow = shedding.sheds(backlogBytes: backlog, wasShedding: wasShedding)
+            if shedsNow != wasShedding { logShedding(shedsNow, shedding: shedding, backlog: backlog, shed: shedInEpisode) }
+            if !shedsNow { shedInEpisode = 0 }
+            wasShedding = shedsNow
+            let evaluation = evaluate(records, configuration: configuration, shedBelow: shedsNow ? configuration.shedBelow : nil)
+            if evaluation.shed > 0 {
+                shedInEpisode += evaluation.shed
+                shedTotal.add(evaluation.shed, ordering: .relaxed)
+                AlertingMetrics.shed(evaluation.shed)
+            }
+            await persist(evaluation.heartbeats)
+            let deltas = evaluation.routed + (await count(evaluation.thresholds))
             // PostgreSQL down: keep trying; the spool drops our oldest segments if we fall too far behind.
             while !deltas.isEmpty, !Task.isCancelled {
                 do {
@@ -103,6 +121,16 @@ final class AlertEvaluator: Sendable {
             }
         }
         if let offset = uncommitted { await commit(offset) }
+    }
+
+    private func logShedding(_ starts: Bool, shedding: AlertShedding, backlog: UInt64, shed: Int) {
+        let below = shedding.below?.name ?? "-"
+        if starts {
+            logger.warning("alerting is \(backlog >> 20) MiB behind the spool: events below \(below) are shed (not evaluated, counted) until it catches up",
+                           metadata: ["backlog_bytes": "\(backlog)"])
+        } else {
+            logger.notice("alerting caught up: every level is evaluated again", metadata: ["shed_events": "\(shed)"])
+        }
     }
 
     static let batchRecords = 20_000
@@ -182,10 +210,19 @@ final class AlertEvaluator: Sendable {
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration)
-        -> ([AlertStore.GroupDelta], [Heartbeat], [ThresholdCount])
-    {
+    /// What one batch gave.
+    struct Evaluation {
+        var routed: [AlertStore.GroupDelta]
+        var heartbeats: [Heartbeat]
+        var thresholds: [ThresholdCount]
+        /// Events a route or a threshold rule would have taken, shed (`shedBelow`).
+        var shed: Int
+    }
+
+    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration, shedBelow: Level? = nil) -> Evaluation {
         var prefilter = AlertPrefilter(route: configuration.route, rules: configuration.rules)
+        prefilter.shedBelow = shedBelow
+        var shed = 0
         // Groups in the order first seen, found by key; updated in place (copying a delta copies its
         // sample event, ~20 reference counts, for every event).
         var deltas: [AlertStore.GroupDelta] = []
@@ -201,14 +238,27 @@ final class AlertEvaluator: Sendable {
             // Most events concern no route or rule: the record's header (or, in records written before
             // it held them, a peek at the document's bytes) gives the level and service, and the
             // rest are parsed where they lie in the record, only the members routes and rules read.
-            guard let layout = try? SpooledEvent.layout(of: record.payload),
-                  prefilter.mayConcern(record.payload, layout: layout),
-                  layout.isMeant(for: Self.consumerName, in: record.payload),
+            guard let layout = try? SpooledEvent.layout(of: record.payload) else { continue }
+            switch prefilter.concern(record.payload, layout: layout) {
+            case .none: continue
+            case .shed:
+                if layout.isMeant(for: Self.consumerName, in: record.payload) { shed += 1 }
+                continue
+            case .evaluate: break
+            }
+            guard layout.isMeant(for: Self.consumerName, in: record.payload),
                   let document = try? layout.parseDocument(in: record.payload, reusingKeys: keys, keeping: wanted) else { continue }
             let event = AlertEvent(document: document, id: layout.id(in: record.payload), timestampMillis: layout.timestampMillis)
+            // Below the shedding level the event was parsed for an absence rule only.
+            let isShed = shedBelow.map { event.level < $0 } ?? false
+            var shedFromRule = false
             // By index: enumerating the rules copied each one for every event.
             for index in configuration.rules.indices where configuration.rules[index].matches(event) {
                 let rule = configuration.rules[index]
+                if isShed, rule.kind != .absence {
+                    shedFromRule = true
+                    continue
+                }
                 let key = rule.key(for: event)
                 switch rule.kind {
                 case .absence:
@@ -223,6 +273,12 @@ final class AlertEvaluator: Sendable {
                     }
                     thresholds[id]?.added += 1
                 }
+            }
+            if isShed {
+                var routed = false
+                configuration.route.forEachMatch(of: event) { route in routed = routed || !route.receiver.isEmpty }
+                if routed || shedFromRule { shed += 1 }
+                continue
             }
             // Fingerprinting reads the message and frames: only for events some receiver will get.
             var fingerprint: String?
@@ -251,7 +307,7 @@ final class AlertEvaluator: Sendable {
                 }
             }
         }
-        return (deltas, Array(beats.values), thresholdOrder.compactMap { thresholds[$0] })
+        return Evaluation(routed: deltas, heartbeats: Array(beats.values), thresholds: thresholdOrder.compactMap { thresholds[$0] }, shed: shed)
     }
 }
 

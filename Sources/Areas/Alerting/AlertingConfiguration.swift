@@ -1,6 +1,7 @@
 public import Alerting
 import Foundation
 public import HubKit
+public import LogModel
 
 /// The `alerting:` section and the `ADMIN_SENTRY_DSN` / `ADMIN_TELEGRAM_*` variables. With only the
 /// variables, errors and above go to Sentry and to the Telegram chat (critical at once, bursts of
@@ -67,6 +68,9 @@ public struct AlertingConfiguration: Sendable {
     public var sentryClientReportSeconds: Int = 30
     /// How far the alerting reader may fall behind the spool's end before it skips whole segments.
     public var spoolMaxLagBytes: Int
+    /// Past half `spoolMaxLagBytes` behind, events below this level are shed (``AlertShedding``);
+    /// `nil` (`off`): never.
+    public var shedBelow: Level? = .error
     /// How often the dispatcher looks for groups that are due (ms).
     public var dispatchIntervalMillis: Int
     /// The file this was read from (reloads read it again).
@@ -104,6 +108,17 @@ public struct AlertingConfiguration: Sendable {
                                   help: "how often events the hub dropped (rate limits, the per-group cap) are reported to Sentry")
         let maxLag = r.int("alerting.spool_max_lag_bytes", env: "ADMIN_ALERTING_SPOOL_MAX_LAG_BYTES", default: 256 << 20, range: (1 << 20)...Int.max,
                            help: "alerting reads the spool best-effort: past this lag it skips the oldest segments (counted)")
+        let shedText = r.string("alerting.shed_below", env: "ADMIN_ALERTING_SHED_BELOW", default: "error",
+                                help: "past half spool_max_lag_bytes behind, events below this level are shed (counted) so errors keep up; off: never")
+        var shedBelow: Level? = nil
+        // YAML 1.1 reads an unquoted `off` as false.
+        if shedText != "off", shedText != "false" {
+            shedBelow = Level.allCases.first { $0.name == shedText }
+            if shedBelow == nil {
+                r.fail("alerting.shed_below (ADMIN_ALERTING_SHED_BELOW): \"\(shedText)\" is not a level name "
+                       + "(\(Level.allCases.map(\.name).joined(separator: ", "))) or off")
+            }
+        }
         let dispatchMillis = r.int("alerting.dispatch_interval_ms", env: "ADMIN_ALERTING_DISPATCH_INTERVAL_MS", default: 200, range: 10...10_000,
                                    help: "how often due alert groups are looked at")
         var defaults = GroupingSettings.defaults
@@ -163,7 +178,7 @@ public struct AlertingConfiguration: Sendable {
         return AlertingConfiguration(
             receivers: tree.receivers, route: route, rules: tree.rules, telegramAPIURL: apiURL, webhookSecret: webhookSecret, publicURL: base,
             perChatPerMinute: perChat, globalPerSecond: global, sentryMaxEventsPerGroupPerMinute: sentryCap,
-            sentryClientReportSeconds: reportSeconds, spoolMaxLagBytes: maxLag, dispatchIntervalMillis: dispatchMillis, sourceFile: r.filePath)
+            sentryClientReportSeconds: reportSeconds, spoolMaxLagBytes: maxLag, shedBelow: shedBelow, dispatchIntervalMillis: dispatchMillis, sourceFile: r.filePath)
     }
 
     /// Variables only: errors and above to Sentry (and on), errors and above to Telegram.

@@ -20,6 +20,11 @@ enum AlertingMetrics {
         counter.increment(by: n)
     }
 
+    /// Events the evaluator shed while far behind the spool (``AlertShedding``).
+    private static let shedCounter = Counter(label: "admin_alerting_shed_events_total")
+
+    static func shed(_ n: Int) { shedCounter.increment(by: n) }
+
     static func delay(_ receiver: String, milliseconds: Int64) {
         Timer(label: "admin_alert_notification_delay_seconds", dimensions: [("receiver", receiver)], preferredDisplayUnit: .seconds)
             .recordNanoseconds(max(0, milliseconds) * 1_000_000)

@@ -1,6 +1,7 @@
 public import ClientPostgres
 public import HubKit
 import Identity
+import LogModel
 import Logging
 public import ServiceLifecycle
 import Spool
@@ -91,13 +92,20 @@ public struct AlertingModule: HubModule {
             // is short, `spool.readers_nice`): events the stores have and alerting never looked at.
             let skips = (try? context.spool.reader(for: AlertEvaluator.consumerName).skips) ?? SpoolReaderSkips()
             let lag = context.spool.stats().sinks.first { $0.name == AlertEvaluator.consumerName }?.lagBytes ?? 0
-            let detail = skips.droppedBytes == 0 ? nil
-                : "skipped \(skips.droppedBytes >> 20) MiB in \(skips.droppedSegments) segments past its lag bound since the start: "
-                + "events the stores have and alerting did not evaluate"
+            let shed = evaluator?.shedEvents ?? 0
+            var details: [String] = []
+            if shed > 0, let below = configuration.shedBelow {
+                details.append("shed \(shed) events below \(below.name) while far behind the spool (alerting.shed_below): "
+                               + "no route or threshold rule got them")
+            }
+            if skips.droppedBytes > 0 {
+                details.append("skipped \(skips.droppedBytes >> 20) MiB in \(skips.droppedSegments) segments past its lag bound since the start: "
+                               + "events the stores have and alerting did not evaluate")
+            }
             parts.append(ComponentHealth(name: "alert.spool", state: "ready",
                                          metrics: ["lag_bytes": Int64(lag), "dropped_bytes": Int64(skips.droppedBytes),
-                                                   "dropped_segments": Int64(skips.droppedSegments)],
-                                         detail: detail))
+                                                   "dropped_segments": Int64(skips.droppedSegments), "shed_events": Int64(shed)],
+                                         detail: details.isEmpty ? nil : details.joined(separator: "; ")))
         }
         return parts
     }

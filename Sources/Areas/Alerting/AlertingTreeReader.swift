@@ -11,7 +11,7 @@ struct AlertingTreeReader {
     var rules: [AlertRule] = []
     var problems: [String] = []
 
-    static let sectionKeys: Set<String> = ["sentry", "telegram", "storm", "defaults", "spool_max_lag_bytes", "dispatch_interval_ms", "receivers", "route", "rules"]
+    static let sectionKeys: Set<String> = ["sentry", "telegram", "storm", "defaults", "spool_max_lag_bytes", "shed_below", "dispatch_interval_ms", "receivers", "route", "rules"]
     static let routeKeys: Set<String> = ["matchers", "query", "receiver", "group_by", "group_wait", "critical_group_wait", "group_interval",
                                          "repeat_interval", "resolve_after", "continue", "routes"]
     static let groupByFields: Set<String> = ["fingerprint", "service", "environment", "logger", "level", "error.type", "host"]

@@ -1,0 +1,103 @@
+import ClientHTTP
+import Foundation
+import LogModel
+import TestSupport
+import XCTest
+
+/// Far behind the spool, alerting sheds its least severe events rather than skipping segments of
+/// every level: in a burst the errors still reach on-call, the warnings are counted as shed, and
+/// once it has caught up every level is evaluated again.
+final class AlertingSheddingTests: StaffTestCase {
+    var telegram: FakeTelegram!
+
+    override func setUp() async throws {
+        try await super.setUp()
+        telegram = try await FakeTelegram.start()
+    }
+
+    override func tearDown() async throws {
+        await telegram?.server.stop()
+        try await super.tearDown()
+    }
+
+    /// Every event to Telegram, grouped by level; a 1 MiB lag bound: shedding starts 512 KiB behind.
+    func startShedding(_ shedBelow: String = "error") async throws -> HubProcess {
+        let path = directory.path + "/admin.yaml"
+        try """
+        alerting:
+          spool_max_lag_bytes: 1048576
+          shed_below: \(shedBelow)
+          receivers:
+            - name: oncall
+              type: telegram
+              bot_token: "123:abc"
+              chat_id: -1001
+          route:
+            receiver: oncall
+            group_by: ["level"]
+            group_wait: 1s
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return try await startHub(mongo: false, elasticsearch: false, extra: [
+            "ADMIN_CONFIG": path, "ADMIN_TELEGRAM_API_URL": telegram.server.baseURL, "ADMIN_ALERTING_DISPATCH_INTERVAL_MS": "100",
+        ])
+    }
+
+    /// 3,000 warnings and one error in one request: ~1 MB of spool records, read as one batch that
+    /// begins 1 MB behind the spool's end.
+    func burst(_ prefix: String) -> [UInt8] {
+        var text = ""
+        for n in 0..<3000 {
+            text += #"{"level":"warning","message":"disk nearly full","logger":"billing.storage","event.id":"\#(prefix)-\#(n)","#
+            text += #""host":"billing-web-\#(n % 7)","trace_id":"\#(String(repeating: "ab", count: 16))"}"# + "\n"
+        }
+        text += #"{"level":"error","message":"payment failed","event.id":"\#(prefix)-error"}"# + "\n"
+        return Array(text.utf8)
+    }
+
+    func spoolHealth(_ hub: HubProcess) async throws -> JSONValue? {
+        try json(try await get(hub.baseURL + "/readyz"))["alerts"]?["spool"]
+    }
+
+    func testABurstShedsTheWarningsButNotTheErrorThenEveryLevelIsEvaluatedAgain() async throws {
+        let hub = try await startShedding()
+        let token = try createToken(service: "billing")
+        let posted = try await post(hub, body: burst("b"), token: token)
+        XCTAssertEqual(posted.status, 202, posted.bodyText)
+        try await eventually(timeout: .seconds(20), "the error's message") {
+            telegram.sends().contains { $0.text.contains("payment failed") }
+        }
+        let spool = try await spoolHealth(hub)
+        XCTAssertEqual(spool?["shed_events"]?.int64Value, 3000, "\(String(describing: spool))")
+        // Admins read what it means on the status API (and page).
+        try createUser("oncall@shed.test", roles: ["admin"])
+        let status = try await send(hub, .get, "/api/v1/status", as: StaffClient(bearer: try personalToken("oncall@shed.test")))
+        XCTAssertTrue(status.bodyText.contains("shed 3000 events below error"), status.bodyText)
+        XCTAssertEqual(spool?["dropped_bytes"]?.int64Value, 0, "shedding kept it within its bound: no segment skipped")
+        let metrics = try await get(hub.baseURL + "/metrics").bodyText
+        XCTAssertEqual(MetricSample.value(in: metrics, "admin_alerting_shed_events_total", [:]), 3000)
+        try await Task.sleep(for: .seconds(2))
+        XCTAssertFalse(telegram.sends().contains { $0.text.contains("disk nearly full") }, "the shed warnings reached no route")
+
+        // Caught up: a warning on its own is evaluated again.
+        let single = try await post(hub, body: Array(#"{"level":"warning","message":"disk nearly full","event.id":"w-1"}"#.utf8), token: token)
+        XCTAssertEqual(single.status, 202)
+        try await eventually(timeout: .seconds(20), "the warning's message once caught up") {
+            telegram.sends().contains { $0.text.contains("disk nearly full") }
+        }
+        let after = try await spoolHealth(hub)
+        XCTAssertEqual(after?["shed_events"]?.int64Value, 3000, "nothing more shed")
+        XCTAssertTrue(try String(contentsOfFile: hub.logPath, encoding: .utf8).contains("events below error are shed"), "the start of shedding is logged")
+    }
+
+    func testShedBelowOffEvaluatesEveryLevelOfTheBurst() async throws {
+        let hub = try await startShedding("off")
+        let token = try createToken(service: "billing")
+        let posted = try await post(hub, body: burst("o"), token: token)
+        XCTAssertEqual(posted.status, 202, posted.bodyText)
+        try await eventually(timeout: .seconds(20), "both messages") {
+            telegram.sends().contains { $0.text.contains("payment failed") } && telegram.sends().contains { $0.text.contains("disk nearly full") }
+        }
+        let spool = try await spoolHealth(hub)
+        XCTAssertEqual(spool?["shed_events"]?.int64Value, 0)
+    }
+}
