@@ -11,7 +11,8 @@
 # each alone, against phase 1 (no "all three on" rows).
 # BENCH_READERS_NICE=N sets the hub's spool.readers_nice (ADMIN_SPOOL_READERS_NICE) in every row, 0 = the
 # best-effort readers on the shared pool with the intake; BENCH_ALERTING_MAX_LAG=BYTES sets alerting's lag
-# bound (ADMIN_ALERTING_SPOOL_MAX_LAG_BYTES, 256 MiB by default).
+# bound (ADMIN_ALERTING_SPOOL_MAX_LAG_BYTES, 256 MiB by default); BENCH_ALERTING_SHED_BELOW=LEVEL|off what it
+# sheds past half that bound (ADMIN_ALERTING_SHED_BELOW, error by default).
 # BENCH_AREAS_EACH=1 also runs phase 1 with each area alone, to tell their costs apart, and alerting
 # alone with every route and rule behind a level matcher (admin-levelled.yaml: the evaluator then skips
 # info and debug events by a peek at their level, without parsing them).
@@ -147,6 +148,7 @@ areas_measure() {
   unset ADMIN_CONFIG ADMIN_CORE_URL ADMIN_CORE_TOKEN ADMIN_OPERATIONS_RATE_LIMIT_PER_MINUTE
   if [[ -n ${BENCH_READERS_NICE:-} ]]; then export ADMIN_SPOOL_READERS_NICE=$BENCH_READERS_NICE; fi
   if [[ -n ${BENCH_ALERTING_MAX_LAG:-} ]]; then export ADMIN_ALERTING_SPOOL_MAX_LAG_BYTES=$BENCH_ALERTING_MAX_LAG; fi
+  if [[ -n ${BENCH_ALERTING_SHED_BELOW:-} ]]; then export ADMIN_ALERTING_SHED_BELOW=$BENCH_ALERTING_SHED_BELOW; fi
   if [[ $alerting == true ]]; then export ADMIN_CONFIG=$areas_dir/admin.yaml; fi
   if [[ $alerting_levelled == true ]]; then alerting=true; export ADMIN_CONFIG=$areas_dir/admin-levelled.yaml; fi
   if [[ $operations == true ]]; then
@@ -211,7 +213,8 @@ areas_measure() {
     receivers=$(curl -fs --max-time 5 "http://127.0.0.1:$receivers_port/bench/counts" || echo '?')
     groups_after=$(alert_groups)
     notes+=("alerting: requests to the doubles $receivers; alert groups $groups_before → $groups_after;"
-      "  lag when wrk ended ${areas_lag_at_end} B, caught up ${areas_catch_up} later; bytes skipped (drop_oldest) $(metric 'admin_spool_dropped_bytes_total{sink="alerting"}')")
+      "  lag when wrk ended ${areas_lag_at_end} B, caught up ${areas_catch_up} later; bytes skipped (drop_oldest) $(metric 'admin_spool_dropped_bytes_total{sink="alerting"}'),"
+      "events shed $(metric admin_alerting_shed_events_total)")
   fi
   if [[ $search == true ]]; then
     local skipped

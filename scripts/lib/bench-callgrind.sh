@@ -7,6 +7,7 @@
 #   alerting            intake-bench alerting BODY 6: 60,000 spool records through alerting's evaluator
 #                       path, per record after the start-up (ROUNDS 0)
 #   alerting, peek      the same, the level and service peeked at in the document (format-1 records)
+#   alerting, shedding  the same while shedding below error (far behind the spool, alerting.shed_below)
 # BODY is var/bench/callgrind/body.ndjson: made once by the phase-1 body's generator and kept (every
 # scripts/bench run rewrites var/bench/body.ndjson), so counts stay comparable between builds; delete
 # it for a new one. INTAKE_BENCH=path measures another build. Installs valgrind if it is missing.
@@ -45,9 +46,11 @@ pipeline=$(count pipeline pipeline "$body" 3)
 start=$(count alerting-start alerting "$body" 0)
 alerting=$(count alerting alerting "$body" 6)
 peek=$(count alerting-peek alerting "$body" 6 peek)
+shed=$(count alerting-shed alerting "$body" 6 shed)
 {
   echo "scripts/bench callgrind, $(date -u +%Y-%m-%dT%H:%MZ), $bin, body ${body#"$ROOT"/}"
   printf '  %-44s %15s\n' "pipeline (3,000 events), instructions" "$pipeline"
   printf '  %-44s %15s\n' "alerting, per record (60,000 records)" "$(( (alerting - start) / 60000 ))"
   printf '  %-44s %15s\n' "alerting with the peek, per record" "$(( (peek - start) / 60000 ))"
+  printf '  %-44s %15s\n' "alerting while shedding, per record" "$(( (shed - start) / 60000 ))"
 } | tee "$VAR/bench/callgrind.txt"

@@ -7,7 +7,7 @@
 //   intake-bench peek BODY [ROUNDS]       what a best-effort reader (alerting, the live tail) does for a
 //                                         record it skips: the header's layout and the level and service
 //                                         peeks, ROUNDS × 100 passes over BODY's spool records
-//   intake-bench alerting BODY [ROUNDS] [peek]
+//   intake-bench alerting BODY [ROUNDS] [peek|shed]
 //                                         alerting's path for every record, as the evaluator takes it
 //                                         with `scripts/bench --with-areas`' routes and rules: skip by
 //                                         the record's level and service, else decode, parse, match the
@@ -15,7 +15,8 @@
 //                                         over BODY's spool records, in batches of 20 passes (the
 //                                         evaluator's batch under load). `peek`: find the level and service
 //                                         in the document, as for records written before the header
-//                                         held them
+//                                         held them. `shed`: as the evaluator does far behind the
+//                                         spool (`alerting.shed_below: error`)
 //   intake-bench records BODY OUT         writes each stored document as one line, for checking that
 //                                         an optimisation leaves the stored bytes unchanged (the
 //                                         receive time is fixed; hub-made event ids are random)
@@ -90,6 +91,7 @@ case "peek":
 case "alerting":
     let rounds = (arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3) * 10
     let fromHeader = arguments.count <= 4 || arguments[4] != "peek"
+    let shedBelow: Level? = arguments.count > 4 && arguments[4] == "shed" ? .error : nil
     let records = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1")).events.map { $0.spoolRecord() }
     let (route, rules) = BenchAlerting.routesAndRules()
     var parsed = 0, routed = 0, groups = Set<String>()
@@ -100,7 +102,10 @@ case "alerting":
     var keys = JSONKeyReuse()
     let wanted = AlertEvent.membersRead(route: route, rules: rules)
     for pass in 0..<rounds {
-        if pass % 20 == 0 { (prefilter, digests, keys) = (AlertPrefilter(route: route, rules: rules), DigestMemo(), JSONKeyReuse()) }
+        if pass % 20 == 0 {
+            (prefilter, digests, keys) = (AlertPrefilter(route: route, rules: rules), DigestMemo(), JSONKeyReuse())
+            prefilter.shedBelow = shedBelow
+        }
         for record in records {
             guard let layout = try? SpooledEvent.layout(of: record),
                   prefilter.mayConcern(record, layout: fromHeader ? layout : nil),
@@ -108,11 +113,14 @@ case "alerting":
             guard let document = try? layout.parseDocument(in: record, reusingKeys: keys, keeping: wanted) else { fail("a record that does not parse") }
             parsed += 1
             let event = AlertEvent(document: document, id: layout.id(in: record), timestampMillis: layout.timestampMillis)
+            let isShed = shedBelow.map { event.level < $0 } ?? false
             for index in rules.indices where rules[index].matches(event) {
                 let rule = rules[index]
+                if isShed, rule.kind != .absence { continue }
                 if rule.kind == .absence { prefilter.settle(rule: index) }
                 groups.insert(rule.name + "\u{0}" + rule.key(for: event))  // as the evaluator keys its counts
             }
+            if isShed { continue }
             var fingerprint: String?
             route.forEachMatch(of: event) { match in
                 guard !match.receiver.isEmpty else { return }
