@@ -6,19 +6,7 @@ import XCTest
 
 /// The alerting API with a real hub: groups, acknowledgement (edits the Telegram message, audited),
 /// silences (validated, audited, mute notifications), the configuration with secrets masked.
-final class AlertingAPITests: StaffTestCase {
-    var telegram: FakeTelegram!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        telegram = try await FakeTelegram.start()
-    }
-
-    override func tearDown() async throws {
-        await telegram?.server.stop()
-        try await super.tearDown()
-    }
-
+final class AlertingAPITests: TelegramHubTestCase {
     func testAcknowledgeSilenceAndConfig() async throws {
         let hub = try await startStaffHub(extra: [
             "ADMIN_TELEGRAM_BOT_TOKEN": "123:secret-token", "ADMIN_TELEGRAM_CHAT_ID": "-1001",
@@ -99,19 +87,7 @@ final class AlertingAPITests: StaffTestCase {
 }
 
 /// The alert buttons through `POST /api/v1/telegram/webhook`.
-final class AlertingWebhookTests: StaffTestCase {
-    var telegram: FakeTelegram!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        telegram = try await FakeTelegram.start()
-    }
-
-    override func tearDown() async throws {
-        await telegram?.server.stop()
-        try await super.tearDown()
-    }
-
+final class AlertingWebhookTests: TelegramHubTestCase {
     func update(_ id: Int, from user: Int64, data: String) -> String {
         #"{"update_id":\#(id),"callback_query":{"id":"cb-\#(id)","from":{"id":\#(user),"is_bot":false,"first_name":"X"},"chat_instance":"1","data":"\#(data)"}}"#
     }

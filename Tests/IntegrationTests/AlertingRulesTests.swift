@@ -6,19 +6,7 @@ import TestSupport
 import XCTest
 
 /// Threshold and absence rules end to end, notifying through the fake Bot API.
-final class AlertingRulesTests: HubTestCase {
-    var telegram: FakeTelegram!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        telegram = try await FakeTelegram.start()
-    }
-
-    override func tearDown() async throws {
-        await telegram?.server.stop()
-        try await super.tearDown()
-    }
-
+final class AlertingRulesTests: TelegramHubTestCase {
     func testThresholdFiresOncePerWindowAndAbsenceFiresAndResolves() async throws {
         let path = directory.path + "/admin.yaml"
         try """

@@ -47,19 +47,7 @@ struct SentryItem {
 /// Limits that hold across hub nodes: two `admin serve` on one database together stay within what
 /// one may send (Telegram's buckets and 429s, Sentry's rate limits and per-group cap, threshold
 /// windows), and what the hub drops reaches Sentry as client reports.
-final class AlertingSharedLimitsTests: HubTestCase {
-    var telegram: FakeTelegram!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        telegram = try await FakeTelegram.start()
-    }
-
-    override func tearDown() async throws {
-        await telegram?.server.stop()
-        try await super.tearDown()
-    }
-
+final class AlertingSharedLimitsTests: TelegramHubTestCase {
     func twoNodes(_ environment: [String: String]) async throws -> (HubProcess, HubProcess) {
         let first = try await startHub(mongo: false, elasticsearch: false, extra: environment)
         let second = try await startHub(mongo: false, elasticsearch: false,

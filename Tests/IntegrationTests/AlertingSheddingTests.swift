@@ -7,19 +7,7 @@ import XCTest
 /// Far behind the spool, alerting sheds its least severe events rather than skipping segments of
 /// every level: in a burst the errors still reach on-call, the warnings are counted as shed, and
 /// once it has caught up every level is evaluated again.
-final class AlertingSheddingTests: StaffTestCase {
-    var telegram: FakeTelegram!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        telegram = try await FakeTelegram.start()
-    }
-
-    override func tearDown() async throws {
-        await telegram?.server.stop()
-        try await super.tearDown()
-    }
-
+final class AlertingSheddingTests: TelegramHubTestCase {
     /// Every event to Telegram, grouped by level; a 1 MiB lag bound: shedding starts 512 KiB behind.
     func startShedding(_ shedBelow: String = "error") async throws -> HubProcess {
         let path = directory.path + "/admin.yaml"

@@ -83,19 +83,7 @@ final class FakeTelegram: Sendable {
 
 /// Telegram alerting end to end: a real `admin serve` reading its spool, PostgreSQL state, and the
 /// fake Bot API above.
-final class AlertingTelegramTests: HubTestCase {
-    var telegram: FakeTelegram!
-
-    override func setUp() async throws {
-        try await super.setUp()
-        telegram = try await FakeTelegram.start()
-    }
-
-    override func tearDown() async throws {
-        await telegram?.server.stop()
-        try await super.tearDown()
-    }
-
+final class AlertingTelegramTests: TelegramHubTestCase {
     func alertingEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
         [
             "ADMIN_TELEGRAM_BOT_TOKEN": "123:secret-token", "ADMIN_TELEGRAM_CHAT_ID": "-1001",
