@@ -23,6 +23,10 @@ final class OperationsExactlyOnceTests: OperationsTestCase {
         XCTAssertEqual(sent.headers["Idempotency-Key"]?.count, 64)
         XCTAssertEqual(sent.bodyText, #"{"amount":"100.00","currency":"RUB","reason":"goodwill credit"}"#)
         XCTAssertEqual(Int64(sent.headers["X-Admin-Actor"] ?? ""), try operation(response)["initiator"]?["id"]?.int64Value)
+        // Load balancers and admins see the proxy under "operations" (it was "operationss").
+        let ready = try json(try await get(hub.baseURL + "/readyz"))
+        XCTAssertEqual(ready["operations"]?["core"]?["state"]?.stringValue, "ready", "\(ready)")
+        XCTAssertNil(ready["operationss"])
     }
 
     func testCoreAnswering503TwiceThen201AppliesOnce() async throws {
