@@ -58,6 +58,11 @@ final class StatusPageTests: StaffTestCase {
         XCTAssertEqual(text.components(separatedBy: "\nnode ").count + (text.hasPrefix("node ") ? 0 : -1), 2, text)
         XCTAssertTrue(text.contains("store     mongodb"), text)
         XCTAssertTrue(text.contains("intake    core"), text)
+
+        // A node stopped gracefully leaves the list at once; it is not shown as a stale node.
         second.stop()
+        let nodes = try json(try await send(hub, .get, "/api/v1/status", as: admin))["nodes"]?.arrayValue ?? []
+        XCTAssertEqual(nodes.count, 1, "\(nodes)")
+        XCTAssertEqual(nodes.first?["this_node"], .bool(true))
     }
 }

@@ -1,7 +1,8 @@
 import Logging
 import ServiceLifecycle
 
-/// Writes this node's status snapshot to `hub_nodes` every few seconds.
+/// Writes this node's status snapshot to `hub_nodes` every few seconds, and takes it out when the
+/// hub stops gracefully (before PostgreSQL's client closes: services stop in reverse order).
 /// Its own `description`: the service group logs services by it, and the default one would print
 /// the whole context, configuration and passwords included.
 struct NodeHeartbeat: Service, CustomStringConvertible {
@@ -27,6 +28,11 @@ struct NodeHeartbeat: Service, CustomStringConvertible {
                 }
                 try? await Task.sleep(for: interval)
             }
+        }
+        do {
+            try await registry.leave(node)
+        } catch {
+            logger.warning("cannot take this node out of hub_nodes; other nodes will show it as stale", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -36,6 +36,12 @@ public struct NodeRegistry: Sendable {
         _ = try await database.query("DELETE FROM hub_nodes WHERE last_seen < now() - interval '\(Self.forgetAfter)'", [])
     }
 
+    /// A node stopping gracefully takes its row out: it is gone, not silent (a node that dies
+    /// without saying so is shown stale until it is forgotten).
+    func leave(_ node: NodeIdentity) async throws {
+        _ = try await database.query("DELETE FROM hub_nodes WHERE node_id = $1", [node.id])
+    }
+
     /// Every node heard from in the last day, most recently started first.
     public func nodes() async throws -> [Node] {
         let rows = try await database.query(
