@@ -37,6 +37,8 @@ enum OperationsScript {
       }
       function money(m) { return m && m.amount !== undefined ? m.amount + ' ' + m.currency : ''; }
       function params(p) { return Object.keys(p || {}).map(function (k) { var v = p[k]; return k + '=' + (typeof v === 'object' ? JSON.stringify(v) : v); }).join(', '); }
+      // Times to the second, as the audit shows them (the API keeps microseconds).
+      function when(t) { return t ? String(t).replace(/\.\d+Z$/, 'Z') : ''; }
       function stateBadge(s) { return el('span', s, 'state state-' + s); }
       function row(cells) { var tr = document.createElement('tr'); cells.forEach(function (c) { var td = document.createElement('td'); if (c instanceof Node) { td.appendChild(c); } else { td.textContent = c === null || c === undefined ? '' : String(c); } tr.appendChild(td); }); return tr; }
       function fill(tbody, rows) { tbody.textContent = ''; rows.forEach(function (r) { tbody.appendChild(r); }); }
@@ -61,8 +63,8 @@ enum OperationsScript {
           $('shop-balance').textContent = money(s.balance);
           // The search area's view of this shop's recent errors (the logs carry shop_id).
           $('shop-errors').href = '/search?from=now-24h&to=now&q=' + encodeURIComponent('shop_id:' + (s.shop_id || shop) + ' level:>=error');
-          fill($('movements').tBodies[0], (r.body.movements || []).map(function (m) { return row([m.at, m.kind, money(m.amount), money(m.balance_after), m.reason]); }));
-          fill($('shop-operations').tBodies[0], (r.body.operations || []).map(function (o) { return row([o.id, o.operation, params(o.params), stateBadge(o.state), o.initiator.email, o.created_at]); }));
+          fill($('movements').tBodies[0], (r.body.movements || []).map(function (m) { return row([when(m.at), m.kind, money(m.amount), money(m.balance_after), m.reason]); }));
+          fill($('shop-operations').tBodies[0], (r.body.operations || []).map(function (o) { return row([o.id, o.operation, params(o.params), stateBadge(o.state), o.initiator.email, when(o.created_at)]); }));
           var field = document.querySelector('#operation-fields [name="shop_id"]');
           if (field && !field.value) { field.value = shop; }
           $('audit-shop').value = shop;
@@ -192,7 +194,7 @@ enum OperationsScript {
             var no = el('button', 'Reject'); no.type = 'button'; no.id = 'reject-' + o.id;
             no.addEventListener('click', function () { decide(o.id, 'reject', comment.value); });
             actions.appendChild(document.createTextNode(' ')); actions.appendChild(no);
-            return row([o.id, o.operation, params(o.params), o.initiator.email, o.expires_at, comment, actions]);
+            return row([o.id, o.operation, params(o.params), o.initiator.email, when(o.expires_at), comment, actions]);
           }));
         });
       }
