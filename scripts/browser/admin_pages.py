@@ -9,7 +9,6 @@ import sys
 
 import chromium
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 base, admin, support, password, stopped_store, artifacts = sys.argv[1:7]
@@ -22,12 +21,8 @@ def shot(name):
     chromium.screenshot(driver, artifacts, name)
 
 
-def sign_in(email, next_path):
-    driver.delete_all_cookies()
-    driver.get(base + "/login?next=" + next_path)
-    driver.find_element(By.NAME, "email").send_keys(email)
-    driver.find_element(By.NAME, "password").send_keys(password + Keys.ENTER)
-    wait.until(lambda d: "/login" not in d.current_url)
+def sign_in(email, next_path, ready):
+    chromium.sign_in(driver, wait, base, email, password, next_path, ready)
 
 
 def store_state(name):
@@ -40,7 +35,7 @@ def store_state(name):
 
 try:
     step = "status page marks the stopped store"
-    sign_in(admin, "/status")
+    sign_in(admin, "/status", "#status-live")
     assert driver.current_url.endswith("/status"), driver.current_url
     first = driver.find_element(By.ID, "status-live")
     # The live part is swapped in every 3 s by /assets/status.js: wait for a refresh to happen.
@@ -75,7 +70,7 @@ try:
     shot("4-audit")
 
     step = "support staff are refused the operators' pages"
-    sign_in(support, "/")
+    sign_in(support, "/", "nav")
     for path in ("/status", "/dead-letters", "/audit"):
         driver.get(base + path)
         assert "Not allowed" in driver.title, (path, driver.title)

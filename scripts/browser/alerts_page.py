@@ -8,7 +8,6 @@ import sys
 
 import chromium
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
 base, email, password, artifacts = sys.argv[1:5]
@@ -29,10 +28,7 @@ def open_groups():
 
 try:
     step = "sign in and see the firing group"
-    driver.get(base + "/login?next=/alerts")
-    driver.find_element(By.NAME, "email").send_keys(email)
-    driver.find_element(By.NAME, "password").send_keys(password + Keys.ENTER)
-    wait.until(lambda d: d.current_url.endswith("/alerts"))
+    chromium.sign_in(driver, wait, base, email, password, "/alerts", "table")
     groups = open_groups()
     assert any("firing" in row and any("database <down>" in cell for cell in row) for row in groups), groups
     shot("1-firing")

@@ -2,6 +2,8 @@
 driven by Selenium, a wait, and screenshots into the artifacts directory."""
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -19,3 +21,14 @@ def start(height=1000, timeout=20):
 
 def screenshot(driver, artifacts, name):
     driver.save_screenshot(f"{artifacts}/{name}.png")
+
+
+def sign_in(driver, wait, base, email, password, next_path, ready):
+    """Signs in with the login form and waits for the page `next_path` leads to until it holds an
+    element matching the CSS selector `ready`: the address changes before the new page's elements
+    exist, so waiting for the URL alone raced with the next step (a CI run saw NoSuchElement)."""
+    driver.delete_all_cookies()
+    driver.get(base + "/login?next=" + next_path)
+    driver.find_element(By.NAME, "email").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(password + Keys.ENTER)
+    wait.until(lambda d: "/login" not in d.current_url and d.find_elements(By.CSS_SELECTOR, ready))

@@ -24,11 +24,7 @@ def shot(name):
 
 
 def sign_in(email):
-    driver.delete_all_cookies()
-    driver.get(base + "/login?next=/operations")
-    driver.find_element(By.NAME, "email").send_keys(email)
-    driver.find_element(By.NAME, "password").send_keys(password + Keys.ENTER)
-    wait.until(lambda d: d.current_url.endswith("/operations"))
+    chromium.sign_in(driver, wait, base, email, password, "/operations", "#lookup-shop")
 
 
 def text(element_id):

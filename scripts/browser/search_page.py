@@ -33,10 +33,7 @@ def ingest(event):
 
 try:
     step = "sign in"
-    driver.get(base + "/login?next=/search")
-    driver.find_element(By.NAME, "email").send_keys(email)
-    driver.find_element(By.NAME, "password").send_keys(password + Keys.ENTER)
-    wait.until(lambda d: "/login" not in d.current_url)
+    chromium.sign_in(driver, wait, base, email, password, "/search", "h1")
 
     step = "search"
     driver.get(base + "/search?q=shop%3A42%20payment&from=now-1h&to=now")
