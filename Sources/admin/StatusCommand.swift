@@ -1,4 +1,5 @@
 import AdminServer
+import HubKit
 import ArgumentParser
 import Foundation
 import LogModel

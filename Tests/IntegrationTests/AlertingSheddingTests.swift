@@ -1,4 +1,5 @@
 import ClientHTTP
+import ClientPostgres
 import Foundation
 import LogModel
 import TestSupport
@@ -75,6 +76,48 @@ final class AlertingSheddingTests: TelegramHubTestCase {
         let after = try await spoolHealth(hub)
         XCTAssertEqual(after?["shed_events"]?.int64Value, 3000, "nothing more shed")
         XCTAssertTrue(try String(contentsOfFile: hub.logPath, encoding: .utf8).contains("events below error are shed"), "the start of shedding is logged")
+    }
+
+    /// While it sheds, `/readyz` and the status page say so; once nothing is left to read it is
+    /// `ready` again without waiting for another event. A lock on `alert_groups` holds the evaluator
+    /// in the middle of the shed batch (recording the error's group) for as long as the test needs.
+    func testTheSpoolPartSaysSheddingWhileItShedsAndReadyOnceCaughtUp() async throws {
+        let hub = try await startShedding()
+        let token = try createToken(service: "billing")
+        let database = try PostgresClient(url: databaseURL, poolSize: 1)
+        let (lockTaken, lockTakenSignal) = AsyncStream<Void>.makeStream()
+        let (releaseWaiter, release) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await database.transaction { connection in
+                _ = try await connection.query("LOCK TABLE alert_groups IN SHARE ROW EXCLUSIVE MODE", [])
+                lockTakenSignal.yield()
+                for await _ in releaseWaiter { break }
+            }
+        }
+        for await _ in lockTaken { break }
+        let posted = try await post(hub, body: burst("l"), token: token)
+        XCTAssertEqual(posted.status, 202, posted.bodyText)
+        try await eventually(timeout: .seconds(20), "the part says it sheds") {
+            try await self.spoolHealth(hub)?["state"]?.stringValue == "shedding"
+        }
+        try createUser("oncall@shed.test", roles: ["admin"])
+        let admin = StaffClient(bearer: try personalToken("oncall@shed.test"))
+        let status = try await send(hub, .get, "/api/v1/status", as: admin).bodyText
+        XCTAssertTrue(status.contains("shedding now: more than 512.0 KiB behind the spool, events below error are counted, not evaluated, "
+                                      + "until it is back within 128.0 KiB"), status)
+        let page = try await send(hub, .get, "/status", as: admin).bodyText
+        XCTAssertTrue(page.contains(#"<span class="state state-shedding">shedding</span>"#), "the status page marks it")
+
+        release.yield()
+        try await holder.value
+        await database.shutdown()
+        try await eventually(timeout: .seconds(20), "ready again with no further event") {
+            try await self.spoolHealth(hub)?["state"]?.stringValue == "ready"
+        }
+        try await eventually(timeout: .seconds(20), "the error's message") {
+            self.telegram.sends().contains { $0.text.contains("payment failed") }
+        }
+        XCTAssertTrue(try String(contentsOfFile: hub.logPath, encoding: .utf8).contains("alerting caught up"), "the end is logged")
     }
 
     func testShedBelowOffEvaluatesEveryLevelOfTheBurst() async throws {

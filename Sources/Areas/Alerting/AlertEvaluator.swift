@@ -21,6 +21,9 @@ final class AlertEvaluator: Sendable {
     /// Events shed since the start (``AlertShedding``), for `/readyz` and the status page.
     private let shedTotal = Atomic<Int>(0)
     var shedEvents: Int { shedTotal.load(ordering: .relaxed) }
+    /// Whether it is shedding now (the `alert.spool` part's state says so).
+    private let sheddingNow = Atomic<Bool>(false)
+    var isShedding: Bool { sheddingNow.load(ordering: .relaxed) }
 
     /// An event an absence rule saw, for `alert_heartbeats`.
     struct Heartbeat: Sendable {
@@ -76,6 +79,12 @@ final class AlertEvaluator: Sendable {
             await checkAbsence(settings.current)
             guard let first = records.first, let last = records.last else {
                 behind = false
+                // Nothing left to read: caught up, whatever the last batch's backlog was.
+                if wasShedding {
+                    setShedding(false, backlog: 0, shed: shedInEpisode)
+                    wasShedding = false
+                    shedInEpisode = 0
+                }
                 if let offset = uncommitted { await commit(offset) }
                 uncommitted = nil
                 continue
@@ -86,7 +95,7 @@ final class AlertEvaluator: Sendable {
             let shedding = AlertShedding(below: configuration.shedBelow, maxLagBytes: configuration.spoolMaxLagBytes)
             let backlog = reader.unreadBytes + (last.nextOffset - first.offset)
             let shedsNow = shedding.sheds(backlogBytes: backlog, wasShedding: wasShedding)
-            if shedsNow != wasShedding { logShedding(shedsNow, shedding: shedding, backlog: backlog, shed: shedInEpisode) }
+            if shedsNow != wasShedding { setShedding(shedsNow, below: shedding.below, backlog: backlog, shed: shedInEpisode) }
             if !shedsNow { shedInEpisode = 0 }
             wasShedding = shedsNow
             let evaluation = evaluate(records, configuration: configuration, shedBelow: shedsNow ? configuration.shedBelow : nil)
@@ -123,8 +132,10 @@ final class AlertEvaluator: Sendable {
         if let offset = uncommitted { await commit(offset) }
     }
 
-    private func logShedding(_ starts: Bool, shedding: AlertShedding, backlog: UInt64, shed: Int) {
-        let below = shedding.below?.name ?? "-"
+    /// Shedding starts or ends: logged, and shown as the `alert.spool` part's state.
+    private func setShedding(_ starts: Bool, below level: Level? = nil, backlog: UInt64, shed: Int) {
+        sheddingNow.store(starts, ordering: .relaxed)
+        let below = level?.name ?? "-"
         if starts {
             logger.warning("alerting is \(backlog >> 20) MiB behind the spool: events below \(below) are shed (not evaluated, counted) until it catches up",
                            metadata: ["backlog_bytes": "\(backlog)"])

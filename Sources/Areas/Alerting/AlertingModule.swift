@@ -1,3 +1,4 @@
+import Alerting
 public import ClientPostgres
 public import HubKit
 import Identity
@@ -93,7 +94,13 @@ public struct AlertingModule: HubModule {
             let skips = (try? context.spool.reader(for: AlertEvaluator.consumerName).skips) ?? SpoolReaderSkips()
             let lag = context.spool.stats().sinks.first { $0.name == AlertEvaluator.consumerName }?.lagBytes ?? 0
             let shed = evaluator?.shedEvents ?? 0
+            let shedding = evaluator?.isShedding ?? false
             var details: [String] = []
+            if shedding, let below = configuration.shedBelow {
+                let thresholds = AlertShedding(below: below, maxLagBytes: configuration.spoolMaxLagBytes)
+                details.append("shedding now: more than \(HumanUnits.bytes(Int64(thresholds.startBytes))) behind the spool, events below \(below.name) "
+                               + "are counted, not evaluated, until it is back within \(HumanUnits.bytes(Int64(thresholds.stopBytes)))")
+            }
             if shed > 0, let below = configuration.shedBelow {
                 details.append("shed \(shed) events below \(below.name) while far behind the spool (alerting.shed_below): "
                                + "no route or threshold rule got them")
@@ -102,7 +109,7 @@ public struct AlertingModule: HubModule {
                 details.append("skipped \(skips.droppedBytes >> 20) MiB in \(skips.droppedSegments) segments past its lag bound since the start: "
                                + "events the stores have and alerting did not evaluate")
             }
-            parts.append(ComponentHealth(name: "alert.spool", state: "ready",
+            parts.append(ComponentHealth(name: "alert.spool", state: shedding ? "shedding" : "ready",
                                          metrics: ["lag_bytes": Int64(lag), "dropped_bytes": Int64(skips.droppedBytes),
                                                    "dropped_segments": Int64(skips.droppedSegments), "shed_events": Int64(shed)],
                                          detail: details.isEmpty ? nil : details.joined(separator: "; ")))

@@ -26,7 +26,7 @@ public enum Assets {
     .side-by-side pre { background: #f6f7f9; padding: .6em; overflow: auto; max-height: 24em; white-space: pre-wrap; word-break: break-word; margin: 0; }
     .state { display: inline-block; padding: .05em .5em; border-radius: 3px; background: #e3e6ea; font-size: .9em; }
     .state-ready, .state-taking { background: #d9f2de; color: #0f5a23; }
-    .state-degraded, .state-starting, .state-retrying, .state-stale { background: #fff1c7; color: #6b4a00; }
+    .state-degraded, .state-starting, .state-retrying, .state-stale, .state-shedding { background: #fff1c7; color: #6b4a00; }
     .state-resolved { background: #d9f2de; color: #0f5a23; }
     .state-acknowledged, .state-silenced { background: #fff1c7; color: #6b4a00; }
     .state-unavailable, .state-misconfigured, .state-not_ready, .state-failed, .state-firing { background: #fbd9d9; color: #8a0000; }
