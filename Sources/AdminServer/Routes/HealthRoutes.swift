@@ -33,8 +33,8 @@ struct HealthRoutes {
     }
 
     /// `{"status": "ready"|"not_ready", "spool": {"state", "bytes", …}, "database": {"state"},
-    /// "sinks": {"mongodb": {"state", "lag_bytes"}, …}}`: a part named `group.name` goes under the
-    /// group's plural (`sink.mongodb` under `sinks`, `operations.core` under `operations`). `detail` adds each part's `detail` text (null when there is none).
+    /// "sinks": {"mongodb": {"state", "lag_bytes"}, …}}`: a part named `group.name` goes under
+    /// `group + "s"`. `detail` adds each part's `detail` text (null when there is none).
     static func body(_ parts: [ComponentHealth], detail: Bool) -> JSONValue {
         var body: JSONObject = ["status": .string(isReady(parts) ? "ready" : "not_ready")]
         var groups: [String: JSONObject] = [:]
@@ -49,7 +49,7 @@ struct HealthRoutes {
                 }
             }
             if let dot = part.name.firstIndex(of: ".") {
-                let group = Self.plural(String(part.name[..<dot]))
+                let group = String(part.name[..<dot]) + "s"
                 if groups[group] == nil { groupOrder.append(group) }
                 groups[group, default: JSONObject()][String(part.name[part.name.index(after: dot)...])] = .object(entry)
             } else {
@@ -58,10 +58,5 @@ struct HealthRoutes {
         }
         for group in groupOrder { body[group] = .object(groups[group] ?? JSONObject()) }
         return .object(body)
-    }
-
-    /// `sink` → `sinks`; a group already plural (`operations`) stays as it is.
-    static func plural(_ group: String) -> String {
-        group.hasSuffix("s") ? group : group + "s"
     }
 }

@@ -55,10 +55,10 @@ public struct OperationsModule: HubModule {
     }
 
     public func health() async -> [ComponentHealth] {
-        guard configuration.isEnabled else { return [ComponentHealth(name: "operations.core", state: "disabled", detail: "operations.core_url is not set")] }
+        guard configuration.isEnabled else { return [ComponentHealth(name: "operation.core", state: "disabled", detail: "operations.core_url is not set")] }
         let rows = try? await database.query("SELECT count(*) FILTER (WHERE state = 'unknown') AS unknown, count(*) FILTER (WHERE state = 'pending_approval') AS pending FROM operations", [])
         let unknown = Int64((try? rows?.first?.int("unknown")) ?? 0)
         let pending = Int64((try? rows?.first?.int("pending")) ?? 0)
-        return [ComponentHealth(name: "operations.core", state: "ready", metrics: ["unknown": unknown, "pending_approval": pending])]
+        return [ComponentHealth(name: "operation.core", state: "ready", metrics: ["unknown": unknown, "pending_approval": pending])]
     }
 }

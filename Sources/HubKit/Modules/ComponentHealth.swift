@@ -5,7 +5,9 @@ public import Foundation
 /// `/readyz` is public and shows `name` and `state` only; `detail` (error text that can name
 /// hosts, databases and users) is shown only by `GET /api/v1/status`, which needs `config.read`.
 public struct ComponentHealth: Sendable, Equatable {
-    /// `spool`, `database`, `sink.mongodb`, `sink.elasticsearch` …
+    /// `spool`, `database`, `sink.mongodb`, `sink.elasticsearch` … `/readyz` lists a part named
+    /// `group.name` under `group + "s"` (`sink.mongodb` under `sinks`, `operation.core` under
+    /// `operations`): name the group in the singular.
     public var name: String
     /// A short state word: `ready`, `starting`, `retrying`, `unavailable`, `misconfigured` …
     public var state: String
