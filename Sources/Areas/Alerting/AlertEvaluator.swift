@@ -56,8 +56,7 @@ final class AlertEvaluator: Sendable {
         var lastCommit = ContinuousClock.now
         var lastRead = ContinuousClock.now
         var behind = false
-        var wasShedding = false
-        var shedInEpisode = 0
+        var shedding = SheddingEpisode()
         while !Task.isCancelled {
             // Under load the spool commits every few milliseconds: reading at most every `readPace`
             // takes the events in batches (fewer wake-ups and PostgreSQL round trips) at a delay
@@ -79,12 +78,7 @@ final class AlertEvaluator: Sendable {
             await checkAbsence(settings.current)
             guard let first = records.first, let last = records.last else {
                 behind = false
-                // Nothing left to read: caught up, whatever the last batch's backlog was.
-                if wasShedding {
-                    setShedding(false, backlog: 0, shed: shedInEpisode)
-                    wasShedding = false
-                    shedInEpisode = 0
-                }
+                _ = shedFloor(backlog: nil, configuration: settings.current, episode: &shedding)
                 if let offset = uncommitted { await commit(offset) }
                 uncommitted = nil
                 continue
@@ -92,15 +86,11 @@ final class AlertEvaluator: Sendable {
             let configuration = settings.current
             // How far behind the spool's end this batch began: far enough, the least severe events
             // are shed until the evaluator has caught up.
-            let shedding = AlertShedding(below: configuration.shedBelow, maxLagBytes: configuration.spoolMaxLagBytes)
             let backlog = reader.unreadBytes + (last.nextOffset - first.offset)
-            let shedsNow = shedding.sheds(backlogBytes: backlog, wasShedding: wasShedding)
-            if shedsNow != wasShedding { setShedding(shedsNow, below: shedding.below, backlog: backlog, shed: shedInEpisode) }
-            if !shedsNow { shedInEpisode = 0 }
-            wasShedding = shedsNow
-            let evaluation = evaluate(records, configuration: configuration, shedBelow: shedsNow ? configuration.shedBelow : nil)
+            let floor = shedFloor(backlog: backlog, configuration: configuration, episode: &shedding)
+            let evaluation = evaluate(records, configuration: configuration, shedBelow: floor)
             if evaluation.shed > 0 {
-                shedInEpisode += evaluation.shed
+                shedding.shed += evaluation.shed
                 shedTotal.add(evaluation.shed, ordering: .relaxed)
                 AlertingMetrics.shed(evaluation.shed)
             }
@@ -132,16 +122,30 @@ final class AlertEvaluator: Sendable {
         if let offset = uncommitted { await commit(offset) }
     }
 
-    /// Shedding starts or ends: logged, and shown as the `alert.spool` part's state.
-    private func setShedding(_ starts: Bool, below level: Level? = nil, backlog: UInt64, shed: Int) {
-        sheddingNow.store(starts, ordering: .relaxed)
-        let below = level?.name ?? "-"
-        if starts {
-            logger.warning("alerting is \(backlog >> 20) MiB behind the spool: events below \(below) are shed (not evaluated, counted) until it catches up",
-                           metadata: ["backlog_bytes": "\(backlog)"])
-        } else {
-            logger.notice("alerting caught up: every level is evaluated again", metadata: ["shed_events": "\(shed)"])
+    /// Batches shed one after another, from the log line at their start to the one at their end.
+    struct SheddingEpisode {
+        var active = false
+        /// Events shed since it started.
+        var shed = 0
+    }
+
+    /// The level below which a batch that began `backlog` bytes behind the spool's end is shed
+    /// (nil: none; a nil `backlog`: nothing was left to read). Starting or ending an episode is
+    /// logged and shown as the `alert.spool` part's state.
+    private func shedFloor(backlog: UInt64?, configuration: AlertingConfiguration, episode: inout SheddingEpisode) -> Level? {
+        let policy = AlertShedding(below: configuration.shedBelow, maxLagBytes: configuration.spoolMaxLagBytes)
+        let sheds = backlog.map { policy.sheds(backlogBytes: $0, wasShedding: episode.active) } ?? false
+        if sheds != episode.active {
+            sheddingNow.store(sheds, ordering: .relaxed)
+            if sheds, let backlog {
+                logger.warning("alerting is \(backlog >> 20) MiB behind the spool: events below \(policy.below?.name ?? "-") are shed (not evaluated, counted) until it catches up",
+                               metadata: ["backlog_bytes": "\(backlog)"])
+            } else {
+                logger.notice("alerting caught up: every level is evaluated again", metadata: ["shed_events": "\(episode.shed)"])
+            }
+            episode = SheddingEpisode(active: sheds)
         }
+        return sheds ? policy.below : nil
     }
 
     static let batchRecords = 20_000
