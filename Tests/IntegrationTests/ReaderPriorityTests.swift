@@ -52,6 +52,35 @@ final class ReaderPriorityTests: HubTestCase {
         XCTAssertEqual(seen.restored, 0)
     }
 
+    /// `spool.readers_idle`: the thread runs under SCHED_IDLE (shown as nice 19), and a thread
+    /// created from it inherits both until the intake restores it.
+    func testAnIdleReaderThreadRunsUnderSchedIdleAndItsChildrenAreRestored() async throws {
+        let executor = LowPriorityExecutor(name: "test-idle", niceness: ReaderPriority(niceness: 10, idle: true).threadNiceness, idle: true)
+        defer { executor.stop() }
+        let inside = await withTaskExecutorPreference(executor) { (ThreadPriority.current, ThreadPriority.isIdle) }
+        XCTAssertEqual(inside.0, 19)
+        XCTAssertTrue(inside.1, "the reader's thread is under SCHED_IDLE")
+
+        let result = Mutex<(inherited: Bool, restored: Bool, nice: Int32)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        // Created from the reader's thread, as the shared pool may create a worker.
+        await withTaskExecutorPreference(executor) {
+            let child = Thread {
+                let inherited = ThreadPriority.isIdle
+                ThreadPriority.restoreNormal()
+                result.withLock { $0 = (inherited, ThreadPriority.isIdle, ThreadPriority.current) }
+                done.signal()
+            }
+            child.start()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 10), .success)
+        let seen = try XCTUnwrap(result.withLock { $0 })
+        XCTAssertTrue(seen.inherited, "a thread created from an idle one inherits SCHED_IDLE")
+        XCTAssertFalse(seen.restored, "restoreNormal() takes it back to SCHED_OTHER")
+        XCTAssertEqual(seen.nice, 0)
+        XCTAssertFalse(ThreadPriority.isIdle, "the test's own thread is untouched")
+    }
+
     /// In the running hub: the live tail's reader thread has the configured nice value, no other
     /// thread runs below normal priority (the shared pool raises some of its own by QoS: negative
     /// values), and `spool.readers_nice` 0 runs the reader on the shared pool.
@@ -82,18 +111,48 @@ final class ReaderPriorityTests: HubTestCase {
         }
     }
 
-    /// Each thread of process `pid`: its name (`comm`) and nice value (`stat` field 19).
-    private static func threads(of pid: Int32) throws -> [(name: String, nice: Int32)] {
+    /// `spool.readers_idle: true` in the running hub: the live tail's reader thread is under SCHED_IDLE
+    /// (policy 5) at nice 19, every other thread under SCHED_OTHER (0) after a request; with
+    /// `spool.readers_nice` 0 `check-config` refuses it and says which settings disagree.
+    func testTheHubsIdleReaderRunsUnderSchedIdleAndTheIntakeDoesNot() async throws {
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: ["ADMIN_SPOOL_READERS_IDLE": "true"])
+        let token = try createToken()
+        let body = Array((0..<200).map { #"{"message":"idle \#($0)","level":"error"}"# }.joined(separator: "\n").utf8)
+        let answer = try await post(hub, body: body, token: token)
+        XCTAssertEqual(answer.status, 202)
+
+        let threads = try Self.threads(of: XCTUnwrap(hub.pid))
+        let tail = threads.filter { $0.name == "search-live-tai" }
+        XCTAssertEqual(tail.map(\.policy), [Self.schedIdle], "the live tail's reader under SCHED_IDLE: \(threads)")
+        XCTAssertEqual(tail.map(\.nice), [19], "\(threads)")
+        let others = threads.filter { $0.name != "search-live-tai" && ($0.policy != 0 || $0.nice > 0) }
+        XCTAssertEqual(others.map(\.name), [], "no other thread idle or lowered: \(threads)")
+        hub.stop()
+
+        XCTAssertThrowsError(try runAdmin(["check-config"], environment: [
+            "ADMIN_DATABASE_URL": databaseURL, "ADMIN_SPOOL_READERS_IDLE": "true", "ADMIN_SPOOL_READERS_NICE": "0",
+        ])) { error in
+            XCTAssertTrue("\(error)".contains("ADMIN_SPOOL_READERS_IDLE"), "\(error)")
+            XCTAssertTrue("\(error)".contains("readers_nice"), "\(error)")
+        }
+    }
+
+    /// SCHED_IDLE in `/proc/<pid>/task/<tid>/stat`'s policy field.
+    private static let schedIdle: Int32 = 5
+
+    /// Each thread of process `pid`: its name (`comm`), nice value (`stat` field 19) and scheduling
+    /// policy (field 41).
+    private static func threads(of pid: Int32) throws -> [(name: String, nice: Int32, policy: Int32)] {
         let directory = "/proc/\(pid)/task"
         return try FileManager.default.contentsOfDirectory(atPath: directory).sorted().compactMap { tid in
             guard let stat = try? String(contentsOfFile: "\(directory)/\(tid)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")"), let open = stat.firstIndex(of: "(")
             else { return nil }
             let name = String(stat[stat.index(after: open)..<close])
-            // After "(comm) ": state is field 3, nice field 19.
+            // After "(comm) ": state is field 3, nice field 19, policy field 41.
             let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
-            guard fields.count > 16, let nice = Int32(fields[16]) else { return nil }
-            return (name, nice)
+            guard fields.count > 38, let nice = Int32(fields[16]), let policy = Int32(fields[38]) else { return nil }
+            return (name, nice, policy)
         }
     }
 }

@@ -10,7 +10,8 @@
 # BENCH_AREAS_ONLY=search,alerting (any of alerting, alerting_levelled, search, operations): only those areas,
 # each alone, against phase 1 (no "all three on" rows).
 # BENCH_READERS_NICE=N sets the hub's spool.readers_nice (ADMIN_SPOOL_READERS_NICE) in every row, 0 = the
-# best-effort readers on the shared pool with the intake; BENCH_ALERTING_MAX_LAG=BYTES sets alerting's lag
+# best-effort readers on the shared pool with the intake; BENCH_READERS_IDLE=true runs them under SCHED_IDLE
+# (spool.readers_idle, ADMIN_SPOOL_READERS_IDLE); BENCH_ALERTING_MAX_LAG=BYTES sets alerting's lag
 # bound (ADMIN_ALERTING_SPOOL_MAX_LAG_BYTES, 256 MiB by default); BENCH_ALERTING_SHED_BELOW=LEVEL|off what it
 # sheds past half that bound (ADMIN_ALERTING_SHED_BELOW, error by default).
 # BENCH_AREAS_EACH=1 also runs phase 1 with each area alone, to tell their costs apart, and alerting
@@ -147,6 +148,7 @@ areas_measure() {
   for part in "$@"; do printf -v "$part" true; done
   unset ADMIN_CONFIG ADMIN_CORE_URL ADMIN_CORE_TOKEN ADMIN_OPERATIONS_RATE_LIMIT_PER_MINUTE
   if [[ -n ${BENCH_READERS_NICE:-} ]]; then export ADMIN_SPOOL_READERS_NICE=$BENCH_READERS_NICE; fi
+  if [[ -n ${BENCH_READERS_IDLE:-} ]]; then export ADMIN_SPOOL_READERS_IDLE=$BENCH_READERS_IDLE; fi
   if [[ -n ${BENCH_ALERTING_MAX_LAG:-} ]]; then export ADMIN_ALERTING_SPOOL_MAX_LAG_BYTES=$BENCH_ALERTING_MAX_LAG; fi
   if [[ -n ${BENCH_ALERTING_SHED_BELOW:-} ]]; then export ADMIN_ALERTING_SHED_BELOW=$BENCH_ALERTING_SHED_BELOW; fi
   if [[ $alerting == true ]]; then export ADMIN_CONFIG=$areas_dir/admin.yaml; fi

@@ -59,7 +59,7 @@ public struct AlertingModule: HubModule {
     public var services: [any Service] {
         var services: [any Service] = []
         if let evaluator {
-            services.append(TaskService(name: "alert-evaluator", niceness: context.core.spool.readersNice) { await evaluator.run() })
+            services.append(TaskService(name: "alert-evaluator", priority: context.core.spool.readerPriority) { await evaluator.run() })
         }
         if let dispatcher { services.append(TaskService(name: "telegram-dispatcher") { await dispatcher.run() }) }
         if let sentry { services.append(TaskService(name: "sentry-sender") { await sentry.run() }) }

@@ -32,8 +32,8 @@ public struct SearchModule: HubModule {
     let savedSearches: SavedSearchStore
     let logger: Logger
     let tail: LiveTail?
-    /// The live tail reader's thread's nice value (`spool.readers_nice`).
-    let readersNice: Int
+    /// How the live tail's reader is scheduled (`spool.readers_nice`, `spool.readers_idle`).
+    let readerPriority: ReaderPriority
 
     public static func make(_ configuration: SearchConfiguration, context: HubContext) async throws -> SearchModule {
         let core = context.core
@@ -50,7 +50,7 @@ public struct SearchModule: HubModule {
                             tail: (try? context.spool.reader(for: LiveTail.consumerName)).map {
                                 LiveTail(reader: $0, heartbeatInterval: .seconds(configuration.tailHeartbeatSeconds), logger: context.logger)
                             },
-                            readersNice: core.spool.readersNice)
+                            readerPriority: core.spool.readerPriority)
     }
 
     public func registerRoutes(on routes: HubRoutes) {
@@ -62,7 +62,7 @@ public struct SearchModule: HubModule {
 
     public var services: [any Service] {
         guard let tail else { return [] }
-        return [TaskService(name: "search-live-tail", niceness: readersNice) { await tail.run() }]
+        return [TaskService(name: "search-live-tail", priority: readerPriority) { await tail.run() }]
     }
 
     public func health() async -> [ComponentHealth] {

@@ -15,6 +15,10 @@ public struct CoreConfiguration: Sendable {
         public var retryAfterSeconds: Int
         /// The nice value of the best-effort readers' threads (alerting, the live tail); 0 = the shared pool.
         public var readersNice: Int
+        /// Whether those threads run under SCHED_IDLE (`spool.readers_idle`).
+        public var readersIdle: Bool
+        /// How the best-effort readers are scheduled against the intake.
+        public var readerPriority: ReaderPriority { ReaderPriority(niceness: readersNice, idle: readersIdle) }
     }
     public struct MongoDB: Sendable {
         public var uri: String
@@ -79,7 +83,12 @@ public struct CoreConfiguration: Sendable {
             retryAfterSeconds: r.int("spool.retry_after_seconds", env: "ADMIN_SPOOL_RETRY_AFTER_SECONDS", default: 5, range: 1...3600,
                                      help: "Retry-After sent with 503 when the spool is full"),
             readersNice: r.int("spool.readers_nice", env: "ADMIN_SPOOL_READERS_NICE", default: 10, range: 0...19,
-                               help: "nice value of the best-effort readers' threads (alerting, live tail): the intake gets the CPU first; 0 = same as the intake"))
+                               help: "nice value of the best-effort readers' threads (alerting, live tail): the intake gets the CPU first; 0 = same as the intake"),
+            readersIdle: r.bool("spool.readers_idle", env: "ADMIN_SPOOL_READERS_IDLE", default: false,
+                                help: "run the best-effort readers under SCHED_IDLE: only on a core the intake does not want; they lag and skip sooner under a burst"))
+        if spool.readersIdle, spool.readersNice == 0 {
+            r.fail("spool.readers_idle (ADMIN_SPOOL_READERS_IDLE) lowers the readers' own threads, and spool.readers_nice (ADMIN_SPOOL_READERS_NICE) = 0 runs them with the intake: set readers_nice to 1–19 or readers_idle to false")
+        }
         if spool.maxBytes < 2 * spool.segmentBytes {
             r.fail("spool.max_bytes (ADMIN_SPOOL_MAX_BYTES) = \(spool.maxBytes) must be at least twice spool.segment_bytes (ADMIN_SPOOL_SEGMENT_BYTES) = \(spool.segmentBytes)")
         }

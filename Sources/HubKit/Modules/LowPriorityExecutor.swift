@@ -20,15 +20,20 @@ public final class LowPriorityExecutor: TaskExecutor, @unchecked Sendable {
     private var stopped = false
     /// The nice value of the thread (lowering a thread's priority needs no privilege).
     public let niceness: Int32
+    /// Whether the thread runs under SCHED_IDLE (``ReaderPriority/idle``).
+    public let idle: Bool
 
-    /// Starts the thread; `niceness` 1…19 (higher runs less when the CPU is short).
-    public init(name: String, niceness: Int32) {
+    /// Starts the thread; `niceness` 1…19 (higher runs less when the CPU is short); `idle`: under
+    /// SCHED_IDLE, where it runs only on a core no other thread wants (the nice value is then ignored).
+    public init(name: String, niceness: Int32, idle: Bool = false) {
         self.niceness = niceness
+        self.idle = idle
         // Named from the thread itself (``ThreadName``); jobs queued before the thread runs wait
         // for it, and it lowers itself before it takes any.
         let thread = Thread { [self] in
             ThreadName.set(name)
             ThreadPriority.set(niceness)
+            if idle { ThreadPriority.setIdle() }
             // The reader's spool reads (pread, cursor fsyncs) then run here, at this priority.
             DedicatedThread.markCurrent()
             runJobs()
