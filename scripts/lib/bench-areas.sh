@@ -8,7 +8,9 @@
 # so that the machine's drift hits both alike; each row's ratios are to its own round's "off", and the
 # block ends with the medians of the N pairs.
 # BENCH_AREAS_ONLY=search,alerting (any of alerting, alerting_levelled, search, operations): only those areas,
-# each alone, against phase 1 (no "all three on" rows).
+# each alone, against phase 1 (no "all three on" rows). idle_loops is no area: two busy loops under
+# SCHED_IDLE in the hub's session, started with it — what any work done beside a saturated intake costs
+# it on this machine, however low its priority (the floor for the readers under spool.readers_idle).
 # BENCH_READERS_NICE=N sets the hub's spool.readers_nice (ADMIN_SPOOL_READERS_NICE) in every row, 0 = the
 # best-effort readers on the shared pool with the intake; BENCH_READERS_IDLE=true runs them under SCHED_IDLE
 # (spool.readers_idle, ADMIN_SPOOL_READERS_IDLE); BENCH_ALERTING_MAX_LAG=BYTES sets alerting's lag
@@ -43,7 +45,16 @@ stop_pids() {
     printf -v "$var" '%s' ''
   done
 }
+# stop_idle_loops: ends the idle_loops row's busy loops (their PIDs in $HUB_IDLE_LOOPS_FILE).
+stop_idle_loops() {
+  [[ -n ${HUB_IDLE_LOOPS_FILE:-} && -f $HUB_IDLE_LOOPS_FILE ]] || return 0
+  local loop
+  while read -r loop; do pid_matches "$loop" "while" && kill "$loop" 2>/dev/null; done <"$HUB_IDLE_LOOPS_FILE"
+  unset HUB_IDLE_LOOPS_FILE
+}
+
 stop_areas() {
+  stop_idle_loops
   if [[ -n $PERF_PID ]]; then kill -INT "$PERF_PID" 2>/dev/null || true; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=''; fi
   stop_pids TAIL_PID OPERATOR_PID RECEIVERS_PID CORE_PID
 }
@@ -144,8 +155,9 @@ areas_order=()
 # operations) on; the results go to the area_* arrays under NAME.
 areas_measure() {
   local name=$1 part; shift
-  local alerting=false alerting_levelled=false search=false operations=false
+  local alerting=false alerting_levelled=false search=false operations=false idle_loops=false
   for part in "$@"; do printf -v "$part" true; done
+  if [[ $idle_loops == true ]]; then export HUB_IDLE_LOOPS_FILE=$areas_dir/idle-loops.pids; fi
   unset ADMIN_CONFIG ADMIN_CORE_URL ADMIN_CORE_TOKEN ADMIN_OPERATIONS_RATE_LIMIT_PER_MINUTE
   if [[ -n ${BENCH_READERS_NICE:-} ]]; then export ADMIN_SPOOL_READERS_NICE=$BENCH_READERS_NICE; fi
   if [[ -n ${BENCH_READERS_IDLE:-} ]]; then export ADMIN_SPOOL_READERS_IDLE=$BENCH_READERS_IDLE; fi
@@ -228,6 +240,7 @@ areas_measure() {
     notes+=("search: live tail q=level:>=error received ${tail_line#TAIL }; tail reader bytes skipped $skipped")
   fi
   stop_hub
+  stop_idle_loops
   rm -rf "$bench_dir/data-areas"
   unset ADMIN_CONFIG ADMIN_CORE_URL ADMIN_CORE_TOKEN ADMIN_OPERATIONS_RATE_LIMIT_PER_MINUTE
   export ADMIN_DATABASE_URL=$areas_base_url
@@ -252,8 +265,8 @@ areas_run() {
     IFS=, read -ra only <<<"$BENCH_AREAS_ONLY"
     for spec in "${only[@]}"; do
       case $spec in
-        alerting | alerting_levelled | search | operations) ;;
-        *) die "BENCH_AREAS_ONLY: '$spec' is not one of alerting, alerting_levelled, search, operations" ;;
+        alerting | alerting_levelled | search | operations | idle_loops) ;;
+        *) die "BENCH_AREAS_ONLY: '$spec' is not one of alerting, alerting_levelled, search, operations, idle_loops" ;;
       esac
       areas_measure "$spec alone" "$spec"
       area_base["$spec alone"]=off
