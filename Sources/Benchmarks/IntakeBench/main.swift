@@ -17,6 +17,9 @@
 //                                         in the document, as for records written before the header
 //                                         held them. `shed`: as the evaluator does far behind the
 //                                         spool (`alerting.shed_below: error`)
+//   intake-bench crc BODY [ROUNDS]        CRC-32C over each of BODY's spool records, ROUNDS × 100
+//                                         passes (default 3): nanoseconds per record, as the spool's
+//                                         append and every reader pay it (seconds, not for callgrind)
 //   intake-bench records BODY OUT         writes each stored document as one line, for checking that
 //                                         an optimisation leaves the stored bytes unchanged (the
 //                                         receive time is fixed; hub-made event ids are random)
@@ -34,7 +37,7 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 guard arguments.count >= 3, let body = FileManager.default.contents(atPath: arguments[2]) else {
-    fail("usage: intake-bench pipeline|peek|alerting BODY [ROUNDS] | intake-bench records BODY OUT")
+    fail("usage: intake-bench pipeline|peek|alerting|crc BODY [ROUNDS] | intake-bench records BODY OUT")
 }
 let buffer = ByteBuffer(bytes: body)
 let normalizer = EventNormalizer()
@@ -134,6 +137,19 @@ case "alerting":
     let seconds = (ContinuousClock.now - start) / .seconds(1)
     print("records=\(records.count * rounds) parsed=\(parsed) routed=\(routed) groups=\(groups.count)"
         + " seconds=\(String(format: "%.3f", seconds))")
+case "crc":
+    let rounds = (arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3) * 100
+    let records = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1")).events.map { $0.spoolRecord() }
+    var crc: UInt32 = 0
+    let start = ContinuousClock.now
+    for _ in 0..<rounds {
+        for record in records { crc &+= record.withUnsafeBytes { CRC32C.checksum($0) } }
+    }
+    let seconds = (ContinuousClock.now - start) / .seconds(1)
+    let count = records.count * rounds, bytes = records.reduce(0) { $0 + $1.count } * rounds
+    print("records=\(count) mean_bytes=\(bytes / max(count, 1)) hardware=\(CRC32C.usesHardware)"
+        + " ns_per_record=\(String(format: "%.1f", seconds * 1e9 / Double(count)))"
+        + " GB_per_s=\(String(format: "%.2f", Double(bytes) / seconds / 1e9)) sum=\(crc)")
 case "records":
     guard arguments.count == 4 else { fail("usage: intake-bench records BODY OUT") }
     let batch = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1", receivedAtMicros: fixedReceiveTime))
@@ -145,5 +161,5 @@ case "records":
     for error in batch.errors { out.append(contentsOf: Array("rejected \(error)\n".utf8)) }
     guard FileManager.default.createFile(atPath: arguments[3], contents: Data(out)) else { fail("cannot write \(arguments[3])") }
 default:
-    fail("unknown mode \(arguments[1]); use pipeline, peek, alerting or records")
+    fail("unknown mode \(arguments[1]); use pipeline, peek, alerting, crc or records")
 }
