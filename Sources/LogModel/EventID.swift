@@ -41,6 +41,16 @@ public enum EventID {
         return UUIDv7(millis: millis, randA: high, randB: low)
     }
 
+    /// `count` new ids for `nowMillis` in one turn of the generator's lock (``UUIDv7Block``).
+    public static func nextUUIDv7s(_ count: Int, nowMillis: Int64, into ids: inout [UUIDv7]) {
+        generator.withLock { generator in
+            for _ in 0..<count {
+                let (millis, high, low) = generator.next(nowMillis: nowMillis)
+                ids.append(UUIDv7(millis: millis, randA: high, randB: low))
+            }
+        }
+    }
+
     private static let generator = Mutex(UUIDv7Generator())
 
     static func format(millis: UInt64, randA: UInt64, randB: UInt64) -> String {

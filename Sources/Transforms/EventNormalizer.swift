@@ -80,7 +80,8 @@ public struct EventNormalizer: Sendable {
         if let candidate = fields[.eventID], let given = value(.eventID) {
             id = .client(try Self.clientID(given, alias: candidate.alias))
         } else {
-            id = .generated(EventID.nextUUIDv7(nowMillis: Self.floorDivide(context.receivedAtMicros, 1000)))
+            let millis = Self.floorDivide(context.receivedAtMicros, 1000)
+            id = .generated(memo.map { $0.eventIDs.next(nowMillis: millis) } ?? EventID.nextUUIDv7(nowMillis: millis))
         }
 
         var timestamp = context.receivedAtMicros

@@ -23,6 +23,10 @@ public final class LabelKeyMemo {
         var facts: Facts
     }
 
+    /// The request piece's generated event ids, taken from the shared generator a block at a time.
+    /// Not about keys, but the memo is the normaliser's one piece of per-request state.
+    var eventIDs = UUIDv7Block()
+
     private var slots = [Slot?](repeating: nil, count: LabelKeyMemo.capacity)
     private var used = 0
     /// A power of two; a request with more distinct keys than half of it works the rest out each time.
