@@ -41,14 +41,10 @@ public enum EventID {
         return UUIDv7(millis: millis, randA: high, randB: low)
     }
 
-    /// `count` new ids for `nowMillis` in one turn of the generator's lock (``UUIDv7Block``).
-    public static func nextUUIDv7s(_ count: Int, nowMillis: Int64, into ids: inout [UUIDv7]) {
-        generator.withLock { generator in
-            for _ in 0..<count {
-                let (millis, high, low) = generator.next(nowMillis: nowMillis)
-                ids.append(UUIDv7(millis: millis, randA: high, randB: low))
-            }
-        }
+    /// Up to `count` consecutive ids for `nowMillis` in one turn of the generator's lock
+    /// (``UUIDv7Block``): the first id's parts and how many follow it by adding 1 to `randB`.
+    static func reserveUUIDv7s(_ count: UInt64, nowMillis: Int64) -> (millis: UInt64, randA: UInt64, randB: UInt64, count: UInt64) {
+        generator.withLock { $0.reserve(count, nowMillis: nowMillis) }
     }
 
     private static let generator = Mutex(UUIDv7Generator())

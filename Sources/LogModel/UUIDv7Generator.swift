@@ -7,6 +7,15 @@ struct UUIDv7Generator: Sendable {
 
     private static let randBMask: UInt64 = 0x3FFF_FFFF_FFFF_FFFF
 
+    init() {}
+
+    /// A generator whose counter is at a given place (tests of its edges).
+    init(lastMillis: UInt64, randA: UInt64, randB: UInt64) {
+        self.lastMillis = lastMillis
+        self.randA = randA
+        self.randB = randB
+    }
+
     mutating func next(nowMillis: Int64) -> (millis: UInt64, randA: UInt64, randB: UInt64) {
         let now = UInt64(max(nowMillis, 0))
         if now > lastMillis {
@@ -26,5 +35,16 @@ struct UUIDv7Generator: Sendable {
             randB = rng.next() & Self.randBMask
         }
         return (lastMillis, randA, randB)
+    }
+
+    /// The next id, as ``next(nowMillis:)``, and the counter moved on past up to `count - 1` more
+    /// that the caller makes by adding 1 to `randB`: as many as fit before `randB` would carry
+    /// (at least the one; a fresh millisecond starts `randB` below 2^62, so nearly always all).
+    mutating func reserve(_ count: UInt64, nowMillis: Int64) -> (millis: UInt64, randA: UInt64, randB: UInt64, count: UInt64) {
+        let first = next(nowMillis: nowMillis)
+        let room = Self.randBMask - first.randB
+        let reserved = min(count, room &+ 1)
+        randB = first.randB + (reserved - 1)
+        return (first.millis, first.randA, first.randB, reserved)
     }
 }

@@ -39,6 +39,47 @@ final class EventIDTests: XCTestCase {
         XCTAssertEqual(ids, ids.sorted())
     }
 
+    /// Blocks (one per request piece) hand out ids that are unique against each other and the
+    /// shared generator, increasing within a block and across the blocks one piece takes in turn.
+    func testBlocksOfIDsAreUniqueAndIncreasingWithinAPiece() {
+        var first = UUIDv7Block(), second = UUIDv7Block()
+        var pieceOne: [String] = [], pieceTwo: [String] = [], shared: [String] = []
+        let now = WallClock.nowMicros() / 1000
+        for index in 0..<1_000 {
+            pieceOne.append(first.next(nowMillis: now).text)
+            if index % 3 == 0 { pieceTwo.append(second.next(nowMillis: now).text) }
+            if index % 7 == 0 { shared.append(EventID.uuidV7(nowMillis: now)) }
+        }
+        let all = pieceOne + pieceTwo + shared
+        XCTAssertEqual(Set(all).count, all.count, "no id twice")
+        XCTAssertEqual(pieceOne, pieceOne.sorted(), "in order within a piece, across its 16 blocks")
+        XCTAssertEqual(pieceTwo, pieceTwo.sorted())
+        // A later millisecond starts a new block at once, with that millisecond.
+        let later = first.next(nowMillis: now + 5_000)
+        XCTAssertEqual(later.high >> 16, UInt64(now + 5_000))
+        XCTAssertGreaterThan(later.text, pieceOne.last!)
+    }
+
+    /// A reservation never carries `randB` into `randA`: near the end of the counter it is shorter,
+    /// and the generator goes on after the block's last id.
+    func testAReservationStopsWhereTheCounterWouldCarry() {
+        let mask: UInt64 = 0x3FFF_FFFF_FFFF_FFFF
+        var generator = UUIDv7Generator(lastMillis: 1_900_000_000_000, randA: 5, randB: mask - 10)
+        let block = generator.reserve(64, nowMillis: 1_900_000_000_000)
+        XCTAssertEqual(block.millis, 1_900_000_000_000)
+        XCTAssertEqual(block.randA, 5)
+        XCTAssertEqual(block.randB, mask - 9)
+        XCTAssertEqual(block.count, 10, "mask − 9 … mask, and no further")
+        let after = generator.next(nowMillis: 1_900_000_000_000)
+        XCTAssertEqual(after.randA, 6, "the counter carries only after the block")
+        XCTAssertEqual(after.randB, 0)
+
+        var fresh = UUIDv7Generator()
+        let whole = fresh.reserve(64, nowMillis: 1_900_000_000_000)
+        XCTAssertEqual(whole.count, 64, "a new millisecond's counter has room for a whole block")
+        XCTAssertEqual(fresh.next(nowMillis: 1_900_000_000_000).randB, whole.randB + 64)
+    }
+
     func testIDsStayIncreasingWhenTheClockStepsBack() {
         var generator = UUIDv7Generator()
         let first = generator.next(nowMillis: 1_900_000_000_000)
