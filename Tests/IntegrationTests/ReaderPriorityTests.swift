@@ -85,13 +85,7 @@ final class ReaderPriorityTests: HubTestCase {
     /// thread runs below normal priority (the shared pool raises some of its own by QoS: negative
     /// values), and `spool.readers_nice` 0 runs the reader on the shared pool.
     func testTheHubsLiveTailReaderRunsLoweredAndTheIntakeDoesNot() async throws {
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: ["ADMIN_SPOOL_READERS_NICE": "6"])
-        let token = try createToken()
-        let body = Array((0..<200).map { #"{"message":"priority \#($0)","level":"error"}"# }.joined(separator: "\n").utf8)
-        let answer = try await post(hub, body: body, token: token)
-        XCTAssertEqual(answer.status, 202)
-
-        let threads = try Self.threads(of: XCTUnwrap(hub.pid))
+        let (hub, threads) = try await hubThreadsAfterARequest(["ADMIN_SPOOL_READERS_NICE": "6"])
         let tail = threads.filter { $0.name == "search-live-tai" }
         XCTAssertEqual(tail.map(\.nice), [6], "one live-tail reader thread at nice 6: \(threads)")
         let others = threads.filter { $0.name != "search-live-tai" && $0.nice > 0 }
@@ -115,13 +109,7 @@ final class ReaderPriorityTests: HubTestCase {
     /// (policy 5) at nice 19, every other thread under SCHED_OTHER (0) after a request; with
     /// `spool.readers_nice` 0 `check-config` refuses it and says which settings disagree.
     func testTheHubsIdleReaderRunsUnderSchedIdleAndTheIntakeDoesNot() async throws {
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: ["ADMIN_SPOOL_READERS_IDLE": "true"])
-        let token = try createToken()
-        let body = Array((0..<200).map { #"{"message":"idle \#($0)","level":"error"}"# }.joined(separator: "\n").utf8)
-        let answer = try await post(hub, body: body, token: token)
-        XCTAssertEqual(answer.status, 202)
-
-        let threads = try Self.threads(of: XCTUnwrap(hub.pid))
+        let (hub, threads) = try await hubThreadsAfterARequest(["ADMIN_SPOOL_READERS_IDLE": "true"])
         let tail = threads.filter { $0.name == "search-live-tai" }
         XCTAssertEqual(tail.map(\.policy), [Self.schedIdle], "the live tail's reader under SCHED_IDLE: \(threads)")
         XCTAssertEqual(tail.map(\.nice), [19], "\(threads)")
@@ -135,6 +123,18 @@ final class ReaderPriorityTests: HubTestCase {
             XCTAssertTrue("\(error)".contains("ADMIN_SPOOL_READERS_IDLE"), "\(error)")
             XCTAssertTrue("\(error)".contains("readers_nice"), "\(error)")
         }
+    }
+
+    /// A hub started with `environment`, and its threads once it has decoded a request (the shared
+    /// pool's workers exist by then, and any that inherited a reader's priority would show).
+    private func hubThreadsAfterARequest(_ environment: [String: String]) async throws
+        -> (hub: HubProcess, threads: [(name: String, nice: Int32, policy: Int32)]) {
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: environment)
+        let token = try createToken()
+        let body = Array((0..<200).map { #"{"message":"priority \#($0)","level":"error"}"# }.joined(separator: "\n").utf8)
+        let answer = try await post(hub, body: body, token: token)
+        XCTAssertEqual(answer.status, 202)
+        return (hub, try Self.threads(of: XCTUnwrap(hub.pid)))
     }
 
     /// SCHED_IDLE in `/proc/<pid>/task/<tid>/stat`'s policy field.
