@@ -62,6 +62,7 @@ public struct EventNormalizer: Sendable {
     /// worked out about each.
     public func normalize(_ raw: JSONObject, context: IngestContext, memo: LabelKeyMemo? = nil) throws(EventError) -> NormalizedEvent {
         let fields = FieldCandidates(collecting: raw, memo: memo)
+        defer { fields.giveBack(to: memo) }
         func value(_ field: EventField) -> JSONValue? { fields.value(field, in: raw) }
         var redactions = 0
         /// Every stored string but the event id goes through the redaction (a card number or a

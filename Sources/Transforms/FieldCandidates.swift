@@ -6,17 +6,13 @@ import LogModel
 struct FieldCandidates {
     private var found: [FieldCandidate?]
     private static let fieldCount = EventField.allCases.count
-    /// Copied on the event's first write: `Array(repeating:count:)` per event went through the
-    /// standard library's unspecialised allocation, which looks up the storage class's runtime
-    /// metadata each time (~270 instructions an event); the copy does not.
-    private static let noCandidates = [FieldCandidate?](repeating: nil, count: fieldCount)
     /// Bit i: top-level member i (< 64) is claimed whole / has claimed members inside.
     private(set) var claimedWhole: UInt64 = 0
     private(set) var claimedInside: UInt64 = 0
 
     /// `memo`: the request's, which knows the roles of the previous event's keys by position.
     init(collecting raw: JSONObject, memo: LabelKeyMemo? = nil) {
-        found = Self.noCandidates
+        found = Self.emptyTable(reusing: memo)
         let table = FieldTable.topLevel
         // Members are read in place through the buffer: `for member in members` copied each one
         // (its key and value retained and released) only to look at it.
@@ -35,6 +31,32 @@ struct FieldCandidates {
                 claimedInside |= 1 << UInt64(candidate.path.top)
             }
         }
+    }
+
+    /// A table of `nil`s: the request's own (``LabelKeyMemo/candidateTable``, handed back by
+    /// ``giveBack(to:)`` after each event) cleared in place, or a new one. Not
+    /// `Array(repeating:count:)` per event: that went through the standard library's unspecialised
+    /// allocation, which looks up the storage class's runtime metadata on every call (~270
+    /// instructions an event); and not one shared empty table copied on first write: both cores
+    /// would retain and release that one object.
+    private static func emptyTable(reusing memo: LabelKeyMemo?) -> [FieldCandidate?] {
+        if let memo {
+            var table = memo.candidateTable
+            memo.candidateTable = []
+            if table.count == fieldCount {
+                table.withUnsafeMutableBufferPointer { $0.update(repeating: nil) }
+                return table
+            }
+        }
+        var table: [FieldCandidate?] = []
+        table.reserveCapacity(fieldCount)
+        for _ in 0..<fieldCount { table.append(nil) }
+        return table
+    }
+
+    /// Hands the table back to the request's memo for the next event (see ``emptyTable(reusing:)``).
+    func giveBack(to memo: LabelKeyMemo?) {
+        memo?.candidateTable = found
     }
 
     private mutating func visit(_ role: KeyRole, value: JSONValue, path: MemberPath) {

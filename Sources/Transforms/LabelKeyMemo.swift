@@ -23,6 +23,10 @@ public final class LabelKeyMemo {
         var facts: Facts
     }
 
+    /// The field candidates' table, lent to each event's ``FieldCandidates`` and handed back: one
+    /// allocation per request piece instead of one per event.
+    @exclusivity(unchecked) var candidateTable: [FieldCandidate?] = []
+
     /// The request piece's generated event ids, taken from the shared generator a block at a time.
     /// Not about keys, but the memo is the normaliser's one piece of per-request state.
     /// Unchecked: the memo is one thread's at a time, and the check cost ~30 instructions an event.
