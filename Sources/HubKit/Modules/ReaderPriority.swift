@@ -20,5 +20,5 @@ public struct ReaderPriority: Sendable, Equatable {
 
     /// The thread's nice value: under SCHED_IDLE the kernel ignores it, but a positive value is what
     /// ``ThreadPriority/restoreNormal()`` looks for in a thread that inherited the reader's settings.
-    public var threadNiceness: Int32 { Int32(idle ? max(niceness, 19) : niceness) }
+    public var threadNiceness: Int32 { idle ? 19 : Int32(niceness) }
 }
