@@ -43,9 +43,12 @@ public enum BodyDecoder {
         _ = bytes.body.withUnsafeReadableBytes { buffer in
             EventFraming.forEachEvent(in: buffer, format: bytes.format, limits: limits) { index, result in
                 switch result {
-                case .success(let object):
+                case .success(let read):
                     do throws(EventError) {
-                        let event = try normalizer.normalize(object, context: context, memo: memo)
+                        let event = switch read {
+                        case .flat(let flat): try normalizer.normalize(flat, context: context, memo: memo)
+                        case .tree(let object): try normalizer.normalize(object, context: context, memo: memo)
+                        }
                         batch.redactions += event.redactions
                         batch.overflowKeys += event.overflowKeys
                         try accept(event)

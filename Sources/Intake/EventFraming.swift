@@ -20,7 +20,13 @@ import Transforms
 ///   error at the next index: they are likely events the sender meant as NDJSON.
 /// - A UTF-8 byte order mark at the start of the body is ignored.
 enum EventFraming {
-    typealias Visitor = (_ index: Int, _ result: Result<JSONObject, EventError>) -> Void
+    /// One event as read: flat (see ``FlatEvent``, most events; valid only during the visit) or as a tree.
+    enum Event {
+        case flat(FlatEvent)
+        case tree(JSONObject)
+    }
+
+    typealias Visitor = (_ index: Int, _ result: Result<Event, EventError>) -> Void
 
     /// Calls `visit` for every event in order and returns how many there were.
     static func forEachEvent(
@@ -31,18 +37,16 @@ enum EventFraming {
         if body.count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
         let bytes = UnsafeBufferPointer(start: base + start, count: body.count - start)
         // The events of one body repeat their keys: each event's are reused for the next.
-        let keys = JSONKeyReuse()
+        var reader = EventReader(limits: limits)
         switch format {
-        case .ndjson: return forEachLine(in: bytes, limits: limits, keys: keys, visit)
-        case .json: return forEachJSONEvent(in: bytes, limits: limits, keys: keys, visit)
+        case .ndjson: return forEachLine(in: bytes, reader: &reader, visit)
+        case .json: return forEachJSONEvent(in: bytes, reader: &reader, visit)
         }
     }
 
     // MARK: - NDJSON
 
-    private static func forEachLine(
-        in bytes: UnsafeBufferPointer<UInt8>, limits: IngestLimits, keys: JSONKeyReuse, _ visit: Visitor
-    ) -> Int {
+    private static func forEachLine(in bytes: UnsafeBufferPointer<UInt8>, reader: inout EventReader, _ visit: Visitor) -> Int {
         let base = bytes.baseAddress!
         let end = bytes.count
         var lineStart = 0
@@ -67,7 +71,7 @@ enum EventFraming {
             }
             if !blank {
                 let line = UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart)
-                visit(index, parseEvent(line, limits: limits, keys: keys))
+                reader.read(line, index: index, visit)
                 index += 1
             }
             lineStart = next
@@ -77,9 +81,7 @@ enum EventFraming {
 
     // MARK: - JSON
 
-    private static func forEachJSONEvent(
-        in bytes: UnsafeBufferPointer<UInt8>, limits: IngestLimits, keys: JSONKeyReuse, _ visit: Visitor
-    ) -> Int {
+    private static func forEachJSONEvent(in bytes: UnsafeBufferPointer<UInt8>, reader: inout EventReader, _ visit: Visitor) -> Int {
         let base = bytes.baseAddress!
         let end = bytes.count
         var pos = skipWhitespace(base, 0, end)
@@ -87,7 +89,7 @@ enum EventFraming {
         guard base[pos] == UInt8(ascii: "[") else {
             // A single value: the whole body is the event.
             let valueEnd = trimTrailingWhitespace(base, pos, end)
-            visit(0, parseEvent(UnsafeBufferPointer(start: base + pos, count: valueEnd - pos), limits: limits, keys: keys))
+            reader.read(UnsafeBufferPointer(start: base + pos, count: valueEnd - pos), index: 0, visit)
             return 1
         }
         pos += 1
@@ -106,7 +108,7 @@ enum EventFraming {
                     code: EventError.invalidJSON,
                     message: "empty array element: unexpected \(what) at byte \(elementEnd) of the body")))
             } else {
-                visit(index, parseEvent(UnsafeBufferPointer(start: base + elementStart, count: trimmedEnd - elementStart), limits: limits, keys: keys))
+                reader.read(UnsafeBufferPointer(start: base + elementStart, count: trimmedEnd - elementStart), index: index, visit)
             }
             index += 1
             guard let terminator else {
@@ -163,18 +165,38 @@ enum EventFraming {
 
     // MARK: - One event
 
-    private static func parseEvent(
-        _ bytes: UnsafeBufferPointer<UInt8>, limits: IngestLimits, keys: JSONKeyReuse
-    ) -> Result<JSONObject, EventError> {
-        guard bytes.count <= limits.maxEventBytes else {
-            return .failure(.tooLarge(bytes: bytes.count, limit: limits.maxEventBytes))
+    /// Reads one event at a time, keeping what the events of a body share: the previous event's
+    /// keys and the flat members' storage.
+    struct EventReader {
+        let limits: IngestLimits
+        let keys = JSONKeyReuse()
+        private var flatMembers: [FlatMember] = []
+        /// A flat event is an object, so it needs a depth of 1.
+        private let readsFlat: Bool
+
+        init(limits: IngestLimits) {
+            self.limits = limits
+            readsFlat = limits.maxEventDepth >= 1
         }
-        do throws(JSONParseError) {
-            let value = try JSONParser.parse(UnsafeRawBufferPointer(bytes), maxDepth: limits.maxEventDepth, reusingKeys: keys)
-            guard case .object(let object) = value else { return .failure(.notObject(value)) }
-            return .success(object)
-        } catch {
-            return .failure(EventError(error))
+
+        /// Visits the event in `bytes`: flat when it is one, else as the tree (or why it is not an event).
+        mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, index: Int, _ visit: Visitor) {
+            guard bytes.count <= limits.maxEventBytes else {
+                return visit(index, .failure(.tooLarge(bytes: bytes.count, limit: limits.maxEventBytes)))
+            }
+            if readsFlat, JSONParser.readFlat(bytes, reusingKeys: keys, into: &flatMembers) {
+                flatMembers.withUnsafeBufferPointer { members in
+                    visit(index, .success(.flat(FlatEvent(bytes: bytes, members: members))))
+                }
+                return
+            }
+            do throws(JSONParseError) {
+                let value = try JSONParser.parse(UnsafeRawBufferPointer(bytes), maxDepth: limits.maxEventDepth, reusingKeys: keys)
+                guard case .object(let object) = value else { return visit(index, .failure(.notObject(value))) }
+                visit(index, .success(.tree(object)))
+            } catch {
+                visit(index, .failure(EventError(error)))
+            }
         }
     }
 

@@ -103,6 +103,12 @@ extension JSONByteBuffer {
         if string.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) == nil { appendString(string) }
     }
 
+    /// Appends `bytes` quoted, as they are: only for the UTF-8 of a JSON string that was written
+    /// without escapes (a value read in place from an event), which holds nothing to escape.
+    public mutating func appendUnescapedUTF8(_ bytes: UnsafeBufferPointer<UInt8>) {
+        appendQuoted(bytes)
+    }
+
     /// Appends the compact JSON text of `value`.
     public mutating func appendValue(_ value: JSONValue) {
         JSONWriter.write(value, into: &self)

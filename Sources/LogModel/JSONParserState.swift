@@ -244,7 +244,7 @@ struct JSONParserState {
         return elements
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let length = literal.utf8CodeUnitCount
         let text = literal.utf8Start
         for i in 0..<length {
@@ -265,7 +265,7 @@ struct JSONParserState {
     /// Parses a string starting at the opening quote. When `wantsKeyBit`, `keyBit` receives
     /// ``keyBit(_:)`` of the decoded bytes (used for repeated keys). A key without escapes is
     /// looked up in `keys` when `slot` is one (≥ 0).
-    private mutating func parseString(keyBit: inout UInt64, wantsKeyBit: Bool, slot: Int = -1) throws(JSONParseError) -> String {
+    mutating func parseString(keyBit: inout UInt64, wantsKeyBit: Bool, slot: Int = -1) throws(JSONParseError) -> String {
         pos += 1  // opening quote
         let start = pos
         var ascii = true
@@ -385,7 +385,7 @@ struct JSONParserState {
     /// Advances over ASCII bytes that need no attention inside a string, eight at a time: stops at
     /// a quote, a backslash, a control character, a non-ASCII byte or the end.
     @inline(__always)
-    private mutating func skipPlainASCII() {
+    mutating func skipPlainASCII() {
         while pos &+ 8 <= end {
             let word = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
             let special = Self.specialBytes(word)
@@ -418,7 +418,7 @@ struct JSONParserState {
     }
 
     /// Validates one multi-byte UTF-8 sequence at `pos` (RFC 3629 table) and advances past it.
-    private mutating func skipMultibyteSequence() throws(JSONParseError) {
+    mutating func skipMultibyteSequence() throws(JSONParseError) {
         let lead = base[pos]
         var length: Int
         var low: UInt8 = 0x80
@@ -447,7 +447,7 @@ struct JSONParserState {
     // MARK: - Whitespace
 
     @inline(__always)
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while pos < end {
             let c = base[pos]
             guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }

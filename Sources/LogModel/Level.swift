@@ -57,6 +57,12 @@ public enum Level: Int, Comparable, CaseIterable, Sendable, CustomStringConverti
         self = level
     }
 
+    /// ``init(parsing:)-(String)`` of a string's UTF-8, in place.
+    public init?(parsingUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let level = Level.parse(bytes: bytes) else { return nil }
+        self = level
+    }
+
     private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Level? {
         var start = 0
         var end = bytes.count

@@ -36,6 +36,11 @@ public enum Timestamp {
         return Array(text.utf8).withUnsafeBufferPointer { parseBytes($0) }
     }
 
+    /// ``parse(_:)-(String)`` of a string's UTF-8, in place.
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        parseBytes(bytes)
+    }
+
     /// Epoch seconds, milliseconds, microseconds or nanoseconds by magnitude (see the type).
     public static func fromEpoch(_ n: Int64) -> Int64? {
         let magnitude = n.magnitude

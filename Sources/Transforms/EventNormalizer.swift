@@ -63,12 +63,67 @@ public struct EventNormalizer: Sendable {
     public func normalize(_ raw: JSONObject, context: IngestContext, memo: LabelKeyMemo? = nil) throws(EventError) -> NormalizedEvent {
         let fields = FieldCandidates(collecting: raw, memo: memo)
         defer { fields.giveBack(to: memo) }
-        func value(_ field: EventField) -> JSONValue? { fields.value(field, in: raw) }
+        return try assemble(fields, flat: nil, context: context, memo: memo, value: { fields.value($0, in: raw) }) { extra in
+            // In place through the buffer, as in ``FieldCandidates``: no copy of each member.
+            raw.members.withUnsafeBufferPointer { members in
+                for index in members.indices {
+                    let claim = fields.claim(ofMember: index)
+                    if claim.whole { continue }
+                    if claim.inside {
+                        if let remainder = Self.remainder(of: members[index].value, without: fields.claimedPaths(inside: index)) {
+                            extra.add(key: members[index].key, value: remainder, position: index)
+                        }
+                        continue
+                    }
+                    extra.add(key: members[index].key, value: members[index].value, position: index)
+                }
+            }
+        }
+    }
+
+    /// The same for an event read flat (``FlatEvent``): the same document, without the tree.
+    public func normalize(_ event: FlatEvent, context: IngestContext, memo: LabelKeyMemo? = nil) throws(EventError) -> NormalizedEvent {
+        let fields = FieldCandidates(collecting: event, memo: memo)
+        defer { fields.giveBack(to: memo) }
+        return try assemble(fields, flat: event, context: context, memo: memo, value: { fields.value($0, in: event) }) { extra in
+            // No member is an object, so none is claimed only in part.
+            let members = event.members
+            for index in members.indices where !fields.claim(ofMember: index).whole {
+                if case .text(let start, let count) = members[index].value {
+                    extra.addLabel(key: members[index].key, position: index, text: event.utf8(start: start, count: count), start: start)
+                } else {
+                    extra.add(key: members[index].key, value: event.value(at: index), position: index)
+                }
+            }
+        }
+    }
+
+    /// The document from the winning `fields` (their values read through `value`, or in place in
+    /// `flat`); `addMembers` files the members they left as labels and attributes.
+    private func assemble(
+        _ fields: FieldCandidates, flat: FlatEvent?, context: IngestContext, memo: LabelKeyMemo?,
+        value: (EventField) -> JSONValue?, addMembers: (inout ExtraFields) -> Void
+    ) throws(EventError) -> NormalizedEvent {
         var redactions = 0
+        /// The winning value's UTF-8 in a flat event, when it is a string.
+        func utf8(_ field: EventField) -> (start: Int32, bytes: UnsafeBufferPointer<UInt8>)? {
+            guard let flat, let (start, count) = fields.text(field, in: flat) else { return nil }
+            return (start, flat.utf8(start: start, count: count))
+        }
+        /// Points into the event's bytes (``StoredText/raw(start:count:)``).
+        var usesSource = false
+        /// ``text(_:)`` as stored: a flat event's string in place when nothing in it is redacted.
+        func storedText(_ field: EventField) -> StoredText? {
+            if let (start, bytes) = utf8(field), !StringValueRedaction.mayRedact(bytes) {
+                usesSource = true
+                return .raw(start: start, count: Int32(bytes.count))
+            }
+            return text(field).map(StoredText.string)
+        }
         /// Every stored string but the event id goes through the redaction (a card number or a
         /// DSN can turn up as a logger name or a host as easily as in a label).
         func text(_ field: EventField) -> String? {
-            guard let text = fields.value(field, in: raw)?.scalarText else { return nil }
+            guard let text = value(field)?.scalarText else { return nil }
             return redactedText(text)
         }
         func redactedText(_ text: String) -> String {
@@ -87,23 +142,28 @@ public struct EventNormalizer: Sendable {
 
         var timestamp = context.receivedAtMicros
         var originalTimestamp: String?
-        if let given = value(.time) {
-            if let parsed = Timestamp.parse(given), parsed <= context.receivedAtMicros + futureToleranceMicros {
+        if fields[.time] != nil {
+            let parsed = if let (_, bytes) = utf8(.time) { Timestamp.parse(utf8: bytes) } else { value(.time).flatMap(Timestamp.parse) }
+            if let parsed, parsed <= context.receivedAtMicros + futureToleranceMicros {
                 timestamp = parsed
             } else {
-                originalTimestamp = given.scalarText.map(redactedText)
+                originalTimestamp = text(.time)
             }
         }
 
         var level = Level.info
         var originalLevel: String?
-        if let given = value(.level) {
-            if let parsed = Level(parsing: given) { level = parsed } else { originalLevel = given.scalarText.map(redactedText) }
+        if fields[.level] != nil {
+            let parsed = if let (_, bytes) = utf8(.level) { Level(parsingUTF8: bytes) } else { value(.level).flatMap(Level.init(parsing:)) }
+            if let parsed { level = parsed } else { originalLevel = text(.level) }
         }
 
-        var message: String?
+        var message: StoredText?
         var truncated = false
-        if let given = value(.message) {
+        if let (start, bytes) = utf8(.message), bytes.count <= maxMessageBytes, !StringValueRedaction.mayRedact(bytes) {
+            usesSource = true
+            message = .raw(start: start, count: Int32(bytes.count))
+        } else if let given = value(.message) {
             var text = given.stringValue ?? given.jsonString
             if let (masked, count) = StringValueRedaction.redact(text) {
                 text = masked
@@ -113,15 +173,14 @@ public struct EventNormalizer: Sendable {
                 text = cut
                 truncated = true
             }
-            message = text
+            message = .string(text)
         }
 
         let service = text(.service) ?? context.serviceName
         let environment = text(.environment) ?? defaultEnvironment
         let dataset = text(.dataset) ?? service
 
-        var error = ErrorFields(type: fields.value(.errorType, in: raw)?.scalarText,
-                                message: fields.value(.errorMessage, in: raw)?.scalarText)
+        var error = ErrorFields(type: value(.errorType)?.scalarText, message: value(.errorMessage)?.scalarText)
         var exceptionRemainder: JSONValue?
         if let stack = value(.errorStack) {
             exceptionRemainder = error.take(stack: stack)
@@ -130,31 +189,19 @@ public struct EventNormalizer: Sendable {
 
         var extra = ExtraFields(limits: limits, secrets: secrets, memo: memo)
         if let shop = text(.shopID) { extra.addLabel(facts: shopIDLabel, value: .string(shop)) }
-        // In place through the buffer, as in ``FieldCandidates``: no copy of each member.
-        raw.members.withUnsafeBufferPointer { members in
-            for index in members.indices {
-                let claim = fields.claim(ofMember: index)
-                if claim.whole { continue }
-                if claim.inside {
-                    if let remainder = Self.remainder(of: members[index].value, without: fields.claimedPaths(inside: index)) {
-                        extra.add(key: members[index].key, value: remainder, position: index)
-                    }
-                    continue
-                }
-                extra.add(key: members[index].key, value: members[index].value, position: index)
-            }
-        }
+        addMembers(&extra)
         if let exceptionRemainder { extra.add(key: "exception", value: exceptionRemainder) }
         redactions += extra.redactions
 
         let parts = StoredDocument(
             timestampMicros: timestamp, id: id, ingested: context.ingested, dataset: dataset,
             originalTimestamp: originalTimestamp, truncated: truncated, droppedKeys: extra.dropped,
-            flattenedValues: extra.flattened, level: level, logger: text(.logger), originalLevel: originalLevel,
-            service: service, environment: environment, host: text(.host), message: message,
-            traceID: text(.traceID), spanID: text(.spanID), requestID: text(.requestID), userID: text(.userID),
-            errorType: error.type, errorMessage: error.message, errorStackTrace: error.stackTrace,
-            labels: extra.labels, attributes: extra.attributes, clientIP: context.clientAddress)
+            flattenedValues: extra.flattened, level: level, logger: storedText(.logger), originalLevel: originalLevel,
+            service: service, environment: environment, host: storedText(.host), message: message,
+            traceID: storedText(.traceID), spanID: storedText(.spanID), requestID: storedText(.requestID),
+            userID: storedText(.userID), errorType: error.type, errorMessage: error.message, errorStackTrace: error.stackTrace,
+            labels: extra.labels, attributes: extra.attributes, clientIP: context.clientAddress,
+            source: usesSource || extra.usesSource ? flat.map { Array($0.bytes) } ?? [] : [])
         return NormalizedEvent(
             id: id, timestampMicros: timestamp, parts: parts, redactions: redactions,
             overflowKeys: extra.dropped + extra.flattened)

@@ -17,11 +17,13 @@ import LogModel
 ///   ``NormalizerConfiguration/maxAttributeDepth`` are stored as their (redacted) JSON text
 ///   (`flattened`).
 struct ExtraFields {
-    private(set) var labels = JSONObject(minimumCapacity: 8)
+    private(set) var labels = StoredLabels(minimumCapacity: 8)
     private(set) var attributes = JSONObject()
     private(set) var dropped = 0
     private(set) var flattened = 0
     private(set) var redactions = 0
+    /// A label is kept as its bytes in the event (``StoredText/raw(start:count:)``).
+    private(set) var usesSource = false
 
     /// The configuration's bounds, copied out of it once per normaliser: copying the whole
     /// configuration per event retained and released its arrays.
@@ -49,7 +51,8 @@ struct ExtraFields {
     private var attributeBits: UInt64 = 0
     private var attributeKeys = 0
 
-    static let redacted: JSONValue = .string("[REDACTED]")
+    static let redactedText = "[REDACTED]"
+    static let redacted: JSONValue = .string(redactedText)
 
     init(limits: Limits, secrets: SecretKeyMatcher, memo: LabelKeyMemo? = nil) {
         maxLabels = limits.maxLabels
@@ -86,30 +89,53 @@ struct ExtraFields {
     /// A label the normaliser sets itself (`shop_id`), its key worked out once by the normaliser
     /// (``facts(of:secrets:)``); the same limits and redaction apply.
     mutating func addLabel(facts: LabelKeyMemo.Facts, value: JSONValue) {
+        guard let storedKey = admitLabel(facts) else { return }
+        labels.append(storedKey, labelText(kind: facts.kind, value: value))
+    }
+
+    /// A flat event's string member at `position` as a label: `text` is its UTF-8 in the event, from
+    /// `start`. Kept as those bytes when nothing in them changes (``StoredText/raw(start:count:)``).
+    mutating func addLabel(key: String, position: Int, text: UnsafeBufferPointer<UInt8>, start: Int32) {
+        let facts = topLevelFacts(key, position: position)
+        guard let storedKey = admitLabel(facts) else { return }
+        if facts.kind == .plain, !StringValueRedaction.mayRedact(text) {
+            usesSource = true
+            labels.append(storedKey, .raw(start: start, count: Int32(text.count)))
+        } else {
+            labels.append(storedKey, labelText(kind: facts.kind, value: .string(String(decoding: text, as: UTF8.self))))
+        }
+    }
+
+    /// The stored key of a new label, or `nil` when it is dropped (its key taken, or over the limit).
+    private mutating func admitLabel(_ facts: LabelKeyMemo.Facts) -> String? {
         redactions += facts.redactions
         let storedKey = facts.storedKey
         let bit = Self.bit(of: facts.storedHash)
-        if labelBits & bit != 0, Self.contains(storedKey, in: labels) {
+        if labelBits & bit != 0, labels.contains(storedKey) {
             dropped += 1
-            return
+            return nil
         }
         guard labels.count < maxLabels else {
             dropped += 1
-            return
+            return nil
         }
         labelBits |= bit
-        switch facts.kind {
+        return storedKey
+    }
+
+    /// A label's stored text: every label is a string.
+    private mutating func labelText(kind: SecretKeyKind, value: JSONValue) -> StoredText {
+        switch kind {
         case .secret:
             redactions += 1
-            labels.append(storedKey, Self.redacted)
+            return .string(Self.redactedText)
         case .card where !value.isBoolOrNull:
-            labels.append(storedKey, cardValue(value))
+            return .string(cardValue(value).stringValue ?? Self.redactedText)
         case .card, .plain:
             if case .int(let number) = value, StringValueRedaction.redact(number) == nil {
-                labels.append(storedKey, .string(DecimalText.of(number)))  // digits alone: nothing to scan for
-            } else {
-                labels.append(storedKey, .string(redacted(value.scalarText ?? "")))
+                return .string(DecimalText.of(number))  // digits alone: nothing to scan for
             }
+            return .string(redacted(value.scalarText ?? ""))
         }
     }
 

@@ -23,6 +23,33 @@ struct FieldCandidates {
                 visit(role, value: members[index].value, path: MemberPath(top: Int32(index)))
             }
         }
+        markClaims()
+    }
+
+    /// The same for a flat event: every candidate is a whole member (none is an object).
+    init(collecting event: FlatEvent, memo: LabelKeyMemo? = nil) {
+        found = Self.emptyTable(reusing: memo)
+        let table = FieldTable.topLevel
+        let members = event.members
+        for index in members.indices {
+            let found = if let memo { memo.role(of: members[index].key, at: index, in: table) } else { table[members[index].key] }
+            guard let role = found else { continue }
+            visit(role, value: Self.standIn(for: members[index].value), path: MemberPath(top: Int32(index)))
+        }
+        markClaims()
+    }
+
+    /// A value of the kind of `value`, for ``Acceptance`` (which asks a string only whether it is
+    /// empty), without making the string.
+    private static func standIn(for value: FlatValue) -> JSONValue {
+        switch value {
+        case .text(_, let count): .string(count > 0 ? "x" : "")
+        case .int(let number): .int(number)
+        case .bool(let flag): .bool(flag)
+        }
+    }
+
+    private mutating func markClaims() {
         for candidate in found {
             guard let candidate, candidate.path.top < 64 else { continue }
             if candidate.path.second < 0 {
@@ -88,6 +115,20 @@ struct FieldCandidates {
         guard path.third >= 0 else { return inner }
         guard case .object(let innerObject) = inner else { return nil }
         return innerObject.members[Int(path.third)].value
+    }
+
+    /// The winning value of `field` in `event` (the flat event these candidates were collected from).
+    func value(_ field: EventField, in event: FlatEvent) -> JSONValue? {
+        guard let path = found[field.rawValue]?.path else { return nil }
+        return event.value(at: Int(path.top))
+    }
+
+    /// Where the winning value of `field` is in `event` when it is a string.
+    func text(_ field: EventField, in event: FlatEvent) -> (start: Int32, count: Int32)? {
+        guard let path = found[field.rawValue]?.path, case .text(let start, let count) = event.members[Int(path.top)].value else {
+            return nil
+        }
+        return (start, count)
     }
 
     /// Whether the top-level member at `index` was claimed whole, or has claimed members inside.

@@ -5,6 +5,9 @@ import LogModel
 /// freeing a dozen small `JSONObject`s per event on the ingest path; ``object`` builds the same
 /// document as a tree for callers that want to read it. Both give the same members in the same
 /// order (the contract's).
+///
+/// Strings that an event sent and that go in unchanged are kept as their place in `source`, the
+/// event's own bytes (``StoredText/raw(start:count:)``): see ``StoredText``.
 struct StoredDocument: Sendable, Equatable {
     /// `@timestamp` in µs: formatted straight into the written document (making a `String` of it
     /// first cost an allocation per event).
@@ -17,25 +20,32 @@ struct StoredDocument: Sendable, Equatable {
     var droppedKeys: Int
     var flattenedValues: Int
     var level: Level
-    var logger: String?
+    var logger: StoredText?
     var originalLevel: String?
     var service: String
     var environment: String
-    var host: String?
-    var message: String?
-    var traceID: String?
-    var spanID: String?
-    var requestID: String?
-    var userID: String?
+    var host: StoredText?
+    var message: StoredText?
+    var traceID: StoredText?
+    var spanID: StoredText?
+    var requestID: StoredText?
+    var userID: StoredText?
     var errorType: String?
     var errorMessage: String?
     var errorStackTrace: String?
-    var labels: JSONObject
+    var labels: StoredLabels
     var attributes: JSONObject
     var clientIP: String?
+    /// The bytes the raw texts point into: a copy of the event's, or empty when none is raw.
+    var source: [UInt8]
 
     /// The document as a tree.
     var object: JSONObject {
+        source.withUnsafeBufferPointer { object(source: $0) }
+    }
+
+    private func object(source: UnsafeBufferPointer<UInt8>) -> JSONObject {
+        func string(_ text: StoredText) -> JSONValue { .string(text.string(in: source)) }
         var document = JSONObject(minimumCapacity: 16)
         document.append("@timestamp", .string(Timestamp.format(micros: timestampMicros)))
 
@@ -51,19 +61,19 @@ struct StoredDocument: Sendable, Equatable {
 
         var log = JSONObject(minimumCapacity: 2)
         log.append("level", .string(level.name))
-        if let logger { log.append("logger", .string(logger)) }
+        if let logger { log.append("logger", string(logger)) }
         if let originalLevel { log.append("original_level", .string(originalLevel)) }
         document.append("log", .object(log))
 
         document.append("service", Self.object(.init("name", .string(service)), .init("environment", .string(environment))))
-        if let host { document.append("host", Self.object(.init("name", .string(host)))) }
-        if let message { document.append("message", .string(message)) }
-        if let traceID { document.append("trace", Self.object(.init("id", .string(traceID)))) }
-        if let spanID { document.append("span", Self.object(.init("id", .string(spanID)))) }
+        if let host { document.append("host", Self.object(.init("name", string(host)))) }
+        if let message { document.append("message", string(message)) }
+        if let traceID { document.append("trace", Self.object(.init("id", string(traceID)))) }
+        if let spanID { document.append("span", Self.object(.init("id", string(spanID)))) }
         if let requestID {
-            document.append("http", Self.object(.init("request", Self.object(.init("id", .string(requestID))))))
+            document.append("http", Self.object(.init("request", Self.object(.init("id", string(requestID))))))
         }
-        if let userID { document.append("user", Self.object(.init("id", .string(userID)))) }
+        if let userID { document.append("user", Self.object(.init("id", string(userID)))) }
         if errorType != nil || errorMessage != nil || errorStackTrace != nil {
             var error = JSONObject(minimumCapacity: 3)
             if let errorType { error.append("type", .string(errorType)) }
@@ -71,7 +81,7 @@ struct StoredDocument: Sendable, Equatable {
             if let errorStackTrace { error.append("stack_trace", .string(errorStackTrace)) }
             document.append("error", .object(error))
         }
-        if !labels.isEmpty { document.append("labels", .object(labels)) }
+        if !labels.isEmpty { document.append("labels", .object(labels.object(source: source))) }
         if !attributes.isEmpty { document.append("attributes", .object(attributes)) }
         if let clientIP { document.append("ingest", Self.object(.init("client_ip", .string(clientIP)))) }
         return document
@@ -80,6 +90,10 @@ struct StoredDocument: Sendable, Equatable {
     /// Writes the compact JSON of ``object`` without building it. Keep the two in step: the
     /// normaliser tests compare them.
     func write(into out: inout JSONByteBuffer) {
+        source.withUnsafeBufferPointer { write(into: &out, source: $0) }
+    }
+
+    private func write(into out: inout JSONByteBuffer, source: UnsafeBufferPointer<UInt8>) {
         out.appendRaw(#"{"@timestamp":"#)
         out.appendTimestamp(micros: timestampMicros)
         out.appendRaw(#","event":{"id":"#)
@@ -105,7 +119,7 @@ struct StoredDocument: Sendable, Equatable {
         out.appendPlainString(level.name)
         if let logger {
             out.appendRaw(#","logger":"#)
-            out.appendString(logger)
+            out.append(logger, from: source)
         }
         if let originalLevel {
             out.appendRaw(#","original_level":"#)
@@ -118,31 +132,31 @@ struct StoredDocument: Sendable, Equatable {
         out.appendRaw("}")
         if let host {
             out.appendRaw(#","host":{"name":"#)
-            out.appendString(host)
+            out.append(host, from: source)
             out.appendRaw("}")
         }
         if let message {
             out.appendRaw(#","message":"#)
-            out.appendString(message)
+            out.append(message, from: source)
         }
         if let traceID {
             out.appendRaw(#","trace":{"id":"#)
-            out.appendString(traceID)
+            out.append(traceID, from: source)
             out.appendRaw("}")
         }
         if let spanID {
             out.appendRaw(#","span":{"id":"#)
-            out.appendString(spanID)
+            out.append(spanID, from: source)
             out.appendRaw("}")
         }
         if let requestID {
             out.appendRaw(#","http":{"request":{"id":"#)
-            out.appendString(requestID)
+            out.append(requestID, from: source)
             out.appendRaw("}}")
         }
         if let userID {
             out.appendRaw(#","user":{"id":"#)
-            out.appendString(userID)
+            out.append(userID, from: source)
             out.appendRaw("}")
         }
         if errorType != nil || errorMessage != nil || errorStackTrace != nil {
@@ -166,7 +180,7 @@ struct StoredDocument: Sendable, Equatable {
         }
         if !labels.isEmpty {
             out.appendRaw(#","labels":"#)
-            out.appendObject(labels)
+            labels.write(into: &out, source: source)
         }
         if !attributes.isEmpty {
             out.appendRaw(#","attributes":"#)

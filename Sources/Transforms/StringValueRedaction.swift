@@ -27,6 +27,13 @@ enum StringValueRedaction {
         return result.map { ($0, count) }
     }
 
+    /// Whether `bytes` (a string's UTF-8) might hold something ``redact(_:)`` masks: when not,
+    /// the text is stored as it is, and a string the event sent can be copied without being made.
+    static func mayRedact(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let hints = Hints(bytes: bytes)
+        return hints.mayHoldCard || hints.mayHoldCredentials
+    }
+
     /// One pass over the bytes for both steps, cheaper than each step's own.
     ///
     /// A card needs 13 digits in one run of digit groups joined by single spaces or dashes, so the
@@ -44,20 +51,26 @@ enum StringValueRedaction {
         var mayHoldCredentials = false
 
         init(_ text: borrowing String) {  // borrowed: an init takes its arguments owned (a retain and a release per value)
-            func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (Bool, Bool) {
-                // Fewer than 13 bytes cannot hold 13 digits (most short values: "GET", a shop id).
-                if bytes.count < 13 { return (false, Self.mayHoldCredentials(bytes)) }
-                let (digits, punctuation) = Self.mayHoldEither(bytes)
-                if !digits && !punctuation { return (false, false) }
-                if digits && Self.hasLongRow(bytes) { return Self.scanBytes(bytes) }
-                return (false, punctuation && Self.holdsCredentialBytes(bytes))
-            }
             // Native strings (all of the parser's) lend their bytes without a copy.
-            if let found = text.utf8.withContiguousStorageIfAvailable(scan) {
+            if let found = text.utf8.withContiguousStorageIfAvailable(Self.scan) {
                 (mayHoldCard, mayHoldCredentials) = found
             } else {
-                (mayHoldCard, mayHoldCredentials) = Array(text.utf8).withUnsafeBufferPointer(scan)
+                (mayHoldCard, mayHoldCredentials) = Array(text.utf8).withUnsafeBufferPointer(Self.scan)
             }
+        }
+
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            (mayHoldCard, mayHoldCredentials) = Self.scan(bytes)
+        }
+
+        @inline(__always)
+        private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (Bool, Bool) {
+            // Fewer than 13 bytes cannot hold 13 digits (most short values: "GET", a shop id).
+            if bytes.count < 13 { return (false, mayHoldCredentials(bytes)) }
+            let (digits, punctuation) = mayHoldEither(bytes)
+            if !digits && !punctuation { return (false, false) }
+            if digits && hasLongRow(bytes) { return scanBytes(bytes) }
+            return (false, punctuation && holdsCredentialBytes(bytes))
         }
 
         /// Whether `bytes` hold 13 digits or more in all, and whether they hold a byte from `:` to

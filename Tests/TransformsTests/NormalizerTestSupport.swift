@@ -13,7 +13,9 @@ func normalize(
     let value = try JSONParser.parse(json)
     let object = try XCTUnwrap(value.objectValue, "test input must be an object", file: file, line: line)
     let normalizer = EventNormalizer(configuration: configuration)
-    let event = try normalizer.normalize(object, context: context)
+    let result = Result { () throws(EventError) in try normalizer.normalize(object, context: context) }
+    checkFlatReading(json, normalizer: normalizer, context: context, want: result, file: file, line: line)
+    let event = try result.get()
     // The intake keeps a memo of label keys per request: the second and third time through it
     // (keys remembered) must give the same document as without one.
     let memo = LabelKeyMemo()
@@ -55,5 +57,47 @@ extension NormalizedEvent {
             current = current?[String(part)]
         }
         return current
+    }
+}
+
+/// The intake reads an event of scalars without a tree (``FlatEvent``): when `json` is one, the
+/// flat reading must give what the tree gives (the written document byte for byte, the document,
+/// the counts, or the same error), the first time and with the request's key reuse and memo.
+func checkFlatReading(
+    _ json: String, normalizer: EventNormalizer, context: IngestContext, want: Result<NormalizedEvent, EventError>,
+    file: StaticString = #filePath, line: UInt = #line
+) {
+    let bytes = Array(json.utf8)
+    let keys = JSONKeyReuse()
+    let memo = LabelKeyMemo()
+    var members: [FlatMember] = []
+    for round in 0..<3 {
+        let reused = round == 0 ? nil : keys
+        let got: Result<NormalizedEvent, EventError>? = bytes.withUnsafeBufferPointer { bytes in
+            guard JSONParser.readFlat(bytes, reusingKeys: reused, into: &members) else { return nil }
+            return members.withUnsafeBufferPointer { members in
+                Result { () throws(EventError) in
+                    try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: context, memo: round == 0 ? nil : memo)
+                }
+            }
+        }
+        guard let got else { return }
+        switch (want, got) {
+        case (.success(let want), .success(let got)):
+            var wantBytes: [UInt8] = [], gotBytes: [UInt8] = []
+            want.writeDocument(into: &wantBytes)
+            got.writeDocument(into: &gotBytes)
+            XCTAssertEqual(String(decoding: gotBytes, as: UTF8.self).replacingOccurrences(of: got.id, with: want.id),
+                           String(decoding: wantBytes, as: UTF8.self), "read flat, the written document differs", file: file, line: line)
+            XCTAssertEqual(got.document.jsonString.replacingOccurrences(of: got.id, with: want.id), want.document.jsonString,
+                           "read flat, the document differs", file: file, line: line)
+            XCTAssertEqual(got.redactions, want.redactions, "read flat, the redaction count differs", file: file, line: line)
+            XCTAssertEqual(got.overflowKeys, want.overflowKeys, file: file, line: line)
+            XCTAssertEqual(got.timestampMicros, want.timestampMicros, file: file, line: line)
+        case (.failure(let want), .failure(let got)):
+            XCTAssertEqual("\(got)", "\(want)", file: file, line: line)
+        default:
+            XCTFail("read flat: \(got), as a tree: \(want)", file: file, line: line)
+        }
     }
 }

@@ -1,0 +1,150 @@
+/// An event whose members are all scalars, read in place: what most services send
+/// (`{"@timestamp": "…", "level": "info", "message": "…", "shop_id": 42, …}`). The intake reads
+/// such an event without building a ``JSONObject`` tree (``JSONParser/readFlat(_:reusingKeys:into:)``):
+/// keys become `String`s (reused from the previous event, see ``JSONKeyReuse``), values stay where
+/// they are in the body until the normaliser asks for one.
+///
+/// A view: `bytes` and `members` are borrowed, valid only during the call that hands it out.
+public struct FlatEvent {
+    /// The event's own bytes; ``FlatValue/text(start:count:)`` offsets count from their start.
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public let members: UnsafeBufferPointer<FlatMember>
+
+    public init(bytes: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<FlatMember>) {
+        self.bytes = bytes
+        self.members = members
+    }
+
+    /// The UTF-8 of a string value, in place.
+    @inline(__always)
+    public func utf8(start: Int32, count: Int32) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(start + count)])
+    }
+
+    /// Member `index`'s value as the parser would have built it.
+    public func value(at index: Int) -> JSONValue {
+        switch members[index].value {
+        case .text(let start, let count): .string(String(decoding: utf8(start: start, count: count), as: UTF8.self))
+        case .int(let number): .int(number)
+        case .bool(let flag): .bool(flag)
+        }
+    }
+}
+
+/// One member of a ``FlatEvent``.
+public struct FlatMember {
+    public var key: String
+    public var value: FlatValue
+
+    public init(key: String, value: FlatValue) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// A scalar as written in the event.
+public enum FlatValue: Equatable {
+    /// A string without escapes: its bytes (checked UTF-8 without control characters) between the
+    /// quotes, from `start` in the event's bytes.
+    case text(start: Int32, count: Int32)
+    /// An integer that fits `Int64`.
+    case int(Int64)
+    case bool(Bool)
+}
+
+extension JSONParser {
+    /// Reads `bytes` as a ``FlatEvent``'s members into `members` (emptied first) when the event is
+    /// one: a single object, no repeated key, every value a string without escapes, an integer
+    /// that fits `Int64`, `true` or `false`. Returns `false`, quietly and without any other effect,
+    /// for everything else (nested values, `null`, fractions, escapes in a value, malformed JSON):
+    /// ``parse(_:maxDepth:reusingKeys:keeping:)`` then builds the tree, or says what is wrong.
+    /// What it accepts, the parser would have made of it the same members (tested).
+    public static func readFlat(
+        _ bytes: UnsafeBufferPointer<UInt8>, reusingKeys keys: JSONKeyReuse? = nil, into members: inout [FlatMember]
+    ) -> Bool {
+        members.removeAll(keepingCapacity: true)
+        // Offsets are 32-bit: an event that large (past any sane limit) takes the tree.
+        guard let base = bytes.baseAddress, bytes.count > 0, bytes.count <= Int32.max else { return false }
+        var state = JSONParserState(base: base, count: bytes.count, maxDepth: 1, keys: keys?.slots)
+        defer { withExtendedLifetime(keys) {} }
+        return state.readFlatObject(into: &members)
+    }
+}
+
+extension JSONParserState {
+    /// See ``JSONParser/readFlat(_:reusingKeys:into:)``.
+    mutating func readFlatObject(into members: inout [FlatMember]) -> Bool {
+        skipWhitespace()
+        guard pos < end, base[pos] == UInt8(ascii: "{") else { return false }
+        pos += 1
+        skipWhitespace()
+        if pos < end, base[pos] == UInt8(ascii: "}") {
+            pos += 1
+            skipWhitespace()
+            return pos == end
+        }
+        // The keys' bits (``keyBit(_:)``): a key whose bit is clear is not a repeat, and most keys
+        // are told so without comparing bytes. A repeated key is left to the tree (the last value
+        // at the first place).
+        var keyBits: UInt64 = 0
+        while true {
+            guard pos < end, base[pos] == UInt8(ascii: "\"") else { return false }
+            var keyBit: UInt64 = 0
+            guard let key = try? parseString(keyBit: &keyBit, wantsKeyBit: true, slot: members.count) else { return false }
+            if keyBits & keyBit != 0, Self.repeats(key, in: members) { return false }
+            keyBits |= keyBit
+            skipWhitespace()
+            guard pos < end, base[pos] == UInt8(ascii: ":") else { return false }
+            pos += 1
+            skipWhitespace()
+            guard pos < end, let value = readFlatValue() else { return false }
+            members.append(FlatMember(key: key, value: value))
+            skipWhitespace()
+            guard pos < end else { return false }
+            let c = base[pos]
+            pos += 1
+            if c == UInt8(ascii: ",") {
+                skipWhitespace()
+                continue
+            }
+            guard c == UInt8(ascii: "}") else { return false }
+            skipWhitespace()
+            return pos == end
+        }
+    }
+
+    /// Whether `members` has a key of `key`'s bytes (as the tree compares them).
+    private static func repeats(_ key: String, in members: [FlatMember]) -> Bool {
+        let count = key.utf8.count
+        return members.contains { $0.key.utf8.count == count && $0.key.utf8.elementsEqual(key.utf8) }
+    }
+
+    private mutating func readFlatValue() -> FlatValue? {
+        switch base[pos] {
+        case UInt8(ascii: "\""): return readPlainString()
+        case UInt8(ascii: "t"): return (try? expectLiteral("true")) != nil ? .bool(true) : nil
+        case UInt8(ascii: "f"): return (try? expectLiteral("false")) != nil ? .bool(false) : nil
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard case .int(let number)? = try? parseNumber() else { return nil }
+            return .int(number)
+        default: return nil  // null, an object, an array, or not JSON
+        }
+    }
+
+    /// A string value without escapes, from its opening quote; `nil` at an escape, a control
+    /// character, bad UTF-8 or the end.
+    private mutating func readPlainString() -> FlatValue? {
+        pos += 1
+        let start = pos
+        while true {
+            skipPlainASCII()
+            guard pos < end else { return nil }
+            let c = base[pos]
+            if c == UInt8(ascii: "\"") {
+                pos += 1
+                return .text(start: Int32(truncatingIfNeeded: start), count: Int32(truncatingIfNeeded: pos - 1 - start))
+            }
+            guard c >= 0x80, (try? skipMultibyteSequence()) != nil else { return nil }
+        }
+    }
+}

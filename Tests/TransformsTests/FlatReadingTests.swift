@@ -1,0 +1,105 @@
+import LogModel
+import Transforms
+import XCTest
+
+/// Events of scalars only are read flat (``FlatEvent``) and normalised without a tree: random
+/// events of such members, as a request's events come (keys reused, one memo), must come out as
+/// the tree makes them, byte for byte. `checkFlatReading` also runs under every normaliser test.
+final class FlatReadingTests: XCTestCase {
+    private static let members = [
+        #""@timestamp":"2026-11-25T10:04:59.123Z""#, #""time":"yesterday""#, #""ts":1795601099"#, #""timestamp":"2099-01-01T00:00:00Z""#,
+        #""level":"warn""#, #""levelname":"ERROR""#, #""level":"loud""#, #""severity":30"#, #""level":"""#,
+        #""message":"m""#, #""msg":"card 4111 1111 1111 1111""#, #""message":"""#, #""message":42"#, #""message":true"#,
+        #""message":"a long message that the configuration below cuts short somewhere in the middle""#,
+        #""message":"naïve café ✓""#, #""service":"svc""#, #""service":"""#, #""app":7"#, #""environment":"prod""#,
+        #""logger":"core.payments""#, #""name":"postgresql://u:secret@db/x""#, #""host":"web-1""#, #""hostname":"h""#,
+        #""trace_id":"0822e8f36c031199972a846916419f82""#, #""span_id":"s1""#, #""request_id":"r-1""#, #""user_id":99"#,
+        #""shop_id":12"#, #""shop_id":"4111111111111111""#, #""id":"evt-1""#, #""uuid":"bad id""#, #""event.id":7"#,
+        #""event.dataset":"ds""#, #""password":"hunter2""#, #""card_number":"4111111111111111""#, #""card":true"#,
+        #""a.b":"dotted""#, #""a_b":"underscored""#, #""$where":"x""#, #""":"empty key""#, #""k\u00e9y":"escaped key""#,
+        #""é":"precomposed""#, #""status":200"#, #""ok":false"#, #""n":-0"#, #""big":9223372036854775807"#,
+        #""dsn":"https://k:s@sentry.example/1""#, #""note":"pay 4111111111111111 now""#, #""labels":"not an object""#,
+        #""exc_info":"Traceback (most recent call last):""#, #""error.type":"ValueError""#, #""error.message":"bad""#,
+    ]
+
+    func testFlatEventsComeOutAsTheTreeMakesThem() throws {
+        var rng = SplitMix(state: 2026)
+        var configuration = NormalizerConfiguration()
+        configuration.maxMessageBytes = 40
+        configuration.maxLabels = 6
+        let normalizer = EventNormalizer(configuration: configuration)
+        let keys = JSONKeyReuse()
+        let memo = LabelKeyMemo()
+        var members: [FlatMember] = []
+        var flat = 0
+        for round in 0..<2000 {
+            var picked = (0..<Int.random(in: 1...12, using: &rng)).map { _ in Self.members.randomElement(using: &rng)! }
+            if round % 3 == 0 { picked.shuffle(using: &rng) }
+            let json = "{" + picked.joined(separator: ",") + "}"
+            let want = Result { () throws(EventError) in
+                guard case .object(let object)? = try? JSONParser.parse(json) else { throw EventError(code: "test", message: "not an object") }
+                return try normalizer.normalize(object, context: testContext)
+            }
+            let bytes = Array(json.utf8)
+            let got: Result<NormalizedEvent, EventError>? = bytes.withUnsafeBufferPointer { bytes in
+                guard JSONParser.readFlat(bytes, reusingKeys: keys, into: &members) else { return nil }
+                return members.withUnsafeBufferPointer { members in
+                    Result { () throws(EventError) in
+                        try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: testContext, memo: memo)
+                    }
+                }
+            }
+            guard let got else {
+                // Only a repeated key keeps such an event from being read flat.
+                let keyCount = Set(picked.map { $0.prefix { $0 != ":" } }).count
+                XCTAssertLessThan(keyCount, picked.count, "not read flat: \(json)")
+                continue
+            }
+            flat += 1
+            switch (want, got) {
+            case (.success(let want), .success(let got)):
+                var wantBytes: [UInt8] = [], gotBytes: [UInt8] = []
+                want.writeDocument(into: &wantBytes)
+                got.writeDocument(into: &gotBytes)
+                XCTAssertEqual(String(decoding: gotBytes, as: UTF8.self).replacingOccurrences(of: got.id, with: want.id),
+                               String(decoding: wantBytes, as: UTF8.self), json)
+                XCTAssertEqual(got.redactions, want.redactions, json)
+                XCTAssertEqual(got.overflowKeys, want.overflowKeys, json)
+            case (.failure(let want), .failure(let got)):
+                XCTAssertEqual("\(got)", "\(want)", json)
+            default:
+                XCTFail("\(json): as a tree \(want), read flat \(got)")
+            }
+        }
+        XCTAssertGreaterThan(flat, 1000)
+    }
+
+    /// What the flat reading keeps points into the event's bytes: an event kept after the body is
+    /// gone (as the collecting `decodeAndNormalize` does) still has its own copy.
+    func testAnEventOutlivesTheBytesItWasReadFrom() throws {
+        let normalizer = EventNormalizer()
+        var members: [FlatMember] = []
+        var bytes = Array(#"{"message":"kept after the body","http_path":"/api/v1/shops/913/balance","host":"web-1"}"#.utf8)
+        let event = try bytes.withUnsafeBufferPointer { buffer in
+            XCTAssertTrue(JSONParser.readFlat(buffer, into: &members))
+            return try members.withUnsafeBufferPointer { members in
+                try normalizer.normalize(FlatEvent(bytes: buffer, members: members), context: testContext)
+            }
+        }
+        for index in bytes.indices { bytes[index] = UInt8(ascii: "#") }
+        XCTAssertEqual(event["message"], "kept after the body")
+        XCTAssertEqual(event["labels.http_path"], "/api/v1/shops/913/balance")
+        XCTAssertEqual(event["host.name"], "web-1")
+    }
+}
+
+private struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
