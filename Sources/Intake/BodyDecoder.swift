@@ -45,10 +45,7 @@ public enum BodyDecoder {
                 switch result {
                 case .success(let read):
                     do throws(EventError) {
-                        let event = switch read {
-                        case .flat(let flat): try normalizer.normalize(flat, context: context, memo: memo)
-                        case .tree(let object): try normalizer.normalize(object, context: context, memo: memo)
-                        }
+                        let event = try normalize(read, normalizer: normalizer, context: context, memo: memo)
                         batch.redactions += event.redactions
                         batch.overflowKeys += event.overflowKeys
                         try accept(event)
@@ -62,6 +59,18 @@ public enum BodyDecoder {
             }
         }
         return batch
+    }
+
+    /// One event as read, normalised. Borrowed: a `switch` over `read` in the caller's closure
+    /// copied the normaliser and the context (retaining their arrays and strings) per event.
+    @inline(__always)
+    private static func normalize(
+        _ read: borrowing EventFraming.Event, normalizer: borrowing EventNormalizer, context: borrowing IngestContext, memo: LabelKeyMemo
+    ) throws(EventError) -> NormalizedEvent {
+        switch read {
+        case .flat(let flat): try normalizer.normalize(flat, context: context, memo: memo)
+        case .tree(let object): try normalizer.normalize(object, context: context, memo: memo)
+        }
     }
 
     /// The body inflated and, if it is NDJSON, cut at line ends into up to `parts` pieces of at

@@ -71,7 +71,7 @@ enum EventFraming {
             }
             if !blank {
                 let line = UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart)
-                reader.read(line, index: index, visit)
+                visit(index, reader.read(line))
                 index += 1
             }
             lineStart = next
@@ -89,7 +89,7 @@ enum EventFraming {
         guard base[pos] == UInt8(ascii: "[") else {
             // A single value: the whole body is the event.
             let valueEnd = trimTrailingWhitespace(base, pos, end)
-            reader.read(UnsafeBufferPointer(start: base + pos, count: valueEnd - pos), index: 0, visit)
+            visit(0, reader.read(UnsafeBufferPointer(start: base + pos, count: valueEnd - pos)))
             return 1
         }
         pos += 1
@@ -108,7 +108,7 @@ enum EventFraming {
                     code: EventError.invalidJSON,
                     message: "empty array element: unexpected \(what) at byte \(elementEnd) of the body")))
             } else {
-                reader.read(UnsafeBufferPointer(start: base + elementStart, count: trimmedEnd - elementStart), index: index, visit)
+                visit(index, reader.read(UnsafeBufferPointer(start: base + elementStart, count: trimmedEnd - elementStart)))
             }
             index += 1
             guard let terminator else {
@@ -179,23 +179,21 @@ enum EventFraming {
             readsFlat = limits.maxEventDepth >= 1
         }
 
-        /// Visits the event in `bytes`: flat when it is one, else as the tree (or why it is not an event).
-        mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, index: Int, _ visit: Visitor) {
+        /// The event in `bytes`: flat when it is one, else the tree (or why it is not an event). Drop
+        /// a flat event before reading the next: the next one reuses its members' storage.
+        mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Event, EventError> {
             guard bytes.count <= limits.maxEventBytes else {
-                return visit(index, .failure(.tooLarge(bytes: bytes.count, limit: limits.maxEventBytes)))
+                return .failure(.tooLarge(bytes: bytes.count, limit: limits.maxEventBytes))
             }
             if readsFlat, JSONParser.readFlat(bytes, reusingKeys: keys, into: &flatMembers) {
-                flatMembers.withUnsafeBufferPointer { members in
-                    visit(index, .success(.flat(FlatEvent(bytes: bytes, members: members))))
-                }
-                return
+                return .success(.flat(FlatEvent(bytes: bytes, members: flatMembers)))
             }
             do throws(JSONParseError) {
                 let value = try JSONParser.parse(UnsafeRawBufferPointer(bytes), maxDepth: limits.maxEventDepth, reusingKeys: keys)
-                guard case .object(let object) = value else { return visit(index, .failure(.notObject(value))) }
-                visit(index, .success(.tree(object)))
+                guard case .object(let object) = value else { return .failure(.notObject(value)) }
+                return .success(.tree(object))
             } catch {
-                visit(index, .failure(EventError(error)))
+                return .failure(EventError(error))
             }
         }
     }

@@ -4,13 +4,13 @@
 /// keys become `String`s (reused from the previous event, see ``JSONKeyReuse``), values stay where
 /// they are in the body until the normaliser asks for one.
 ///
-/// A view: `bytes` and `members` are borrowed, valid only during the call that hands it out.
+/// `bytes` are borrowed: valid only as long as the buffer they were read from.
 public struct FlatEvent {
     /// The event's own bytes; ``FlatValue/text(start:count:)`` offsets count from their start.
     public let bytes: UnsafeBufferPointer<UInt8>
-    public let members: UnsafeBufferPointer<FlatMember>
+    public let members: [FlatMember]
 
-    public init(bytes: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<FlatMember>) {
+    public init(bytes: UnsafeBufferPointer<UInt8>, members: [FlatMember]) {
         self.bytes = bytes
         self.members = members
     }

@@ -9,10 +9,8 @@ final class FlatEventTests: XCTestCase {
         let bytes = Array(json.utf8)
         return bytes.withUnsafeBufferPointer { bytes in
             guard JSONParser.readFlat(bytes, reusingKeys: keys, into: &members) else { return nil }
-            return members.withUnsafeBufferPointer { members in
-                let event = FlatEvent(bytes: bytes, members: members)
-                return members.indices.map { JSONObject.Member(members[$0].key, event.value(at: $0)) }
-            }
+            let event = FlatEvent(bytes: bytes, members: members)
+            return members.indices.map { JSONObject.Member(members[$0].key, event.value(at: $0)) }
         }
     }
 
@@ -65,10 +63,8 @@ final class FlatEventTests: XCTestCase {
             var members: [FlatMember] = []
             let got: JSONObject? = bytes.withUnsafeBufferPointer { buffer in
                 guard JSONParser.readFlat(buffer, reusingKeys: keys, into: &members) else { return nil }
-                return members.withUnsafeBufferPointer { members in
-                    let event = FlatEvent(bytes: buffer, members: members)
-                    return JSONObject(members.indices.map { JSONObject.Member(members[$0].key, event.value(at: $0)) })
-                }
+                let event = FlatEvent(bytes: buffer, members: members)
+                return JSONObject(members.indices.map { JSONObject.Member(members[$0].key, event.value(at: $0)) })
             }
             guard let got else { continue }
             flat += 1

@@ -43,10 +43,8 @@ final class FlatReadingTests: XCTestCase {
             let bytes = Array(json.utf8)
             let got: Result<NormalizedEvent, EventError>? = bytes.withUnsafeBufferPointer { bytes in
                 guard JSONParser.readFlat(bytes, reusingKeys: keys, into: &members) else { return nil }
-                return members.withUnsafeBufferPointer { members in
-                    Result { () throws(EventError) in
-                        try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: testContext, memo: memo)
-                    }
+                return Result { () throws(EventError) in
+                    try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: testContext, memo: memo)
                 }
             }
             guard let got else {
@@ -82,9 +80,7 @@ final class FlatReadingTests: XCTestCase {
         var bytes = Array(#"{"message":"kept after the body","http_path":"/api/v1/shops/913/balance","host":"web-1"}"#.utf8)
         let event = try bytes.withUnsafeBufferPointer { buffer in
             XCTAssertTrue(JSONParser.readFlat(buffer, into: &members))
-            return try members.withUnsafeBufferPointer { members in
-                try normalizer.normalize(FlatEvent(bytes: buffer, members: members), context: testContext)
-            }
+            return try normalizer.normalize(FlatEvent(bytes: buffer, members: members), context: testContext)
         }
         for index in bytes.indices { bytes[index] = UInt8(ascii: "#") }
         XCTAssertEqual(event["message"], "kept after the body")

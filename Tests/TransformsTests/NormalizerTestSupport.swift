@@ -75,10 +75,8 @@ func checkFlatReading(
         let reused = round == 0 ? nil : keys
         let got: Result<NormalizedEvent, EventError>? = bytes.withUnsafeBufferPointer { bytes in
             guard JSONParser.readFlat(bytes, reusingKeys: reused, into: &members) else { return nil }
-            return members.withUnsafeBufferPointer { members in
-                Result { () throws(EventError) in
-                    try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: context, memo: round == 0 ? nil : memo)
-                }
+            return Result { () throws(EventError) in
+                try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: context, memo: round == 0 ? nil : memo)
             }
         }
         guard let got else { return }
