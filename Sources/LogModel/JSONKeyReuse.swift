@@ -32,6 +32,19 @@ public final class JSONKeyReuse {
             return strings[slot]
         }
 
+        /// The key in `slot` when the bytes at `text` (`available` of them, just after an opening
+        /// quote) are its bytes and the closing quote: the key without looking for where it ends.
+        /// Returns the key and its length in bytes.
+        @inline(__always)
+        func predicted(_ slot: Int, at text: UnsafePointer<UInt8>, available: Int) -> (key: String, count: Int)? {
+            guard slot < JSONKeyReuse.slotCount else { return nil }
+            let n = counts[slot]
+            guard n > 0, n < available, text[n] == UInt8(ascii: "\""),
+                Self.equal(bytes + slot * JSONKeyReuse.maximumBytes, text, n)
+            else { return nil }
+            return (strings[slot], n)
+        }
+
         /// `memcmp(a, b, n) == 0` for 1 ≤ n ≤ `maximumBytes`, inline: most keys are a few bytes,
         /// where calling `memcmp` costs more than comparing. Overlapping reads, as ``ByteHash``.
         @inline(__always)

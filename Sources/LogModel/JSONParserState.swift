@@ -9,7 +9,7 @@ struct JSONParserState {
     private var depth = 0
     private var scratch: [UInt8] = []
     /// The previous event's top-level keys.
-    private let keys: JSONKeyReuse.Slots?
+    let keys: JSONKeyReuse.Slots?
     /// The key bits of the top-level members to build (``JSONMemberSelection``; all bits set: every
     /// member); the others are passed over (``skipValue()``). Only the bits: holding the selection
     /// itself cost a retain and release per object parsed.
