@@ -12,6 +12,7 @@ struct FieldCandidates {
 
     /// `memo`: the request's, which knows the roles of the previous event's keys by position.
     init(collecting raw: JSONObject, memo: LabelKeyMemo? = nil) {
+        memo?.flatShape.invalidate()
         found = Self.emptyTable(reusing: memo)
         let table = FieldTable.topLevel
         // Members are read in place through the buffer: `for member in members` copied each one
@@ -26,8 +27,15 @@ struct FieldCandidates {
         markClaims()
     }
 
-    /// The same for a flat event: every candidate is a whole member (none is an object).
+    /// The same for a flat event: every candidate is a whole member (none is an object). An event
+    /// of the previous one's shape (``FlatShape``) takes its candidates as they are.
     init(collecting event: FlatEvent, memo: LabelKeyMemo? = nil) {
+        if let memo, memo.flatShape.matches(event), memo.candidateTable.count == Self.fieldCount {
+            found = memo.candidateTable
+            memo.candidateTable = []
+            claimedWhole = memo.flatShape.claimedWhole
+            return
+        }
         found = Self.emptyTable(reusing: memo)
         let table = FieldTable.topLevel
         let members = event.members
@@ -37,6 +45,7 @@ struct FieldCandidates {
             visit(role, value: Self.standIn(for: members[index].value), path: MemberPath(top: Int32(index)))
         }
         markClaims()
+        memo?.flatShape.remember(event, claimedWhole: claimedWhole)
     }
 
     /// A value of the kind of `value`, for ``Acceptance`` (which asks a string only whether it is

@@ -32,6 +32,9 @@ public final class LabelKeyMemo {
     /// Unchecked: the memo is one thread's at a time, and the check cost ~30 instructions an event.
     @exclusivity(unchecked) var eventIDs = UUIDv7Block()
 
+    /// The previous flat event's shape and the field candidates it gave (see ``FlatShape``).
+    @exclusivity(unchecked) var flatShape = FlatShape()
+
     private var slots = [Slot?](repeating: nil, count: LabelKeyMemo.capacity)
     private var used = 0
     /// A power of two; a request with more distinct keys than half of it works the rest out each time.
@@ -88,7 +91,7 @@ public final class LabelKeyMemo {
     /// small string. `false` for equal text elsewhere, which only means a lookup; and unlike `==`,
     /// never `true` for different bytes (`==` holds a decomposed "é" equal to "é").
     @inline(__always)
-    private static func sameString(_ a: String, _ b: String) -> Bool {
+    static func sameString(_ a: String, _ b: String) -> Bool {
         unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
     }
 

@@ -72,6 +72,63 @@ final class FlatReadingTests: XCTestCase {
         XCTAssertGreaterThan(flat, 1000)
     }
 
+    /// A request's events mostly share their keys, and an event of the previous one's shape takes its
+    /// field candidates (``FlatShape``): the same keys with values of other kinds (empty, a number, a
+    /// boolean), or other keys at a place (some long, some past the 32 remembered places), must still
+    /// come out as the tree makes them.
+    func testEventsOfOneShapeComeOutAsTheTreeMakesThem() throws {
+        let empty = "\"\""
+        let shape: [(key: String, values: [String])] = [
+            ("level", ["\"warn\"", empty, "30", "true", "\"loud\""]),
+            ("message", ["\"m\"", empty, "7", "false"]),
+            ("service", ["\"svc\"", empty, "3"]),
+            ("trace_id", ["\"t-1\"", empty, "99"]),
+            ("host", ["\"web-1\"", "\"4111111111111111\"", empty]),
+            ("msg", ["\"fallback\"", empty]),
+            ("label", ["\"v\"", "1"]),
+            ("severity", ["20", empty]),
+        ]
+        try checkEventsOfOneShape(shape)
+        // Keys the parser makes anew for every event (too long to keep, or past the 32 kept places).
+        let long = String(repeating: "k", count: 60)
+        try checkEventsOfOneShape(shape + [(long, ["\"x\"", "1"])] + (0..<30).map { ("label_\($0)", ["\"v\"", "1"]) } + shape.map { ($0.key + "_again", $0.values) })
+    }
+
+    private func checkEventsOfOneShape(_ options: [(key: String, values: [String])]) throws {
+        var rng = SplitMix(state: 7)
+        let normalizer = EventNormalizer()
+        let keys = JSONKeyReuse()
+        let memo = LabelKeyMemo()
+        var members: [FlatMember] = []
+        var values = options.map { $0.values[0] }
+        for round in 0..<600 {
+            // Mostly the previous event's values (the same shape), now and then one or two changed.
+            for _ in 0..<(round % 4 == 0 ? 2 : 0) {
+                let at = Int.random(in: 0..<options.count, using: &rng)
+                values[at] = options[at].values.randomElement(using: &rng)!
+            }
+            let json = "{" + zip(options, values).map { "\"\($0.0.key)\":\($0.1)" }.joined(separator: ",") + "}"
+            let object = try XCTUnwrap(JSONParser.parse(json).objectValue)
+            let want = try normalizer.normalize(object, context: testContext)
+            let bytes = Array(json.utf8)
+            let got = try bytes.withUnsafeBufferPointer { bytes in
+                XCTAssertTrue(JSONParser.readFlat(bytes, reusingKeys: keys, into: &members), json)
+                return try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: testContext, memo: memo)
+            }
+            var wantBytes: [UInt8] = [], gotBytes: [UInt8] = []
+            want.writeDocument(into: &wantBytes)
+            got.writeDocument(into: &gotBytes)
+            XCTAssertEqual(String(decoding: gotBytes, as: UTF8.self).replacingOccurrences(of: got.id, with: want.id),
+                           String(decoding: wantBytes, as: UTF8.self), json)
+            XCTAssertEqual(got.redactions, want.redactions, json)
+            // Now and then a tree event between two flat ones (its candidates table is handed back too).
+            if round % 50 == 0 {
+                let tree = try XCTUnwrap(JSONParser.parse(#"{"log":{"level":"error"},"message":"tree"}"#).objectValue)
+                _ = try normalizer.normalize(tree, context: testContext, memo: memo)
+            }
+        }
+    }
+
     /// What the flat reading keeps points into the event's bytes: an event kept after the body is
     /// gone (as the collecting `decodeAndNormalize` does) still has its own copy.
     func testAnEventOutlivesTheBytesItWasReadFrom() throws {
