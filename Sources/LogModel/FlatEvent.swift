@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An event whose members are all scalars, read in place: what most services send
 /// (`{"@timestamp": "…", "level": "info", "message": "…", "shop_id": 42, …}`). The intake reads
 /// such an event without building a ``JSONObject`` tree (``JSONParser/readFlat(_:reusingKeys:into:)``):
@@ -6,7 +12,7 @@
 ///
 /// `bytes` are borrowed: valid only as long as the buffer they were read from.
 public struct FlatEvent {
-    /// The event's own bytes; ``FlatValue/text(start:count:)`` offsets count from their start.
+    /// The event's own bytes; the members' offsets count from their start.
     public let bytes: UnsafeBufferPointer<UInt8>
     public let members: [FlatMember]
 
@@ -15,38 +21,54 @@ public struct FlatEvent {
         self.members = members
     }
 
-    /// The UTF-8 of a string value, in place.
+    /// `count` bytes from `start`, in place.
     @inline(__always)
     public func utf8(start: Int32, count: Int32) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(start + count)])
     }
 
+    /// Member `index`'s value as written: a string's UTF-8 between its quotes, an integer's digits,
+    /// `true` or `false`.
+    @inline(__always)
+    public func valueText(at index: Int) -> UnsafeBufferPointer<UInt8> {
+        utf8(start: members[index].valueStart, count: members[index].valueCount)
+    }
+
     /// Member `index`'s value as the parser would have built it.
     public func value(at index: Int) -> JSONValue {
         switch members[index].value {
-        case .text(let start, let count): .string(String(decoding: utf8(start: start, count: count), as: UTF8.self))
+        case .text: .string(String(decoding: valueText(at: index), as: UTF8.self))
         case .int(let number): .int(number)
         case .bool(let flag): .bool(flag)
         }
     }
 }
 
-/// One member of a ``FlatEvent``.
+/// One member of a ``FlatEvent``, and where its key and value are in the event's bytes.
 public struct FlatMember {
     public var key: String
+    /// Where the key's UTF-8 starts, or -1 when the key was written with escapes (its bytes in
+    /// the event are not its UTF-8).
+    public var keyStart: Int32
+    /// The value as written: a string's bytes between its quotes, or the number's or literal's text.
+    public var valueStart: Int32
+    public var valueCount: Int32
     public var value: FlatValue
 
-    public init(key: String, value: FlatValue) {
+    public init(key: String, keyStart: Int32, valueStart: Int32, valueCount: Int32, value: FlatValue) {
         self.key = key
+        self.keyStart = keyStart
+        self.valueStart = valueStart
+        self.valueCount = valueCount
         self.value = value
     }
 }
 
 /// A scalar as written in the event.
 public enum FlatValue: Equatable {
-    /// A string without escapes: its bytes (checked UTF-8 without control characters) between the
-    /// quotes, from `start` in the event's bytes.
-    case text(start: Int32, count: Int32)
+    /// A string without escapes: its bytes (checked UTF-8 without control characters) are the
+    /// member's value text.
+    case text
     /// An integer that fits `Int64`.
     case int(Int64)
     case bool(Bool)
@@ -89,15 +111,24 @@ extension JSONParserState {
         var keyBits: UInt64 = 0
         while true {
             guard pos < end, base[pos] == UInt8(ascii: "\"") else { return false }
-            guard let (key, keyBit) = readKey(slot: members.count) else { return false }
+            guard let (key, keyStart, keyBit) = readKey(slot: members.count) else { return false }
             if keyBits & keyBit != 0, Self.repeats(key, in: members) { return false }
             keyBits |= keyBit
             skipWhitespace()
             guard pos < end, base[pos] == UInt8(ascii: ":") else { return false }
             pos += 1
             skipWhitespace()
-            guard pos < end, let value = readFlatValue() else { return false }
-            members.append(FlatMember(key: key, value: value))
+            guard pos < end else { return false }
+            var valueStart = pos
+            guard let value = readFlatValue() else { return false }
+            var valueEnd = pos
+            if case .text = value {
+                valueStart += 1  // the quotes are not the text
+                valueEnd -= 1
+            }
+            members.append(FlatMember(
+                key: key, keyStart: keyStart, valueStart: Int32(truncatingIfNeeded: valueStart),
+                valueCount: Int32(truncatingIfNeeded: valueEnd - valueStart), value: value))
             skipWhitespace()
             guard pos < end else { return false }
             let c = base[pos]
@@ -115,16 +146,20 @@ extension JSONParserState {
     /// A key from its opening quote, and its bit (``keyBit(_:)``). Events of one request repeat
     /// their keys in order: the previous event's key at this place is tried first (the bytes and
     /// the closing quote compared), which spares looking for the key's end.
+    /// Returns the key, where its UTF-8 starts in the event (-1 when it was written with escapes)
+    /// and its bit.
     @inline(__always)
-    private mutating func readKey(slot: Int) -> (String, UInt64)? {
-        if let keys, let (key, count) = keys.predicted(slot, at: base + pos + 1, available: end - pos - 1) {
-            let bit = Self.keyBit(UnsafeBufferPointer(start: base + pos + 1, count: count))
+    private mutating func readKey(slot: Int) -> (String, Int32, UInt64)? {
+        let start = pos + 1
+        if let keys, let (key, count) = keys.predicted(slot, at: base + start, available: end - start) {
+            let bit = Self.keyBit(UnsafeBufferPointer(start: base + start, count: count))
             pos += count + 2
-            return (key, bit)
+            return (key, Int32(truncatingIfNeeded: start), bit)
         }
         var keyBit: UInt64 = 0
         guard let key = try? parseString(keyBit: &keyBit, wantsKeyBit: true, slot: slot) else { return nil }
-        return (key, keyBit)
+        let escaped = memchr(base + start, Int32(UInt8(ascii: "\\")), pos - 1 - start) != nil
+        return (key, escaped ? -1 : Int32(truncatingIfNeeded: start), keyBit)
     }
 
     /// Whether `members` has a key of `key`'s bytes (as the tree compares them).
@@ -149,14 +184,13 @@ extension JSONParserState {
     /// character, bad UTF-8 or the end.
     private mutating func readPlainString() -> FlatValue? {
         pos += 1
-        let start = pos
         while true {
             skipPlainASCII()
             guard pos < end else { return nil }
             let c = base[pos]
             if c == UInt8(ascii: "\"") {
                 pos += 1
-                return .text(start: Int32(truncatingIfNeeded: start), count: Int32(truncatingIfNeeded: pos - 1 - start))
+                return .text
             }
             guard c >= 0x80, (try? skipMultibyteSequence()) != nil else { return nil }
         }

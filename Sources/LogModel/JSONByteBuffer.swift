@@ -43,7 +43,7 @@ public struct JSONByteBuffer: ~Copyable {
     }
 
     /// `"` + `bytes` + `"` with one capacity check.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
         let n = bytes.count
         if written + n + 2 > capacity { grow(minimum: written + n + 2) }
@@ -105,6 +105,7 @@ extension JSONByteBuffer {
 
     /// Appends `bytes` quoted, as they are: only for the UTF-8 of a JSON string that was written
     /// without escapes (a value read in place from an event), which holds nothing to escape.
+    @inlinable
     public mutating func appendUnescapedUTF8(_ bytes: UnsafeBufferPointer<UInt8>) {
         appendQuoted(bytes)
     }

@@ -89,10 +89,10 @@ public struct EventNormalizer: Sendable {
             // No member is an object, so none is claimed only in part.
             let members = event.members
             for index in members.indices where !fields.claim(ofMember: index).whole {
-                if case .text(let start, let count) = members[index].value {
-                    extra.addLabel(key: members[index].key, position: index, text: event.utf8(start: start, count: count), start: start)
-                } else {
+                if case .bool = members[index].value {
                     extra.add(key: members[index].key, value: event.value(at: index), position: index)
+                } else {
+                    extra.addLabel(flat: event, member: index)
                 }
             }
         }
@@ -107,8 +107,8 @@ public struct EventNormalizer: Sendable {
         var redactions = 0
         /// The winning value's UTF-8 in a flat event, when it is a string.
         func utf8(_ field: EventField) -> (start: Int32, bytes: UnsafeBufferPointer<UInt8>)? {
-            guard let flat, let (start, count) = fields.text(field, in: flat) else { return nil }
-            return (start, flat.utf8(start: start, count: count))
+            guard let flat, let index = fields.member(field), case .text = flat.members[index].value else { return nil }
+            return (flat.members[index].valueStart, flat.valueText(at: index))
         }
         /// Points into the event's bytes (``StoredText/raw(start:count:)``).
         var usesSource = false
@@ -188,7 +188,11 @@ public struct EventNormalizer: Sendable {
         redactions += error.complete()
 
         var extra = ExtraFields(limits: limits, secrets: secrets, memo: memo)
-        if let shop = text(.shopID) { extra.addLabel(facts: shopIDLabel, value: .string(shop)) }
+        if let flat, let index = fields.member(.shopID), flat.members[index].value != .bool(true), flat.members[index].value != .bool(false) {
+            extra.addLabel(flat: flat, member: index, facts: shopIDLabel)
+        } else if let shop = text(.shopID) {
+            extra.addLabel(facts: shopIDLabel, value: .string(shop))
+        }
         addMembers(&extra)
         if let exceptionRemainder { extra.add(key: "exception", value: exceptionRemainder) }
         redactions += extra.redactions

@@ -93,16 +93,31 @@ struct ExtraFields {
         labels.append(storedKey, labelText(kind: facts.kind, value: value))
     }
 
-    /// A flat event's string member at `position` as a label: `text` is its UTF-8 in the event, from
-    /// `start`. Kept as those bytes when nothing in them changes (``StoredText/raw(start:count:)``).
-    mutating func addLabel(key: String, position: Int, text: UnsafeBufferPointer<UInt8>, start: Int32) {
-        let facts = topLevelFacts(key, position: position)
+    /// A flat event's string or integer member `index` as a label (under `facts`' key when given,
+    /// else its own). Its value, and its key when stored as sent, are kept as their bytes in the event
+    /// (``StoredText/raw(start:count:)``) when nothing changes them.
+    mutating func addLabel(flat event: FlatEvent, member index: Int, facts given: LabelKeyMemo.Facts? = nil) {
+        let member = event.members[index]
+        let facts = given ?? topLevelFacts(member.key, position: index)
         guard let storedKey = admitLabel(facts) else { return }
-        if facts.kind == .plain, !StringValueRedaction.mayRedact(text) {
+        let rawKey = given == nil && facts.keyUnchanged ? member.keyStart : -1
+        if rawKey >= 0 { usesSource = true }
+        if facts.kind == .plain, Self.isStoredAsWritten(member, text: event.valueText(at: index)) {
             usesSource = true
-            labels.append(storedKey, .raw(start: start, count: Int32(text.count)))
+            labels.append(storedKey, rawKey: rawKey, .raw(start: member.valueStart, count: member.valueCount))
         } else {
-            labels.append(storedKey, labelText(kind: facts.kind, value: .string(String(decoding: text, as: UTF8.self))))
+            labels.append(storedKey, rawKey: rawKey, labelText(kind: facts.kind, value: event.value(at: index)))
+        }
+    }
+
+    /// Whether a plain label's stored text is the value's text as written: a string with nothing to
+    /// redact, or an integer of fewer than 13 digits (no card) written as ``DecimalText`` writes it
+    /// (JSON allows no leading zeros; `-0` is the one other spelling).
+    private static func isStoredAsWritten(_ member: FlatMember, text: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch member.value {
+        case .text: !StringValueRedaction.mayRedact(text)
+        case .int(let number): number.magnitude < 1_000_000_000_000 && (number != 0 || text.count == 1)
+        case .bool: false
         }
     }
 
@@ -152,7 +167,7 @@ struct ExtraFields {
         var redactions = 0
         let stored = storedKey(key, redactions: &redactions)
         return LabelKeyMemo.Facts(storedKey: stored, storedHash: LabelKeyMemo.hash(stored), kind: secrets.kind(of: key),
-                                  redactions: redactions)
+                                  redactions: redactions, keyUnchanged: stored.utf8.elementsEqual(key.utf8))
     }
 
     private mutating func addAttribute(key: String, value: JSONValue, position: Int = -1) {

@@ -42,7 +42,7 @@ struct FieldCandidates {
         for index in members.indices {
             let found = if let memo { memo.role(of: members[index].key, at: index, in: table) } else { table[members[index].key] }
             guard let role = found else { continue }
-            visit(role, value: Self.standIn(for: members[index].value), path: MemberPath(top: Int32(index)))
+            visit(role, value: Self.standIn(for: members[index]), path: MemberPath(top: Int32(index)))
         }
         markClaims()
         memo?.flatShape.remember(event, claimedWhole: claimedWhole)
@@ -50,9 +50,9 @@ struct FieldCandidates {
 
     /// A value of the kind of `value`, for ``Acceptance`` (which asks a string only whether it is
     /// empty), without making the string.
-    private static func standIn(for value: FlatValue) -> JSONValue {
-        switch value {
-        case .text(_, let count): .string(count > 0 ? "x" : "")
+    private static func standIn(for member: FlatMember) -> JSONValue {
+        switch member.value {
+        case .text: .string(member.valueCount > 0 ? "x" : "")
         case .int(let number): .int(number)
         case .bool(let flag): .bool(flag)
         }
@@ -132,12 +132,10 @@ struct FieldCandidates {
         return event.value(at: Int(path.top))
     }
 
-    /// Where the winning value of `field` is in `event` when it is a string.
-    func text(_ field: EventField, in event: FlatEvent) -> (start: Int32, count: Int32)? {
-        guard let path = found[field.rawValue]?.path, case .text(let start, let count) = event.members[Int(path.top)].value else {
-            return nil
-        }
-        return (start, count)
+    /// The member of `event` (a flat event's) that won `field`.
+    func member(_ field: EventField) -> Int? {
+        guard let path = found[field.rawValue]?.path else { return nil }
+        return Int(path.top)
     }
 
     /// Whether the top-level member at `index` was claimed whole, or has claimed members inside.

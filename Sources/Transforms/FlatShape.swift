@@ -23,7 +23,7 @@ struct FlatShape {
             kinds.withUnsafeBufferPointer { kinds in
                 for index in keys.indices {
                     let member = event.members[index]
-                    guard LabelKeyMemo.sameString(keys[index], member.key), kinds[index] == Self.kind(member.value) else { return false }
+                    guard LabelKeyMemo.sameString(keys[index], member.key), kinds[index] == Self.kind(member) else { return false }
                 }
                 return true
             }
@@ -36,7 +36,7 @@ struct FlatShape {
         kinds.removeAll(keepingCapacity: true)
         for member in event.members {
             keys.append(member.key)
-            kinds.append(Self.kind(member.value))
+            kinds.append(Self.kind(member))
         }
         self.claimedWhole = claimedWhole
         isValid = true
@@ -45,9 +45,9 @@ struct FlatShape {
     /// The table handed back next is not a flat event's of this shape (a tree event's).
     mutating func invalidate() { isValid = false }
 
-    private static func kind(_ value: FlatValue) -> UInt8 {
-        switch value {
-        case .text(_, let count): count > 0 ? 1 : 2
+    private static func kind(_ member: FlatMember) -> UInt8 {
+        switch member.value {
+        case .text: member.valueCount > 0 ? 1 : 2
         case .int: 3
         case .bool: 4
         }

@@ -15,6 +15,8 @@ public final class LabelKeyMemo {
         var kind: SecretKeyKind
         /// Card numbers masked in the key itself (counted again for every event that sends it).
         var redactions: Int
+        /// The stored key is the key as sent, byte for byte.
+        var keyUnchanged: Bool
     }
 
     private struct Slot {

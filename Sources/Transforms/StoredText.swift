@@ -34,6 +34,8 @@ extension JSONByteBuffer {
 struct StoredLabels: Sendable, Equatable {
     struct Member: Sendable, Equatable {
         var key: String
+        /// Where `key`'s UTF-8 is in the source, when the event sent it as stored; else -1.
+        var rawKey: Int32
         var value: StoredText
     }
 
@@ -44,8 +46,8 @@ struct StoredLabels: Sendable, Equatable {
     var count: Int { members.count }
     var isEmpty: Bool { members.isEmpty }
 
-    mutating func append(_ key: String, _ value: StoredText) {
-        members.append(Member(key: key, value: value))
+    mutating func append(_ key: String, rawKey: Int32 = -1, _ value: StoredText) {
+        members.append(Member(key: key, rawKey: rawKey, value: value))
     }
 
     /// Whether a member is named `key`, by bytes (as the stores compare keys; `==` on `String`s
@@ -65,7 +67,12 @@ struct StoredLabels: Sendable, Equatable {
         members.withUnsafeBufferPointer { members in
             for index in members.indices {
                 if index > 0 { out.appendRaw(",") }
-                out.appendString(members[index].key)
+                let rawKey = members[index].rawKey
+                if rawKey >= 0 {
+                    out.appendUnescapedUTF8(UnsafeBufferPointer(rebasing: source[Int(rawKey)..<Int(rawKey) + members[index].key.utf8.count]))
+                } else {
+                    out.appendString(members[index].key)
+                }
                 out.appendRaw(":")
                 out.append(members[index].value, from: source)
             }
