@@ -22,14 +22,14 @@ public struct FlatEvent {
     }
 
     /// `count` bytes from `start`, in place.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func utf8(start: Int32, count: Int32) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(start + count)])
     }
 
     /// Member `index`'s value as written: a string's UTF-8 between its quotes, an integer's digits,
     /// `true` or `false`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func valueText(at index: Int) -> UnsafeBufferPointer<UInt8> {
         utf8(start: members[index].valueStart, count: members[index].valueCount)
     }
@@ -54,10 +54,13 @@ public struct FlatMember {
     public var valueStart: Int32
     public var valueCount: Int32
     public var value: FlatValue
+    /// The key's bit (`JSONParserState.keyBit(_:)`), for finding a repeated key.
+    var keyBit: UInt64
 
-    public init(key: String, keyStart: Int32, valueStart: Int32, valueCount: Int32, value: FlatValue) {
+    init(key: String, keyStart: Int32, keyBit: UInt64, valueStart: Int32, valueCount: Int32, value: FlatValue) {
         self.key = key
         self.keyStart = keyStart
+        self.keyBit = keyBit
         self.valueStart = valueStart
         self.valueCount = valueCount
         self.value = value
@@ -112,7 +115,7 @@ extension JSONParserState {
         while true {
             guard pos < end, base[pos] == UInt8(ascii: "\"") else { return false }
             guard let (key, keyStart, keyBit) = readKey(slot: members.count) else { return false }
-            if keyBits & keyBit != 0, Self.repeats(key, in: members) { return false }
+            if keyBits & keyBit != 0, Self.repeats(key, keyBit: keyBit, in: members) { return false }
             keyBits |= keyBit
             skipWhitespace()
             guard pos < end, base[pos] == UInt8(ascii: ":") else { return false }
@@ -127,7 +130,7 @@ extension JSONParserState {
                 valueEnd -= 1
             }
             members.append(FlatMember(
-                key: key, keyStart: keyStart, valueStart: Int32(truncatingIfNeeded: valueStart),
+                key: key, keyStart: keyStart, keyBit: keyBit, valueStart: Int32(truncatingIfNeeded: valueStart),
                 valueCount: Int32(truncatingIfNeeded: valueEnd - valueStart), value: value))
             skipWhitespace()
             guard pos < end else { return false }
@@ -162,10 +165,12 @@ extension JSONParserState {
         return (key, escaped ? -1 : Int32(truncatingIfNeeded: start), keyBit)
     }
 
-    /// Whether `members` has a key of `key`'s bytes (as the tree compares them).
-    private static func repeats(_ key: String, in members: [FlatMember]) -> Bool {
-        let count = key.utf8.count
-        return members.contains { $0.key.utf8.count == count && $0.key.utf8.elementsEqual(key.utf8) }
+    /// Whether `members` has a key of `key`'s bytes (as the tree compares them); only a key of the
+    /// same bit can be.
+    private static func repeats(_ key: String, keyBit: UInt64, in members: [FlatMember]) -> Bool {
+        members.withUnsafeBufferPointer { members in
+            members.contains { $0.keyBit == keyBit && $0.key.utf8.elementsEqual(key.utf8) }
+        }
     }
 
     private mutating func readFlatValue() -> FlatValue? {

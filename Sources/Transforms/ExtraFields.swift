@@ -97,14 +97,18 @@ struct ExtraFields {
     /// else its own). Its value, and its key when stored as sent, are kept as their bytes in the event
     /// (``StoredText/raw(start:count:)``) when nothing changes them.
     mutating func addLabel(flat event: FlatEvent, member index: Int, facts given: LabelKeyMemo.Facts? = nil) {
-        let member = event.members[index]
-        let facts = given ?? topLevelFacts(member.key, position: index)
+        // The member's parts read in place through the buffer: the array's subscript copied the
+        // member (its key retained and released) for each part read.
+        let (facts, keyStart, value, valueStart, valueCount) = event.members.withUnsafeBufferPointer { members in
+            (given ?? topLevelFacts(members[index].key, position: index), members[index].keyStart, members[index].value,
+             members[index].valueStart, members[index].valueCount)
+        }
         guard let storedKey = admitLabel(facts) else { return }
-        let rawKey = given == nil && facts.keyUnchanged ? member.keyStart : -1
+        let rawKey = given == nil && facts.keyUnchanged ? keyStart : -1
         if rawKey >= 0 { usesSource = true }
-        if facts.kind == .plain, Self.isStoredAsWritten(member, text: event.valueText(at: index)) {
+        if facts.kind == .plain, Self.isStoredAsWritten(value, text: event.utf8(start: valueStart, count: valueCount)) {
             usesSource = true
-            labels.append(storedKey, rawKey: rawKey, .raw(start: member.valueStart, count: member.valueCount))
+            labels.append(storedKey, rawKey: rawKey, .raw(start: valueStart, count: valueCount))
         } else {
             labels.append(storedKey, rawKey: rawKey, labelText(kind: facts.kind, value: event.value(at: index)))
         }
@@ -113,8 +117,8 @@ struct ExtraFields {
     /// Whether a plain label's stored text is the value's text as written: a string with nothing to
     /// redact, or an integer of fewer than 13 digits (no card) written as ``DecimalText`` writes it
     /// (JSON allows no leading zeros; `-0` is the one other spelling).
-    private static func isStoredAsWritten(_ member: FlatMember, text: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch member.value {
+    private static func isStoredAsWritten(_ value: FlatValue, text: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch value {
         case .text: !StringValueRedaction.mayRedact(text)
         case .int(let number): number.magnitude < 1_000_000_000_000 && (number != 0 || text.count == 1)
         case .bool: false

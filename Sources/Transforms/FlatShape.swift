@@ -19,13 +19,17 @@ struct FlatShape {
     /// Whether `event` has this shape (and the table handed back is still its candidates).
     func matches(_ event: FlatEvent) -> Bool {
         guard isValid, keys.count == event.members.count else { return false }
+        // Through the buffers: `let member = event.members[index]` copied each member (its key retained).
         return keys.withUnsafeBufferPointer { keys in
             kinds.withUnsafeBufferPointer { kinds in
-                for index in keys.indices {
-                    let member = event.members[index]
-                    guard LabelKeyMemo.sameString(keys[index], member.key), kinds[index] == Self.kind(member) else { return false }
+                event.members.withUnsafeBufferPointer { members in
+                    for index in keys.indices {
+                        guard LabelKeyMemo.sameString(keys[index], members[index].key), kinds[index] == Self.kind(members[index]) else {
+                            return false
+                        }
+                    }
+                    return true
                 }
-                return true
             }
         }
     }
