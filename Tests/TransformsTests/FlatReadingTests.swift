@@ -23,7 +23,7 @@ final class FlatReadingTests: XCTestCase {
     ]
 
     func testFlatEventsComeOutAsTheTreeMakesThem() throws {
-        var rng = SplitMix(state: 2026)
+        var rng = XorShift(state: 2026)
         var configuration = NormalizerConfiguration()
         configuration.maxMessageBytes = 40
         configuration.maxLabels = 6
@@ -40,34 +40,14 @@ final class FlatReadingTests: XCTestCase {
                 guard case .object(let object)? = try? JSONParser.parse(json) else { throw EventError(code: "test", message: "not an object") }
                 return try normalizer.normalize(object, context: testContext)
             }
-            let bytes = Array(json.utf8)
-            let got: Result<NormalizedEvent, EventError>? = bytes.withUnsafeBufferPointer { bytes in
-                guard JSONParser.readFlat(bytes, reusingKeys: keys, into: &members) else { return nil }
-                return Result { () throws(EventError) in
-                    try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: testContext, memo: memo)
-                }
-            }
-            guard let got else {
+            guard let got = normalizeFlat(json, normalizer: normalizer, keys: keys, memo: memo, members: &members) else {
                 // Only a repeated key keeps such an event from being read flat.
                 let keyCount = Set(picked.map { $0.prefix { $0 != ":" } }).count
                 XCTAssertLessThan(keyCount, picked.count, "not read flat: \(json)")
                 continue
             }
             flat += 1
-            switch (want, got) {
-            case (.success(let want), .success(let got)):
-                var wantBytes: [UInt8] = [], gotBytes: [UInt8] = []
-                want.writeDocument(into: &wantBytes)
-                got.writeDocument(into: &gotBytes)
-                XCTAssertEqual(String(decoding: gotBytes, as: UTF8.self).replacingOccurrences(of: got.id, with: want.id),
-                               String(decoding: wantBytes, as: UTF8.self), json)
-                XCTAssertEqual(got.redactions, want.redactions, json)
-                XCTAssertEqual(got.overflowKeys, want.overflowKeys, json)
-            case (.failure(let want), .failure(let got)):
-                XCTAssertEqual("\(got)", "\(want)", json)
-            default:
-                XCTFail("\(json): as a tree \(want), read flat \(got)")
-            }
+            assertSameOutcome(got, want, json)
         }
         XCTAssertGreaterThan(flat, 1000)
     }
@@ -95,7 +75,7 @@ final class FlatReadingTests: XCTestCase {
     }
 
     private func checkEventsOfOneShape(_ options: [(key: String, values: [String])]) throws {
-        var rng = SplitMix(state: 7)
+        var rng = XorShift(state: 7)
         let normalizer = EventNormalizer()
         let keys = JSONKeyReuse()
         let memo = LabelKeyMemo()
@@ -109,18 +89,9 @@ final class FlatReadingTests: XCTestCase {
             }
             let json = "{" + zip(options, values).map { "\"\($0.0.key)\":\($0.1)" }.joined(separator: ",") + "}"
             let object = try XCTUnwrap(JSONParser.parse(json).objectValue)
-            let want = try normalizer.normalize(object, context: testContext)
-            let bytes = Array(json.utf8)
-            let got = try bytes.withUnsafeBufferPointer { bytes in
-                XCTAssertTrue(JSONParser.readFlat(bytes, reusingKeys: keys, into: &members), json)
-                return try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: testContext, memo: memo)
-            }
-            var wantBytes: [UInt8] = [], gotBytes: [UInt8] = []
-            want.writeDocument(into: &wantBytes)
-            got.writeDocument(into: &gotBytes)
-            XCTAssertEqual(String(decoding: gotBytes, as: UTF8.self).replacingOccurrences(of: got.id, with: want.id),
-                           String(decoding: wantBytes, as: UTF8.self), json)
-            XCTAssertEqual(got.redactions, want.redactions, json)
+            let want = Result { () throws(EventError) in try normalizer.normalize(object, context: testContext) }
+            let got = try XCTUnwrap(normalizeFlat(json, normalizer: normalizer, keys: keys, memo: memo, members: &members), json)
+            assertSameOutcome(got, want, json)
             // Now and then a tree event between two flat ones (its candidates table is handed back too).
             if round % 50 == 0 {
                 let tree = try XCTUnwrap(JSONParser.parse(#"{"log":{"level":"error"},"message":"tree"}"#).objectValue)
@@ -143,16 +114,5 @@ final class FlatReadingTests: XCTestCase {
         XCTAssertEqual(event["message"], "kept after the body")
         XCTAssertEqual(event["labels.http_path"], "/api/v1/shops/913/balance")
         XCTAssertEqual(event["host.name"], "web-1")
-    }
-}
-
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

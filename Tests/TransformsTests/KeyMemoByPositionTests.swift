@@ -45,14 +45,3 @@ final class KeyMemoByPositionTests: XCTestCase {
         XCTAssertGreaterThan(compared, 1000)
     }
 }
-
-/// The same events on every run, so a failure can be reproduced.
-private struct XorShift: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
-    }
-}

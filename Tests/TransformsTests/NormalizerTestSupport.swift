@@ -67,35 +67,53 @@ func checkFlatReading(
     _ json: String, normalizer: EventNormalizer, context: IngestContext, want: Result<NormalizedEvent, EventError>,
     file: StaticString = #filePath, line: UInt = #line
 ) {
-    let bytes = Array(json.utf8)
     let keys = JSONKeyReuse()
     let memo = LabelKeyMemo()
     var members: [FlatMember] = []
     for round in 0..<3 {
-        let reused = round == 0 ? nil : keys
-        let got: Result<NormalizedEvent, EventError>? = bytes.withUnsafeBufferPointer { bytes in
-            guard JSONParser.readFlat(bytes, reusingKeys: reused, into: &members) else { return nil }
-            return Result { () throws(EventError) in
-                try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: context, memo: round == 0 ? nil : memo)
-            }
+        guard let got = normalizeFlat(json, normalizer: normalizer, context: context, keys: round == 0 ? nil : keys,
+                                      memo: round == 0 ? nil : memo, members: &members)
+        else { return }
+        assertSameOutcome(got, want, "read flat: \(json)", file: file, line: line)
+    }
+}
+
+/// `json` read flat and normalised, or `nil` when it is not a flat event. `members`: the storage the
+/// reading reuses, as the intake's does.
+func normalizeFlat(
+    _ json: String, normalizer: EventNormalizer, context: IngestContext = testContext, keys: JSONKeyReuse?, memo: LabelKeyMemo?,
+    members: inout [FlatMember]
+) -> Result<NormalizedEvent, EventError>? {
+    let bytes = Array(json.utf8)
+    return bytes.withUnsafeBufferPointer { bytes in
+        guard JSONParser.readFlat(bytes, reusingKeys: keys, into: &members) else { return nil }
+        return Result { () throws(EventError) in
+            try normalizer.normalize(FlatEvent(bytes: bytes, members: members), context: context, memo: memo)
         }
-        guard let got else { return }
-        switch (want, got) {
-        case (.success(let want), .success(let got)):
-            var wantBytes: [UInt8] = [], gotBytes: [UInt8] = []
-            want.writeDocument(into: &wantBytes)
-            got.writeDocument(into: &gotBytes)
-            XCTAssertEqual(String(decoding: gotBytes, as: UTF8.self).replacingOccurrences(of: got.id, with: want.id),
-                           String(decoding: wantBytes, as: UTF8.self), "read flat, the written document differs", file: file, line: line)
-            XCTAssertEqual(got.document.jsonString.replacingOccurrences(of: got.id, with: want.id), want.document.jsonString,
-                           "read flat, the document differs", file: file, line: line)
-            XCTAssertEqual(got.redactions, want.redactions, "read flat, the redaction count differs", file: file, line: line)
-            XCTAssertEqual(got.overflowKeys, want.overflowKeys, file: file, line: line)
-            XCTAssertEqual(got.timestampMicros, want.timestampMicros, file: file, line: line)
-        case (.failure(let want), .failure(let got)):
-            XCTAssertEqual("\(got)", "\(want)", file: file, line: line)
-        default:
-            XCTFail("read flat: \(got), as a tree: \(want)", file: file, line: line)
-        }
+    }
+}
+
+/// `got` is `want`: the same written document byte for byte (the ids aside), the same document tree
+/// and counts, or the same error.
+func assertSameOutcome(
+    _ got: Result<NormalizedEvent, EventError>, _ want: Result<NormalizedEvent, EventError>, _ message: String,
+    file: StaticString = #filePath, line: UInt = #line
+) {
+    switch (want, got) {
+    case (.success(let want), .success(let got)):
+        var wantBytes: [UInt8] = [], gotBytes: [UInt8] = []
+        want.writeDocument(into: &wantBytes)
+        got.writeDocument(into: &gotBytes)
+        XCTAssertEqual(String(decoding: gotBytes, as: UTF8.self).replacingOccurrences(of: got.id, with: want.id),
+                       String(decoding: wantBytes, as: UTF8.self), "the written document differs; \(message)", file: file, line: line)
+        XCTAssertEqual(got.document.jsonString.replacingOccurrences(of: got.id, with: want.id), want.document.jsonString,
+                       "the document differs; \(message)", file: file, line: line)
+        XCTAssertEqual(got.redactions, want.redactions, "the redaction count differs; \(message)", file: file, line: line)
+        XCTAssertEqual(got.overflowKeys, want.overflowKeys, message, file: file, line: line)
+        XCTAssertEqual(got.timestampMicros, want.timestampMicros, message, file: file, line: line)
+    case (.failure(let want), .failure(let got)):
+        XCTAssertEqual("\(got)", "\(want)", message, file: file, line: line)
+    default:
+        XCTFail("\(message): \(got), as a tree \(want)", file: file, line: line)
     }
 }
