@@ -75,6 +75,11 @@ public enum FlatValue: Equatable {
     /// An integer that fits `Int64`.
     case int(Int64)
     case bool(Bool)
+
+    public var isBool: Bool {
+        if case .bool = self { return true }
+        return false
+    }
 }
 
 extension JSONParser {

@@ -89,7 +89,7 @@ public struct EventNormalizer: Sendable {
             // No member is an object, so none is claimed only in part.
             let members = event.members
             for index in members.indices where !fields.claim(ofMember: index).whole {
-                if case .bool = members[index].value {
+                if members[index].value.isBool {
                     extra.add(key: members[index].key, value: event.value(at: index), position: index)
                 } else {
                     extra.addLabel(flat: event, member: index)
@@ -188,7 +188,7 @@ public struct EventNormalizer: Sendable {
         redactions += error.complete()
 
         var extra = ExtraFields(limits: limits, secrets: secrets, memo: memo)
-        if let flat, let index = fields.member(.shopID), flat.members[index].value != .bool(true), flat.members[index].value != .bool(false) {
+        if let flat, let index = fields.member(.shopID), !flat.members[index].value.isBool {
             extra.addLabel(flat: flat, member: index, facts: shopIDLabel)
         } else if let shop = text(.shopID) {
             extra.addLabel(facts: shopIDLabel, value: .string(shop))
