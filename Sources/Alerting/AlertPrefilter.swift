@@ -85,6 +85,11 @@ public struct AlertPrefilter: Sendable {
     /// bare stored document). The record's header gives the level and service when its writer knew
     /// them (`layout`); otherwise they are peeked at in the document's bytes.
     public func concern(_ record: [UInt8], layout: SpooledEvent.Layout? = nil) -> Concern {
+        record.withUnsafeBufferPointer { concern($0, layout: layout) }
+    }
+
+    /// ``concern(_:layout:)-([UInt8],_)`` of a record lent where it lies (a `SpoolBatch`'s payload).
+    public func concern(_ record: UnsafeBufferPointer<UInt8>, layout: SpooledEvent.Layout? = nil) -> Concern {
         guard let level = layout?.level ?? LevelPeek.level(in: record, from: layout?.jsonStart ?? 0) else { return .evaluate }
         var service: Range<Int>?? = nil  // looked up once, when the first gate asks
         func passes(_ gate: Gate) -> Bool {

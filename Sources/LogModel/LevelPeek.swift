@@ -12,24 +12,30 @@ import Darwin
 public enum LevelPeek {
     /// The level in `json[start...]` (a spool record's document starts after its header).
     public static func level(in json: [UInt8], from start: Int = 0) -> Level? {
-        json.withUnsafeBufferPointer { whole -> Level? in
-            let b = UnsafeBufferPointer(rebasing: whole[min(start, whole.count)...])
-            guard let range = StoredFieldPeek.value(after: StoredFieldPeek.level, in: b, maxLength: 16) else { return nil }
-            return Level(name: UnsafeBufferPointer(rebasing: b[range]))
-        }
+        json.withUnsafeBufferPointer { level(in: $0, from: start) }
+    }
+
+    /// ``level(in:from:)-([UInt8],_)`` in bytes lent where they lie.
+    public static func level(in whole: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Level? {
+        let b = UnsafeBufferPointer(rebasing: whole[min(start, whole.count)...])
+        guard let range = StoredFieldPeek.value(after: StoredFieldPeek.level, in: b, maxLength: 16) else { return nil }
+        return Level(name: UnsafeBufferPointer(rebasing: b[range]))
     }
 
     /// Where the stored document's `service.name` is in `json` (compare `json[range]` with a name's
     /// UTF-8), looking from `start`: `nil` when it cannot tell (not in the first 1,024 bytes, or
     /// written with escapes), and the caller must parse.
     public static func serviceName(in json: [UInt8], from start: Int = 0) -> Range<Int>? {
-        json.withUnsafeBufferPointer { whole -> Range<Int>? in
-            let from = min(start, whole.count)
-            let b = UnsafeBufferPointer(rebasing: whole[from...])
-            guard let range = StoredFieldPeek.value(after: StoredFieldPeek.serviceName, in: b, maxLength: 256),
-                  !b[range].contains(UInt8(ascii: "\\")) else { return nil }
-            return (range.lowerBound + from)..<(range.upperBound + from)
-        }
+        json.withUnsafeBufferPointer { serviceName(in: $0, from: start) }
+    }
+
+    /// ``serviceName(in:from:)-([UInt8],_)`` in bytes lent where they lie.
+    public static func serviceName(in whole: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Range<Int>? {
+        let from = min(start, whole.count)
+        let b = UnsafeBufferPointer(rebasing: whole[from...])
+        guard let range = StoredFieldPeek.value(after: StoredFieldPeek.serviceName, in: b, maxLength: 256),
+              !b[range].contains(UInt8(ascii: "\\")) else { return nil }
+        return (range.lowerBound + from)..<(range.upperBound + from)
     }
 }
 

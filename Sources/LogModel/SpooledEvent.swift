@@ -146,7 +146,12 @@ public struct SpooledEvent: Sendable, Equatable {
         public var jsonStart: Int
     }
 
-    public static func layout(of b: [UInt8]) throws(DecodingError) -> Layout {
+    public static func layout(of record: [UInt8]) throws(DecodingError) -> Layout {
+        try record.withUnsafeBufferPointer { b throws(DecodingError) in try layout(of: b) }
+    }
+
+    /// ``layout(of:)-([UInt8])`` of a record lent where it lies (a ``SpoolBatch``'s payload).
+    public static func layout(of b: UnsafeBufferPointer<UInt8>) throws(DecodingError) -> Layout {
         guard b.count >= 11 else { throw .truncated }
         let version = b[0]
         guard version == 1 || version == Self.formatVersion else { throw .unknownVersion(version) }
@@ -191,8 +196,18 @@ extension SpooledEvent.Layout {
     /// The event id, from `record` (the bytes this layout was read from).
     public func id(in record: [UInt8]) -> String { String(decoding: record[id], as: UTF8.self) }
 
+    /// ``id(in:)-([UInt8])`` of a record lent where it lies.
+    public func id(in record: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: record[id]), as: UTF8.self)
+    }
+
     /// Whether the sink named `sink` should deliver the event of `record`.
     public func isMeant(for sink: String, in record: [UInt8]) -> Bool {
+        record.withUnsafeBufferPointer { isMeant(for: sink, in: $0) }
+    }
+
+    /// ``isMeant(for:in:)-([UInt8])`` of a record lent where it lies.
+    public func isMeant(for sink: String, in record: UnsafeBufferPointer<UInt8>) -> Bool {
         target.isEmpty || record[target].elementsEqual(sink.utf8)
     }
 
@@ -201,14 +216,20 @@ extension SpooledEvent.Layout {
     public func parseDocument(
         in record: [UInt8], reusingKeys keys: JSONKeyReuse? = nil, keeping selection: JSONMemberSelection? = nil
     ) throws(JSONParseError) -> JSONValue {
-        let result: Result<JSONValue, JSONParseError> = record.withUnsafeBytes { bytes in
+        let result: Result<JSONValue, JSONParseError> = record.withUnsafeBufferPointer { bytes in
             do throws(JSONParseError) {
-                return .success(try JSONParser.parse(
-                    UnsafeRawBufferPointer(rebasing: bytes[jsonStart...]), reusingKeys: keys, keeping: selection))
+                return .success(try parseDocument(in: bytes, reusingKeys: keys, keeping: selection))
             } catch {
                 return .failure(error)
             }
         }
         return try result.get()
+    }
+
+    /// ``parseDocument(in:reusingKeys:keeping:)-([UInt8],_,_)`` of a record lent where it lies.
+    public func parseDocument(
+        in record: UnsafeBufferPointer<UInt8>, reusingKeys keys: JSONKeyReuse? = nil, keeping selection: JSONMemberSelection? = nil
+    ) throws(JSONParseError) -> JSONValue {
+        try JSONParser.parse(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: record[jsonStart...])), reusingKeys: keys, keeping: selection)
     }
 }

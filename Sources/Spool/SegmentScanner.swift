@@ -17,7 +17,7 @@ struct SegmentScanner {
     private var bufferCount = 0
 
     enum Step: Equatable {
-        /// A verified record; read its payload with `payload(offset:length:)` before the next step.
+        /// A verified record; read its payload with `withPayload(offset:length:_:)` before the next step.
         case record(payloadOffset: Int, payloadLength: Int)
         case end
         /// The bytes at `fileOffset` are not a whole, valid record.
@@ -71,9 +71,9 @@ struct SegmentScanner {
         return taken
     }
 
-    /// A copy of a payload returned by the last `next()`.
-    func payload(offset: Int, length: Int) -> [UInt8] {
-        Array(buffer[offset..<(offset + length)])
+    /// A payload returned by the last `next()`, lent to `body` where it lies in the chunk.
+    func withPayload<R>(offset: Int, length: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[offset..<(offset + length)])) }
     }
 
     private func parseAtCursor() -> RecordFormat.Parsed {

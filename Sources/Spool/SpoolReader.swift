@@ -76,16 +76,52 @@ public final class SpoolReader: Sendable {
     /// The file work runs on the spool's own threads, never on the caller's.
     public func read(maxRecords: Int, maxBytes: Int, wait: Duration) async throws(SpoolError) -> [SpoolRecord] {
         guard maxRecords > 0 else { return [] }
+        return try await readWaiting(wait) { () throws(SpoolError) in
+            var records = RecordList()
+            let offset = try self.readCommitted(maxRecords: maxRecords, maxBytes: max(1, maxBytes), into: &records)
+            return (records.records, records.records.count, offset)
+        }
+    }
+
+    /// ``read(maxRecords:maxBytes:wait:)`` into `batch`, its payloads back to back in one buffer
+    /// (see ``SpoolBatch``): the same records, limits and waiting, without an array per record.
+    /// `batch` is emptied first; after the wait it may stay empty.
+    public func read(into batch: inout SpoolBatch, maxRecords: Int, maxBytes: Int, wait: Duration) async throws(SpoolError) {
+        // In a box, so the spool's thread fills the batch's own buffer (a captured copy would share
+        // it and be copied on the first write). One task at a time holds the box.
+        let box = BatchBox(Self.take(&batch))
+        defer { batch = Self.take(&box.batch) }
+        guard maxRecords > 0 else { return box.batch.reset(expectedBytes: 0) }
+        _ = try await readWaiting(wait) { () throws(SpoolError) in
+            let offset = try self.readCommitted(maxRecords: maxRecords, maxBytes: max(1, maxBytes), into: &box.batch)
+            return ((), box.batch.count, offset)
+        }
+    }
+
+    private final class BatchBox: @unchecked Sendable {
+        var batch: SpoolBatch
+        init(_ batch: SpoolBatch) { self.batch = batch }
+    }
+
+    private static func take(_ batch: inout SpoolBatch) -> SpoolBatch {
+        var taken = SpoolBatch()
+        swap(&taken, &batch)
+        return taken
+    }
+
+    /// Runs `readOnce` on the spool's threads until it finds records, the spool closes, `wait`
+    /// passes or the task is cancelled (woken as soon as an append commits).
+    private func readWaiting<T: Sendable>(
+        _ wait: Duration, _ readOnce: @escaping @Sendable () throws(SpoolError) -> (T, Int, UInt64)
+    ) async throws(SpoolError) -> T {
         let clock = ContinuousClock()
         let deadline = clock.now + wait
         while true {
-            let (records, offset) = try await core.io.run { () throws(SpoolError) in
-                try self.readCommitted(maxRecords: maxRecords, maxBytes: max(1, maxBytes))
-            }
+            let (result, count, offset) = try await core.io.run(readOnce)
             core.noteRead(sink: sink, through: offset)
-            if !records.isEmpty { return records }
+            if count > 0 { return result }
             let now = clock.now
-            if now >= deadline || Task.isCancelled { return [] }
+            if now >= deadline || Task.isCancelled { return result }
             await core.waitForRecords(after: offset, timeout: deadline - now)
         }
     }
@@ -143,10 +179,12 @@ public final class SpoolReader: Sendable {
         return taken
     }
 
-    /// Reads what is committed after the read position without waiting; returns the records and the
+    /// Reads what is committed after the read position into `records` without waiting; returns the
     /// position after them.
-    private func readCommitted(maxRecords: Int, maxBytes: Int) throws(SpoolError) -> ([SpoolRecord], UInt64) {
-        try position.withLock { p throws(SpoolError) -> ([SpoolRecord], UInt64) in
+    private func readCommitted<Records: ReadRecords>(
+        maxRecords: Int, maxBytes: Int, into records: inout Records
+    ) throws(SpoolError) -> UInt64 {
+        try position.withLock { p throws(SpoolError) -> UInt64 in
             let current = p.offset
             let (closed, jumpedTo, found) = core.state.withLock { s -> (Bool, UInt64, SegmentEntry?) in
                 // The spool moved this sink's cursor past the read position (drop_oldest).
@@ -156,7 +194,10 @@ public final class SpoolReader: Sendable {
             }
             if closed { throw .closed }
             p.offset = jumpedTo
-            guard let segment = found else { return ([], p.offset) }
+            guard let segment = found else {
+                records.prepare(bytes: 0, records: 0)
+                return p.offset
+            }
             if p.fd < 0 || p.fdBase != segment.base {
                 if p.fd >= 0 { SystemIO.closeFile(p.fd) }
                 p.fd = -1
@@ -173,10 +214,11 @@ public final class SpoolReader: Sendable {
                 let buffer = scanner.takeBuffer()
                 if buffer.count <= Self.keptChunkBytes { p.chunk = buffer }
             }
-            var records = [SpoolRecord]()
-            records.reserveCapacity(min(maxRecords, 4096))
+            records.prepare(bytes: min(available, maxBytes), records: min(maxRecords, 4096))
+            var count = 0
             var bytes = 0
-            scan: while records.count < maxRecords {
+            var next: UInt64?
+            scan: while count < maxRecords {
                 let offset = scanner.globalOffset
                 let step: SegmentScanner.Step
                 do throws(SpoolError) {
@@ -187,10 +229,13 @@ public final class SpoolReader: Sendable {
                 }
                 switch step {
                 case let .record(payloadOffset, payloadLength):
-                    if !records.isEmpty, bytes + payloadLength > maxBytes { break scan }
-                    records.append(SpoolRecord(
-                        offset: offset, nextOffset: scanner.globalOffset,
-                        payload: scanner.payload(offset: payloadOffset, length: payloadLength)))
+                    if count > 0, bytes + payloadLength > maxBytes { break scan }
+                    let nextOffset = scanner.globalOffset
+                    scanner.withPayload(offset: payloadOffset, length: payloadLength) { payload in
+                        records.add(offset: offset, nextOffset: nextOffset, payload: payload)
+                    }
+                    next = nextOffset
+                    count += 1
                     bytes += payloadLength
                     if bytes >= maxBytes { break scan }
                 case .end:
@@ -202,17 +247,39 @@ public final class SpoolReader: Sendable {
                     } catch {
                         // The active segment cannot be moved yet: deliver the good records now, and
                         // report the damage on the next read.
-                        if case .corruptSegment = error, !records.isEmpty { break scan }
+                        if case .corruptSegment = error, count > 0 { break scan }
                         throw error
                     }
                     SystemIO.closeFile(p.fd)
                     p.fd = -1
-                    p.offset = records.last?.nextOffset ?? segment.end
-                    return (records, p.offset)
+                    p.offset = next ?? segment.end
+                    return p.offset
                 }
             }
-            if let last = records.last { p.offset = last.nextOffset }
-            return (records, p.offset)
+            if let next { p.offset = next }
+            return p.offset
         }
     }
+}
+
+/// Where `readCommitted` puts what it reads: a record list or a ``SpoolBatch``.
+protocol ReadRecords {
+    /// Called once per read, before any `add`, with upper bounds of what may come.
+    mutating func prepare(bytes: Int, records: Int)
+    mutating func add(offset: UInt64, nextOffset: UInt64, payload: UnsafeBufferPointer<UInt8>)
+}
+
+/// Records each with its own payload array, for `read(maxRecords:maxBytes:wait:)`.
+private struct RecordList: ReadRecords {
+    var records: [SpoolRecord] = []
+
+    mutating func prepare(bytes: Int, records count: Int) { records.reserveCapacity(count) }
+
+    mutating func add(offset: UInt64, nextOffset: UInt64, payload: UnsafeBufferPointer<UInt8>) {
+        records.append(SpoolRecord(offset: offset, nextOffset: nextOffset, payload: Array(payload)))
+    }
+}
+
+extension SpoolBatch: ReadRecords {
+    mutating func prepare(bytes: Int, records: Int) { reset(expectedBytes: bytes) }
 }

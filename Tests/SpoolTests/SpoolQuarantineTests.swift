@@ -63,6 +63,22 @@ final class SpoolQuarantineTests: XCTestCase {
 }
 
 extension SpoolQuarantineTests {
+    /// Alerting and the live tail read into a `SpoolBatch`: the same records before the damage, the
+    /// same quarantine, the same records after it.
+    func testABatchReaderQuarantinesACorruptSealedSegmentTheSameWay() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let payloads = try await writeSpool(directory)
+        let corrupt = try corruptFirstSegment(directory)
+        let perSegment = 4080 / 708
+        let spool = try Spool(configuration: configuration(directory), sinks: ["es"], logger: quietLogger)
+        defer { spool.close() }
+        let reader = try spool.reader(for: "es")
+        let read = try await readAllBatched(reader, batch: 3)
+        XCTAssertEqual(read.map(\.payload), [payloads[0]] + Array(payloads[perSegment...]))
+        XCTAssertEqual(reader.skips.quarantinedSegments, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: corrupt))
+    }
+
     /// Damage in the segment still being written: reading fails until the next append seals it, then
     /// the damaged segment is quarantined and the reader goes on with the new one.
     func testACorruptActiveSegmentIsSealedAtTheNextAppendAndThenQuarantined() async throws {

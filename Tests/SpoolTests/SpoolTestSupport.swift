@@ -77,3 +77,14 @@ func readAll(_ reader: SpoolReader, batch: Int = 1000) async throws -> [SpoolRec
         out += records
     }
 }
+
+/// Everything `reader` has, read through one `SpoolBatch` refilled for each read, as records.
+func readAllBatched(_ reader: SpoolReader, batch size: Int = 1000, maxBytes: Int = 1 << 20) async throws -> [SpoolRecord] {
+    var out = [SpoolRecord]()
+    var batch = SpoolBatch()
+    while true {
+        try await reader.read(into: &batch, maxRecords: size, maxBytes: maxBytes, wait: .zero)
+        if batch.isEmpty { return out }
+        out += (0..<batch.count).map(batch.record(at:))
+    }
+}

@@ -57,6 +57,8 @@ final class AlertEvaluator: Sendable {
         var lastRead = ContinuousClock.now
         var behind = false
         var shedding = SheddingEpisode()
+        // Kept across reads: nothing holds its buffer after a batch is evaluated, so each read refills it in place.
+        var batch = SpoolBatch()
         while !Task.isCancelled {
             // Under load the spool commits every few milliseconds: reading at most every `readPace`
             // takes the events in batches (fewer wake-ups and PostgreSQL round trips) at a delay
@@ -66,9 +68,8 @@ final class AlertEvaluator: Sendable {
             let due = lastRead + Self.readPace
             if !behind, ContinuousClock.now < due { try? await Task.sleep(until: due, clock: .continuous) }
             lastRead = .now
-            let records: [SpoolRecord]
             do {
-                records = try await reader.read(maxRecords: Self.batchRecords, maxBytes: Self.batchBytes, wait: .milliseconds(250))
+                try await reader.read(into: &batch, maxRecords: Self.batchRecords, maxBytes: Self.batchBytes, wait: .milliseconds(250))
             } catch {
                 if case .closed = error { return }
                 logger.error("alerting cannot read the spool", metadata: ["error": "\(error)"])
@@ -76,7 +77,7 @@ final class AlertEvaluator: Sendable {
                 continue
             }
             await checkAbsence(settings.current)
-            guard let first = records.first, let last = records.last else {
+            guard let first = batch.firstOffset, let next = batch.nextOffset else {
                 behind = false
                 _ = shedFloor(backlog: nil, configuration: settings.current, episode: &shedding)
                 if let offset = uncommitted { await commit(offset) }
@@ -86,9 +87,9 @@ final class AlertEvaluator: Sendable {
             let configuration = settings.current
             // How far behind the spool's end this batch began: far enough, the least severe events
             // are shed until the evaluator has caught up.
-            let backlog = reader.unreadBytes + (last.nextOffset - first.offset)
+            let backlog = reader.unreadBytes + (next - first)
             let floor = shedFloor(backlog: backlog, configuration: configuration, episode: &shedding)
-            let evaluation = evaluate(records, configuration: configuration, shedBelow: floor)
+            let evaluation = evaluate(batch, configuration: configuration, shedBelow: floor)
             if evaluation.shed > 0 {
                 shedding.shed += evaluation.shed
                 shedTotal.add(evaluation.shed, ordering: .relaxed)
@@ -109,14 +110,14 @@ final class AlertEvaluator: Sendable {
             // Saving the cursor is an fsync. Caught up (a short batch), it is saved at once; working
             // through a backlog (full batches), at most once a second, so a crash counts at most a
             // second of events twice (never loses any).
-            let full = records.count >= Self.batchRecords || records.reduce(0, { $0 + $1.payload.count }) >= Self.batchBytes / 2
+            let full = batch.count >= Self.batchRecords || batch.payloadBytes >= Self.batchBytes / 2
             behind = full
             if !full || ContinuousClock.now - lastCommit >= .seconds(1) {
-                await commit(last.nextOffset)
+                await commit(next)
                 uncommitted = nil
                 lastCommit = .now
             } else {
-                uncommitted = last.nextOffset
+                uncommitted = next
             }
         }
         if let offset = uncommitted { await commit(offset) }
@@ -234,7 +235,7 @@ final class AlertEvaluator: Sendable {
         var shed: Int
     }
 
-    func evaluate(_ records: [SpoolRecord], configuration: AlertingConfiguration, shedBelow: Level? = nil) -> Evaluation {
+    func evaluate(_ batch: SpoolBatch, configuration: AlertingConfiguration, shedBelow: Level? = nil) -> Evaluation {
         var prefilter = AlertPrefilter(route: configuration.route, rules: configuration.rules)
         prefilter.shedBelow = shedBelow
         var shed = 0
@@ -249,76 +250,78 @@ final class AlertEvaluator: Sendable {
         let keys = JSONKeyReuse()
         let wanted = AlertEvent.membersRead(route: configuration.route, rules: configuration.rules)
         let now = Self.now()
-        for record in records {
-            // Most events concern no route or rule: the record's header (or, in records written before
-            // it held them, a peek at the document's bytes) gives the level and service, and the
-            // rest are parsed where they lie in the record, only the members routes and rules read.
-            guard let layout = try? SpooledEvent.layout(of: record.payload) else { continue }
-            switch prefilter.concern(record.payload, layout: layout) {
-            case .none: continue
-            case .shed:
-                if layout.isMeant(for: Self.consumerName, in: record.payload) { shed += 1 }
-                continue
-            case .evaluate: break
-            }
-            guard layout.isMeant(for: Self.consumerName, in: record.payload),
-                  let document = try? layout.parseDocument(in: record.payload, reusingKeys: keys, keeping: wanted) else { continue }
-            let event = AlertEvent(document: document, id: layout.id(in: record.payload), timestampMillis: layout.timestampMillis)
-            // Below the shedding level the event was parsed for an absence rule only.
-            let isShed = shedBelow.map { event.level < $0 } ?? false
-            var shedFromRule = false
-            // By index: enumerating the rules copied each one for every event.
-            for index in configuration.rules.indices where configuration.rules[index].matches(event) {
-                let rule = configuration.rules[index]
-                if isShed, rule.kind != .absence {
-                    shedFromRule = true
+        batch.withRecords { records in
+            for record in records {
+                // Most events concern no route or rule: the record's header (or, in records written before
+                // it held them, a peek at the document's bytes) gives the level and service, and the
+                // rest are parsed where they lie in the record, only the members routes and rules read.
+                guard let layout = try? SpooledEvent.layout(of: record.payload) else { continue }
+                switch prefilter.concern(record.payload, layout: layout) {
+                case .none: continue
+                case .shed:
+                    if layout.isMeant(for: Self.consumerName, in: record.payload) { shed += 1 }
+                    continue
+                case .evaluate: break
+                }
+                guard layout.isMeant(for: Self.consumerName, in: record.payload),
+                      let document = try? layout.parseDocument(in: record.payload, reusingKeys: keys, keeping: wanted) else { continue }
+                let event = AlertEvent(document: document, id: layout.id(in: record.payload), timestampMillis: layout.timestampMillis)
+                // Below the shedding level the event was parsed for an absence rule only.
+                let isShed = shedBelow.map { event.level < $0 } ?? false
+                var shedFromRule = false
+                // By index: enumerating the rules copied each one for every event.
+                for index in configuration.rules.indices where configuration.rules[index].matches(event) {
+                    let rule = configuration.rules[index]
+                    if isShed, rule.kind != .absence {
+                        shedFromRule = true
+                        continue
+                    }
+                    let key = rule.key(for: event)
+                    switch rule.kind {
+                    case .absence:
+                        prefilter.settle(rule: index)
+                        beats[rule.name + "\u{0}" + key] = Heartbeat(rule: rule, key: key, service: event.service, environment: event.environment, at: now)
+                    case .threshold:
+                        let start = ThresholdWindow.start(of: rule, at: now)
+                        let id = rule.name + "\u{0}" + key + "\u{0}" + String(start)
+                        if thresholds[id] == nil {
+                            thresholdOrder.append(id)
+                            thresholds[id] = ThresholdCount(rule: rule, key: key, windowStart: start, added: 0, sample: event)
+                        }
+                        thresholds[id]?.added += 1
+                    }
+                }
+                if isShed {
+                    var routed = false
+                    configuration.route.forEachMatch(of: event) { route in routed = routed || !route.receiver.isEmpty }
+                    if routed || shedFromRule { shed += 1 }
                     continue
                 }
-                let key = rule.key(for: event)
-                switch rule.kind {
-                case .absence:
-                    prefilter.settle(rule: index)
-                    beats[rule.name + "\u{0}" + key] = Heartbeat(rule: rule, key: key, service: event.service, environment: event.environment, at: now)
-                case .threshold:
-                    let start = ThresholdWindow.start(of: rule, at: now)
-                    let id = rule.name + "\u{0}" + key + "\u{0}" + String(start)
-                    if thresholds[id] == nil {
-                        thresholdOrder.append(id)
-                        thresholds[id] = ThresholdCount(rule: rule, key: key, windowStart: start, added: 0, sample: event)
+                // Fingerprinting reads the message and frames: only for events some receiver will get.
+                var fingerprint: String?
+                configuration.route.forEachMatch(of: event) { route in
+                    guard !route.receiver.isEmpty else { return }
+                    let print = fingerprint ?? Fingerprint.of(event, memo: &digests)
+                    fingerprint = print
+                    switch configuration.receivers[route.receiver] {
+                    case .sentry(let receiver)?:
+                        sentry?.offer(event, fingerprint: print, receiver: receiver, now: now)
+                    case .telegram?, .webhook?:
+                        let key = route.groupKey(for: event, fingerprint: print, memo: &digests)
+                        let critical = event.level >= .critical
+                        if let index = deltaIndex[key] {
+                            deltas[index].count += 1
+                            deltas[index].last = now
+                            deltas[index].critical = deltas[index].critical || critical
+                            if critical, !deltas[index].sample.level.isCriticalOrAbove { deltas[index].sample = event }
+                        } else {
+                            deltaIndex[key] = deltas.count
+                            deltas.append(AlertStore.GroupDelta(key: key, route: route, fingerprint: print, sample: event, count: 1,
+                                                                first: now, last: now, critical: critical))
+                        }
+                    case nil:
+                        return
                     }
-                    thresholds[id]?.added += 1
-                }
-            }
-            if isShed {
-                var routed = false
-                configuration.route.forEachMatch(of: event) { route in routed = routed || !route.receiver.isEmpty }
-                if routed || shedFromRule { shed += 1 }
-                continue
-            }
-            // Fingerprinting reads the message and frames: only for events some receiver will get.
-            var fingerprint: String?
-            configuration.route.forEachMatch(of: event) { route in
-                guard !route.receiver.isEmpty else { return }
-                let print = fingerprint ?? Fingerprint.of(event, memo: &digests)
-                fingerprint = print
-                switch configuration.receivers[route.receiver] {
-                case .sentry(let receiver)?:
-                    sentry?.offer(event, fingerprint: print, receiver: receiver, now: now)
-                case .telegram?, .webhook?:
-                    let key = route.groupKey(for: event, fingerprint: print, memo: &digests)
-                    let critical = event.level >= .critical
-                    if let index = deltaIndex[key] {
-                        deltas[index].count += 1
-                        deltas[index].last = now
-                        deltas[index].critical = deltas[index].critical || critical
-                        if critical, !deltas[index].sample.level.isCriticalOrAbove { deltas[index].sample = event }
-                    } else {
-                        deltaIndex[key] = deltas.count
-                        deltas.append(AlertStore.GroupDelta(key: key, route: route, fingerprint: print, sample: event, count: 1,
-                                                            first: now, last: now, critical: critical))
-                    }
-                case nil:
-                    return
                 }
             }
         }

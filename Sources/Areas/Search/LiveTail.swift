@@ -38,16 +38,17 @@ final class LiveTail: Sendable {
     private let subscribers = Mutex<[ObjectIdentifier: TailSubscriber]>([:])
     private let recent = Mutex<RecentEvents>(RecentEvents())
 
-    /// A spool record kept for resuming tails: the record's own bytes (shared with the read, not
-    /// copied) and where its JSON starts.
+    /// A spool record kept for resuming tails: where its JSON lies in the buffer of the read that
+    /// brought it (shared with the batch's other records, not copied). A buffer lives while any of
+    /// its records is held: at most a batch (`batchBytes`) beyond `recentBytes`.
     struct HeldEvent {
         var offset: UInt64
-        var payload: [UInt8]
-        var jsonStart: Int
-        var json: ArraySlice<UInt8> { payload[jsonStart...] }
+        var bytes: [UInt8]
+        var jsonRange: Range<Int>
+        var json: ArraySlice<UInt8> { bytes[jsonRange] }
 
         func parsed() -> JSONValue? {
-            payload.withUnsafeBytes { bytes in try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[jsonStart...])) }
+            bytes.withUnsafeBytes { bytes in try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[jsonRange])) }
         }
     }
 
@@ -59,9 +60,9 @@ final class LiveTail: Sendable {
 
         mutating func append(_ event: HeldEvent) {
             events.append(event)
-            bytes += event.payload.count
+            bytes += event.jsonRange.count
             while events.count - start > LiveTail.recentEvents || bytes > LiveTail.recentBytes {
-                bytes -= events[start].payload.count
+                bytes -= events[start].jsonRange.count
                 start += 1
             }
             if start > 4096 && start * 2 > events.count {
@@ -122,6 +123,7 @@ final class LiveTail: Sendable {
         var lastWatched = clock.now - Self.resumeWindow
         var uncommitted: UInt64?
         var lastRead = clock.now
+        var batch = SpoolBatch()
         var following = false
         var behind = false
         while !Task.isCancelled {
@@ -141,9 +143,8 @@ final class LiveTail: Sendable {
                 let due = lastRead + Self.readPace
                 if !behind, clock.now < due { try? await Task.sleep(until: due, clock: clock) }
                 lastRead = clock.now
-                let records: [SpoolRecord]
                 do {
-                    records = try await reader.read(maxRecords: Self.batchRecords, maxBytes: Self.batchBytes, wait: .seconds(1))
+                    try await reader.read(into: &batch, maxRecords: Self.batchRecords, maxBytes: Self.batchBytes, wait: .seconds(1))
                 } catch .closed {
                     return
                 } catch {
@@ -151,9 +152,9 @@ final class LiveTail: Sendable {
                     try? await Task.sleep(for: .seconds(1))
                     continue
                 }
-                publish(records)
-                behind = records.count >= Self.batchRecords || records.reduce(0) { $0 + $1.payload.count } >= Self.batchBytes / 2
-                if let last = records.last { uncommitted = last.nextOffset }
+                publish(batch)
+                behind = batch.count >= Self.batchRecords || batch.payloadBytes >= Self.batchBytes / 2
+                if let next = batch.nextOffset { uncommitted = next }
             }
             let now = clock.now
             // The cursor only bounds what a restart re-reads: committing every few seconds is enough
@@ -199,7 +200,7 @@ final class LiveTail: Sendable {
     /// Holds a batch of records and offers each to the tails that match it. The tails are listed
     /// once per batch, under the lock of `recent` (a tail opening meanwhile waits for the batch and
     /// then sees it in its replay, or opened before and is listed: nothing falls between).
-    private func publish(_ records: [SpoolRecord]) {
+    private func publish(_ batch: SpoolBatch) {
         recent.withLock { recent in
             let listening = subscribers.withLock { Array($0.values) }
             // Most tails ask for errors and most events are not: the level in the record's header
@@ -207,15 +208,18 @@ final class LiveTail: Sendable {
             // decides outright for a tail whose query is a level alone (`level:>=error`).
             let floor = listening.lazy.map(\.matcher.minimumLevel).min() ?? .trace
             let peek = floor > .trace || listening.contains { $0.matcher.levels != nil }
-            for record in records {
-                guard let layout = try? SpooledEvent.layout(of: record.payload), layout.target.isEmpty else { continue }
-                let event = HeldEvent(offset: record.offset, payload: record.payload, jsonStart: layout.jsonStart)
-                recent.append(event)
-                // Matched only when someone listens: with no tail open this reader keeps a reference per event.
-                guard !listening.isEmpty else { continue }
-                let level = peek ? (layout.level ?? LevelPeek.level(in: record.payload, from: layout.jsonStart)) : nil
-                if let level, level < floor { continue }
-                offer(event, level: level, to: listening)
+            batch.withRecords { records in
+                for record in records {
+                    guard let layout = try? SpooledEvent.layout(of: record.payload), layout.target.isEmpty else { continue }
+                    let event = HeldEvent(offset: record.offset, bytes: batch.bytes,
+                                          jsonRange: (record.range.lowerBound + layout.jsonStart)..<record.range.upperBound)
+                    recent.append(event)
+                    // Matched only when someone listens: with no tail open this reader keeps a reference per event.
+                    guard !listening.isEmpty else { continue }
+                    let level = peek ? (layout.level ?? LevelPeek.level(in: record.payload, from: layout.jsonStart)) : nil
+                    if let level, level < floor { continue }
+                    offer(event, level: level, to: listening)
+                }
             }
         }
     }
