@@ -3,9 +3,10 @@
 /// record of a burst and keep few of them (alerting, the live tail): under a burst their per-record
 /// `malloc`, copy and `free` were a third of their time (perf, all three areas on).
 ///
-/// A batch refilled while nothing else holds its buffer reuses it; one whose buffer is still held
-/// (the live tail keeps recent records by their place in it) gets a new one, and the holders keep
-/// theirs unchanged.
+/// A reader that keeps nothing of a batch once it is done with it (alerting) refills one buffer
+/// read after read; one that keeps records by their place in the buffer (the live tail's recent
+/// events, for resuming) asks for a buffer of each read's own size, so what it keeps holds only
+/// the reads those records came from.
 public struct SpoolBatch: Sendable {
     /// Where one record lies.
     public struct Entry: Sendable, Equatable {
@@ -20,8 +21,14 @@ public struct SpoolBatch: Sendable {
     /// The payloads, back to back.
     public private(set) var bytes: [UInt8] = []
     public private(set) var entries: [Entry] = []
+    private let reusesBuffer: Bool
 
-    public init() {}
+    /// `reusingBuffer`: refill the same buffer on each read (sized for the largest read so far);
+    /// otherwise each read gets a new buffer of its size, and the previous one lives as long as
+    /// something holds it.
+    public init(reusingBuffer: Bool = true) {
+        reusesBuffer = reusingBuffer
+    }
 
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
@@ -71,18 +78,15 @@ public struct SpoolBatch: Sendable {
         public func makeIterator() -> Iterator { Iterator(bytes: bytes, entries: entries.makeIterator()) }
     }
 
-    /// Empties the batch for a read of at most `expectedBytes`. Its buffer is kept when it is of
-    /// about that size (refilled in place when nothing else holds it; copy-on-write gives a held
-    /// one's holders their bytes unchanged and this batch a new buffer of the same size).
+    /// Empties the batch for a read of at most `expectedBytes`.
     mutating func reset(expectedBytes: Int) {
         entries.removeAll(keepingCapacity: true)
-        let capacity = bytes.capacity
-        if capacity >= expectedBytes, capacity <= max(4 * expectedBytes, 1 << 20) {
+        if reusesBuffer {
             bytes.removeAll(keepingCapacity: true)
         } else {
             bytes = []
-            bytes.reserveCapacity(expectedBytes)
         }
+        bytes.reserveCapacity(expectedBytes)
     }
 
     mutating func add(offset: UInt64, nextOffset: UInt64, payload: UnsafeBufferPointer<UInt8>) {

@@ -104,7 +104,7 @@ public final class SpoolReader: Sendable {
     }
 
     private static func take(_ batch: inout SpoolBatch) -> SpoolBatch {
-        var taken = SpoolBatch()
+        var taken = SpoolBatch(reusingBuffer: false)
         swap(&taken, &batch)
         return taken
     }

@@ -47,13 +47,17 @@ final class SpoolBatchTests: XCTestCase {
     }
 
     /// The live tail holds records by their place in a batch's buffer while the batch is refilled:
-    /// the held bytes stay as they were.
+    /// the held bytes stay as they were, whether the batch refills one buffer or gets one per read.
     func testRefillingABatchLeavesHeldBytesAlone() async throws {
+        for reusing in [true, false] { try await refill(reusingBuffer: reusing) }
+    }
+
+    private func refill(reusingBuffer: Bool) async throws {
         let directory = try makeTemporaryDirectory(self)
         let spool = try Spool(configuration: .init(directory: directory), sinks: ["tail"], logger: quietLogger)
         defer { spool.close() }
         let reader = try spool.reader(for: "tail")
-        var batch = SpoolBatch()
+        var batch = SpoolBatch(reusingBuffer: reusingBuffer)
         let first = (0..<5).map { payload(call: 1, index: $0, size: 300) }
         _ = try await spool.append(first)
         try await reader.read(into: &batch, maxRecords: 100, maxBytes: 1 << 20, wait: .zero)

@@ -40,7 +40,7 @@ final class LiveTail: Sendable {
 
     /// A spool record kept for resuming tails: where its JSON lies in the buffer of the read that
     /// brought it (shared with the batch's other records, not copied). A buffer lives while any of
-    /// its records is held: at most a batch (`batchBytes`) beyond `recentBytes`.
+    /// its records is held: at most one read's (`batchBytes`) beyond `recentBytes`.
     struct HeldEvent {
         var offset: UInt64
         var bytes: [UInt8]
@@ -123,7 +123,8 @@ final class LiveTail: Sendable {
         var lastWatched = clock.now - Self.resumeWindow
         var uncommitted: UInt64?
         var lastRead = clock.now
-        var batch = SpoolBatch()
+        // Recent events are held by their place in the read's buffer: a buffer per read, of its size.
+        var batch = SpoolBatch(reusingBuffer: false)
         var following = false
         var behind = false
         while !Task.isCancelled {
@@ -186,14 +187,15 @@ final class LiveTail: Sendable {
     }
 
     /// Server-Sent Events end a field at a newline: the JSON on one line (the intake writes compact
-    /// JSON, so this is a guard, not a cost; memchr rather than a byte loop).
+    /// JSON, so this is a guard, not a cost; memchr rather than a byte loop). A copy of its own: a
+    /// slow client's queue then holds its events, not the buffers of the reads they came from.
     private static func oneLine(_ event: HeldEvent) -> ArraySlice<UInt8>? {
         let json = event.json
         let hasNewline = json.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return false }
             return memchr(base, 0x0A, buffer.count) != nil
         }
-        guard hasNewline else { return json }
+        guard hasNewline else { return Array(json)[...] }
         return event.parsed().map { ArraySlice($0.serialized()) }
     }
 
