@@ -196,6 +196,7 @@ let package = Package(
         // The intake's CPU path without HTTP or disk, for callgrind (`scripts/bench callgrind`).
         .executableTarget(name: "IntakeBench", dependencies: [
             "Alerting", "Intake", "LogModel", "Spool", "Transforms", .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Benchmarks/IntakeBench", swiftSettings: swiftSettings),
 
         // Shared by the test targets: temporary directories, stand-in addresses, a recording HTTP server.

@@ -20,6 +20,14 @@
 //   intake-bench crc BODY [ROUNDS]        CRC-32C over each of BODY's spool records, ROUNDS × 100
 //                                         passes (default 3): nanoseconds per record, as the spool's
 //                                         append and every reader pay it (seconds, not for callgrind)
+//   intake-bench read BODY [COPIES] [PASSES]
+//                                         a best-effort reader's cost per record: BODY's spool records
+//                                         appended COPIES times (default 60) to a spool in a temporary
+//                                         directory, then read PASSES times (default 3) each way,
+//                                         alternated: an array per record, and into a `SpoolBatch`
+//                                         (one buffer per read), with each record's layout; prints
+//                                         nanoseconds per record (seconds only: valgrind 3.19 stops
+//                                         with an internal error on the spool's threads)
 //   intake-bench records BODY OUT         writes each stored document as one line, for checking that
 //                                         an optimisation leaves the stored bytes unchanged (the
 //                                         receive time is fixed; hub-made event ids are random)
@@ -37,7 +45,7 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 guard arguments.count >= 3, let body = FileManager.default.contents(atPath: arguments[2]) else {
-    fail("usage: intake-bench pipeline|peek|alerting|crc BODY [ROUNDS] | intake-bench records BODY OUT")
+    fail("usage: intake-bench pipeline|peek|alerting|crc BODY [ROUNDS] | intake-bench read BODY [COPIES] [PASSES] | intake-bench records BODY OUT")
 }
 let buffer = ByteBuffer(bytes: body)
 let normalizer = EventNormalizer()
@@ -150,6 +158,11 @@ case "crc":
     print("records=\(count) mean_bytes=\(bytes / max(count, 1)) hardware=\(CRC32C.usesHardware)"
         + " ns_per_record=\(String(format: "%.1f", seconds * 1e9 / Double(count)))"
         + " GB_per_s=\(String(format: "%.2f", Double(bytes) / seconds / 1e9)) sum=\(crc)")
+case "read":
+    let copies = arguments.count > 3 ? Int(arguments[3]) ?? 60 : 60
+    let passes = arguments.count > 4 ? Int(arguments[4]) ?? 3 : 3
+    let records = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1")).events.map { $0.spoolRecord() }
+    await BenchSpoolRead.run(records: records, copies: copies, passes: passes)
 case "records":
     guard arguments.count == 4 else { fail("usage: intake-bench records BODY OUT") }
     let batch = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1", receivedAtMicros: fixedReceiveTime))
@@ -161,5 +174,5 @@ case "records":
     for error in batch.errors { out.append(contentsOf: Array("rejected \(error)\n".utf8)) }
     guard FileManager.default.createFile(atPath: arguments[3], contents: Data(out)) else { fail("cannot write \(arguments[3])") }
 default:
-    fail("unknown mode \(arguments[1]); use pipeline, peek, alerting, crc or records")
+    fail("unknown mode \(arguments[1]); use pipeline, peek, alerting, crc, read or records")
 }
