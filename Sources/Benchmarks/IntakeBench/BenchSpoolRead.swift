@@ -8,8 +8,10 @@ import Spool
 /// array each) and once into a `SpoolBatch` (one buffer per read), alternated in one run. The spool
 /// is written first, into a temporary directory (so the page cache holds it, as under a burst).
 enum BenchSpoolRead {
-    static let batchRecords = 20_000
-    static let batchBytes = 16 << 20
+    /// The readers' reads (`AlertEvaluator.readRecords`, `readBytes`, the live tail's batch); try others
+    /// with BENCH_READ_RECORDS and BENCH_READ_BYTES (alerting read 20,000 records / 16 MB at once before).
+    static let batchRecords = ProcessInfo.processInfo.environment["BENCH_READ_RECORDS"].flatMap { Int($0) } ?? 1_500
+    static let batchBytes = ProcessInfo.processInfo.environment["BENCH_READ_BYTES"].flatMap { Int($0) } ?? 1 << 20
 
     static func run(records: [[UInt8]], copies: Int, passes: Int) async {
         let directory = NSTemporaryDirectory() + "intake-bench-read-" + UUID().uuidString

@@ -25,7 +25,9 @@
 //                                         appended COPIES times (default 60) to a spool in a temporary
 //                                         directory, then read PASSES times (default 3) each way,
 //                                         alternated: an array per record, and into a `SpoolBatch`
-//                                         (one buffer per read), with each record's layout; prints
+//                                         (one buffer per read), with each record's layout, in reads
+//                                         of 1,500 records / 1 MB as the readers do (BENCH_READ_RECORDS,
+//                                         BENCH_READ_BYTES for others); prints
 //                                         nanoseconds per record (seconds only: valgrind 3.19 stops
 //                                         with an internal error on the spool's threads)
 //   intake-bench records BODY OUT         writes each stored document as one line, for checking that
