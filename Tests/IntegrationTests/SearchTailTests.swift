@@ -128,6 +128,44 @@ final class SearchTailTests: StaffTestCase {
         }
     }
 
+    /// When the spool moves the tail's reader past events it had not read (it lagged past its bound,
+    /// here 7.5 MiB on an 8 MiB spool, by one request of ~8.1 MB), every open tail is told with a `gap`
+    /// frame before the next events, whatever its query, instead of missing them silently.
+    func testATailIsToldWhenItsReaderSkippedEvents() async throws {
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing.merging([
+            "ADMIN_SPOOL_SEGMENT_BYTES": "262144", "ADMIN_SPOOL_MAX_BYTES": "8388608", "ADMIN_INTAKE_MAX_EVENT_BYTES": "65536",
+        ]) { $1 })
+        try createUser("gap@search.test", roles: ["support"])
+        let bearer = try personalToken("gap@search.test")
+        let ingest = try createToken()
+        let client = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=message:marker", headers: ["Authorization": "Bearer \(bearer)"])
+        XCTAssertEqual(try client.readHead(), 200)
+        func marker(_ id: String) -> [UInt8] { Array(#"{"event.id":"\#(id)","message":"marker","level":"info"}"#.utf8 + [10]) }
+
+        _ = try await post(hub, body: marker("before"), token: ingest)
+        XCTAssertNotNil(try client.nextEvent(containing: "before", timeout: 5), "the tail is caught up")
+        // ~1,320-byte records: 6,150 of them (~8.1 MB) are past the tail's 7.5 MiB bound and within the spool's 8 MiB.
+        let padding = String(repeating: "x", count: 1000)
+        var burst = ""
+        for n in 0..<6150 { burst += #"{"event.id":"burst-\#(n)","message":"burst","level":"info","padding":"\#(padding)"}"# + "\n" }
+        let posted = try await post(hub, body: Array(burst.utf8), token: ingest)
+        XCTAssertEqual(posted.status, 202, posted.bodyText)
+        _ = try await post(hub, body: marker("after"), token: ingest)
+
+        var frames: [SSEClient.Frame] = []
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, !frames.contains(where: { $0.data.contains("after") }) {
+            if let frame = try client.nextFrame(timeout: 1), !frame.isComment { frames.append(frame) }
+        }
+        let kinds = frames.map { $0.event ?? "" }
+        XCTAssertEqual(kinds, ["gap", "event"], "a gap, then the event after the burst: \(frames.map(\.data))")
+        let gap = try XCTUnwrap(frames.first { $0.event == "gap" })
+        XCTAssertTrue(gap.data.contains("the live tail fell behind the intake and skipped"), gap.data)
+        XCTAssertFalse(gap.data.contains("skipped 0.0 MiB"), gap.data)
+        let skippedLine = try String(contentsOfFile: hub.logPath, encoding: .utf8).contains("its oldest records were skipped")
+        XCTAssertTrue(skippedLine, "the spool logged the skip the tail reported")
+    }
+
     /// An idle tail gets a heartbeat comment every `search.tail_heartbeat_seconds` (15 by default).
     func testAnIdleTailGetsHeartbeats() async throws {
         let hub = try await startHub(mongo: false, elasticsearch: false,

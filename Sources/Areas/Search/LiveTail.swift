@@ -146,6 +146,9 @@ final class LiveTail: Sendable {
                 let due = lastRead + Self.readPace
                 if !behind, clock.now < due { try? await Task.sleep(until: due, clock: clock) }
                 lastRead = clock.now
+                // Where this read should begin: past it, the spool moved this reader on (it lagged
+                // past its bound, or a segment was quarantined) and the tails are told.
+                let from = reader.readOffset
                 do {
                     try await reader.read(into: &batch, maxRecords: Self.batchRecords, maxBytes: Self.batchBytes, wait: .seconds(1))
                 } catch .closed {
@@ -155,7 +158,7 @@ final class LiveTail: Sendable {
                     try? await Task.sleep(for: .seconds(1))
                     continue
                 }
-                publish(batch)
+                publish(batch, skipped: batch.firstOffset.flatMap { $0 > from ? from..<$0 : nil })
                 behind = batch.count >= Self.batchRecords || batch.payloadBytes >= Self.batchBytes / 2
                 if let next = batch.nextOffset { uncommitted = next }
             }
@@ -204,9 +207,14 @@ final class LiveTail: Sendable {
     /// Holds a batch of records and offers each to the tails that match it. The tails are listed
     /// once per batch, under the lock of `recent` (a tail opening meanwhile waits for the batch and
     /// then sees it in its replay, or opened before and is listed: nothing falls between).
-    private func publish(_ batch: SpoolBatch) {
+    private func publish(_ batch: SpoolBatch, skipped: Range<UInt64>?) {
         recent.withLock { recent in
             let listening = subscribers.withLock { Array($0.values) }
+            // Said to every tail, whatever its query: the skipped events were not looked at.
+            if let skipped {
+                let gap = TailMessage.gap(Self.skipMessage(skipped))
+                for subscriber in listening { subscriber.offer(gap) }
+            }
             // Most tails ask for errors and most events are not: the level in the record's header
             // (or, in a record written without it, a byte peek into the document) skips them, and
             // decides outright for a tail whose query is a level alone (`level:>=error`).
@@ -226,6 +234,13 @@ final class LiveTail: Sendable {
                 }
             }
         }
+    }
+
+    /// What a tail is told when its reader was moved past events it had not read.
+    static func skipMessage(_ skipped: Range<UInt64>) -> String {
+        let tenths = (skipped.upperBound - skipped.lowerBound) * 10 / 1_048_576
+        return "the live tail fell behind the intake and skipped \(tenths / 10).\(tenths % 10) MiB of events "
+            + "(spool offsets \(skipped.lowerBound) to \(skipped.upperBound)); search still finds them once the stores have them"
     }
 
     /// `event` to each tail that matches it, parsed at most once (not at all when the peeked level

@@ -264,6 +264,11 @@ enum SearchScript {
           tr.classList.add('fresh');
         });
         tail.addEventListener('cut', function () { say('Live tail fell behind and was cut; reconnecting…', true); });
+        tail.addEventListener('gap', function (e) {
+          var message = 'Live tail: some events were skipped';
+          try { message = 'Live tail: ' + JSON.parse(e.data).message; } catch (err) {}
+          say(message, true);
+        });
         tail.onerror = function () { say('Live tail reconnecting…', true); };
       }
 
