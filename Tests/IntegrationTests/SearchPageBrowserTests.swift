@@ -35,4 +35,23 @@ final class SearchPageBrowserTests: StaffTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(artifacts)/\(shot).png"), shot)
         }
     }
+
+    /// The live tail's skip notice in Chromium (scripts/browser/search_tail_gap.py): a hub whose spool
+    /// bounds the tail reader's lag at 7.5 MiB, no stores (the tail reads the spool), a burst past it.
+    func testTheLiveTailSaysWhenEventsWereSkippedInChromium() async throws {
+        let python = try BrowserTest.python()
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing.merging([
+            "ADMIN_SPOOL_SEGMENT_BYTES": "262144", "ADMIN_SPOOL_MAX_BYTES": "8388608", "ADMIN_INTAKE_MAX_EVENT_BYTES": "65536",
+        ]) { $1 })
+        try createUser("gap@search.test", roles: ["support"])
+        let ingest = try createToken(service: "billing")
+        let artifacts = packageRoot() + "/var/artifacts/search-page-gap"
+        try? FileManager.default.removeItem(atPath: artifacts)
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        let output = try BrowserTest.run(python, [packageRoot() + "/scripts/browser/search_tail_gap.py", hub.baseURL, "gap@search.test",
+                                             Self.password, ingest, artifacts])
+        print(output.text)
+        XCTAssertEqual(output.status, 0, output.text + "\nhub log:\n" + hub.tailOfLog())
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(artifacts)/5-live-tail-gap.png"))
+    }
 }

@@ -265,9 +265,9 @@ enum SearchScript {
         });
         tail.addEventListener('cut', function () { say('Live tail fell behind and was cut; reconnecting…', true); });
         tail.addEventListener('gap', function (e) {
-          var message = 'Live tail: some events were skipped';
-          try { message = 'Live tail: ' + JSON.parse(e.data).message; } catch (err) {}
-          say(message, true);
+          var message = 'the live tail skipped some events';
+          try { message = JSON.parse(e.data).message; } catch (err) {}
+          say(message.charAt(0).toUpperCase() + message.slice(1), true);
         });
         tail.onerror = function () { say('Live tail reconnecting…', true); };
       }
