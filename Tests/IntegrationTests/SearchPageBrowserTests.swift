@@ -24,34 +24,33 @@ final class SearchPageBrowserTests: StaffTestCase {
         XCTAssertEqual(accepted.status, 202)
         try await eventually(timeout: .seconds(30), "events stored") { try await elasticsearchCount() == 60 }
 
-        let artifacts = packageRoot() + "/var/artifacts/search-page"
-        try? FileManager.default.removeItem(atPath: artifacts)
-        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
-        let output = try BrowserTest.run(python, [packageRoot() + "/scripts/browser/search_page.py", hub.baseURL, "browser@search.test",
-                                             Self.password, ingest, artifacts])
-        print(output.text)
-        XCTAssertEqual(output.status, 0, output.text + "\nhub log:\n" + hub.tailOfLog())
-        for shot in ["1-search", "2-expanded", "3-context", "4-live-tail"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(artifacts)/\(shot).png"), shot)
-        }
+        try runScript(python, "search_page.py", hub: hub, email: "browser@search.test", ingest: ingest,
+                      artifacts: "search-page", shots: ["1-search", "2-expanded", "3-context", "4-live-tail"])
     }
 
     /// The live tail's skip notice in Chromium (scripts/browser/search_tail_gap.py): a hub whose spool
     /// bounds the tail reader's lag at 7.5 MiB, no stores (the tail reads the spool), a burst past it.
     func testTheLiveTailSaysWhenEventsWereSkippedInChromium() async throws {
         let python = try BrowserTest.python()
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing.merging([
-            "ADMIN_SPOOL_SEGMENT_BYTES": "262144", "ADMIN_SPOOL_MAX_BYTES": "8388608", "ADMIN_INTAKE_MAX_EVENT_BYTES": "65536",
-        ]) { $1 })
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing.merging(SearchTailTests.smallSpool) { $1 })
         try createUser("gap@search.test", roles: ["support"])
         let ingest = try createToken(service: "billing")
-        let artifacts = packageRoot() + "/var/artifacts/search-page-gap"
+        try runScript(python, "search_tail_gap.py", hub: hub, email: "gap@search.test", ingest: ingest,
+                      artifacts: "search-page-gap", shots: ["5-live-tail-gap"])
+    }
+
+    /// Runs `scripts/browser/<script>` against `hub` as `email`; its screenshots go to
+    /// `var/artifacts/<artifacts>/`, and each of `shots` must be there.
+    private func runScript(_ python: String, _ script: String, hub: HubProcess, email: String, ingest: String,
+                           artifacts name: String, shots: [String]) throws {
+        let artifacts = packageRoot() + "/var/artifacts/" + name
         try? FileManager.default.removeItem(atPath: artifacts)
         try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
-        let output = try BrowserTest.run(python, [packageRoot() + "/scripts/browser/search_tail_gap.py", hub.baseURL, "gap@search.test",
-                                             Self.password, ingest, artifacts])
+        let output = try BrowserTest.run(python, [packageRoot() + "/scripts/browser/" + script, hub.baseURL, email, Self.password, ingest, artifacts])
         print(output.text)
         XCTAssertEqual(output.status, 0, output.text + "\nhub log:\n" + hub.tailOfLog())
-        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(artifacts)/5-live-tail-gap.png"))
+        for shot in shots {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(artifacts)/\(shot).png"), shot)
+        }
     }
 }

@@ -128,13 +128,17 @@ final class SearchTailTests: StaffTestCase {
         }
     }
 
+    /// An 8 MiB spool of 256 KiB segments: the tail reader's lag bound is 7.5 MiB, so one request of
+    /// ~8.1 MB puts it past the bound (events up to 64 KiB, as segments must hold two).
+    static let smallSpool = [
+        "ADMIN_SPOOL_SEGMENT_BYTES": "262144", "ADMIN_SPOOL_MAX_BYTES": "8388608", "ADMIN_INTAKE_MAX_EVENT_BYTES": "65536",
+    ]
+
     /// When the spool moves the tail's reader past events it had not read (it lagged past its bound,
     /// here 7.5 MiB on an 8 MiB spool, by one request of ~8.1 MB), every open tail is told with a `gap`
     /// frame before the next events, whatever its query, instead of missing them silently.
     func testATailIsToldWhenItsReaderSkippedEvents() async throws {
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing.merging([
-            "ADMIN_SPOOL_SEGMENT_BYTES": "262144", "ADMIN_SPOOL_MAX_BYTES": "8388608", "ADMIN_INTAKE_MAX_EVENT_BYTES": "65536",
-        ]) { $1 })
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing.merging(Self.smallSpool) { $1 })
         try createUser("gap@search.test", roles: ["support"])
         let bearer = try personalToken("gap@search.test")
         let ingest = try createToken()
