@@ -17,18 +17,19 @@ public enum BodyDecoder {
         // ~350 bytes per event is typical; reserving avoids regrowing a large array.
         events.reserveCapacity(min(body.readableBytes / 256 + 1, 65_536))
         var batch = try decodeAndNormalize(body, contentType: contentType, contentEncoding: contentEncoding, limits: limits,
-                                           normalizer: normalizer, context: context) { events.append($0) }
+                                           normalizer: normalizer, context: context) { events.append(NormalizedEvent($0)) }
         batch.events = events
         return batch
     }
 
     /// The same pass handing each accepted event to `accept` as soon as it is normalised (what the
     /// ingest endpoint does: the event is written into the spool's buffer and freed before the
-    /// next is parsed, so a request never holds a thousand parsed trees). The batch has the counts
-    /// and rejections but no `events`. An event `accept` throws for is rejected at its index.
+    /// next is parsed, so a request never holds a thousand parsed trees). The event is borrowed
+    /// (``StoredEvent``): its bytes are the body's, valid only during the call. The batch has the
+    /// counts and rejections but no `events`. An event `accept` throws for is rejected at its index.
     public static func decodeAndNormalize(
         _ body: ByteBuffer, contentType: String?, contentEncoding: String?, limits: IngestLimits = IngestLimits(),
-        normalizer: EventNormalizer, context: IngestContext, accept: (consuming NormalizedEvent) throws(EventError) -> Void
+        normalizer: EventNormalizer, context: IngestContext, accept: (borrowing StoredEvent) throws(EventError) -> Void
     ) throws(IngestError) -> IngestBatch {
         let bytes = try plainBody(body, contentType: contentType, contentEncoding: contentEncoding, limits: limits)
         var batch = IngestBatch()
@@ -49,6 +50,7 @@ public enum BodyDecoder {
                         batch.redactions += event.redactions
                         batch.overflowKeys += event.overflowKeys
                         try accept(event)
+                        event.giveBack(to: memo)
                         batch.accepted += 1
                     } catch {
                         reject(index, error)
@@ -66,10 +68,10 @@ public enum BodyDecoder {
     @inline(__always)
     private static func normalize(
         _ read: borrowing EventFraming.Event, normalizer: borrowing EventNormalizer, context: borrowing IngestContext, memo: LabelKeyMemo
-    ) throws(EventError) -> NormalizedEvent {
+    ) throws(EventError) -> StoredEvent {
         switch read {
-        case .flat(let flat): try normalizer.normalize(flat, context: context, memo: memo)
-        case .tree(let object): try normalizer.normalize(object, context: context, memo: memo)
+        case .flat(let flat): try normalizer.stored(flat, context: context, memo: memo)
+        case .tree(let object): try normalizer.stored(object, context: context, memo: memo)
         }
     }
 

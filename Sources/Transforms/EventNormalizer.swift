@@ -61,6 +61,11 @@ public struct EventNormalizer: Sendable {
     /// the events of one request: they repeat their label keys, and the memo keeps what was
     /// worked out about each.
     public func normalize(_ raw: JSONObject, context: IngestContext, memo: LabelKeyMemo? = nil) throws(EventError) -> NormalizedEvent {
+        NormalizedEvent(try stored(raw, context: context, memo: memo))
+    }
+
+    /// The same as a ``StoredEvent`` (a tree's document points into no bytes: it holds its strings).
+    public func stored(_ raw: JSONObject, context: IngestContext, memo: LabelKeyMemo? = nil) throws(EventError) -> StoredEvent {
         let fields = FieldCandidates(collecting: raw, memo: memo)
         defer { fields.giveBack(to: memo) }
         return try assemble(fields, flat: nil, context: context, memo: memo, value: { fields.value($0, in: raw) }) { extra in
@@ -83,6 +88,12 @@ public struct EventNormalizer: Sendable {
 
     /// The same for an event read flat (``FlatEvent``): the same document, without the tree.
     public func normalize(_ event: FlatEvent, context: IngestContext, memo: LabelKeyMemo? = nil) throws(EventError) -> NormalizedEvent {
+        NormalizedEvent(try stored(event, context: context, memo: memo))
+    }
+
+    /// The same, borrowed (``StoredEvent``): the document's unchanged strings point into `event`'s
+    /// bytes, valid as long as they are. The intake writes the spool record from it at once.
+    public func stored(_ event: FlatEvent, context: IngestContext, memo: LabelKeyMemo? = nil) throws(EventError) -> StoredEvent {
         let fields = FieldCandidates(collecting: event, memo: memo)
         defer { fields.giveBack(to: memo) }
         return try assemble(fields, flat: event, context: context, memo: memo, value: { fields.value($0, in: event) }) { extra in
@@ -103,7 +114,7 @@ public struct EventNormalizer: Sendable {
     private func assemble(
         _ fields: FieldCandidates, flat: FlatEvent?, context: IngestContext, memo: LabelKeyMemo?,
         value: (EventField) -> JSONValue?, addMembers: (inout ExtraFields) -> Void
-    ) throws(EventError) -> NormalizedEvent {
+    ) throws(EventError) -> StoredEvent {
         var redactions = 0
         /// The winning value's UTF-8 in a flat event, when it is a string.
         func utf8(_ field: EventField) -> (start: Int32, bytes: UnsafeBufferPointer<UInt8>)? {
@@ -197,18 +208,17 @@ public struct EventNormalizer: Sendable {
         if let exceptionRemainder { extra.add(key: "exception", value: exceptionRemainder) }
         redactions += extra.redactions
 
-        let parts = StoredDocument(
+        let document = StoredDocument(
             timestampMicros: timestamp, id: id, ingested: context.ingested, dataset: dataset,
             originalTimestamp: originalTimestamp, truncated: truncated, droppedKeys: extra.dropped,
             flattenedValues: extra.flattened, level: level, logger: storedText(.logger), originalLevel: originalLevel,
             service: service, environment: environment, host: storedText(.host), message: message,
             traceID: storedText(.traceID), spanID: storedText(.spanID), requestID: storedText(.requestID),
             userID: storedText(.userID), errorType: error.type, errorMessage: error.message, errorStackTrace: error.stackTrace,
-            labels: extra.labels, attributes: extra.attributes, clientIP: context.clientAddress,
-            source: usesSource || extra.usesSource ? flat.map { Array($0.bytes) } ?? [] : [])
-        return NormalizedEvent(
-            id: id, timestampMicros: timestamp, parts: parts, redactions: redactions,
-            overflowKeys: extra.dropped + extra.flattened)
+            labels: extra.labels, attributes: extra.attributes, clientIP: context.clientAddress)
+        return StoredEvent(
+            id: id, timestampMicros: timestamp, redactions: redactions, overflowKeys: extra.dropped + extra.flattened,
+            document: document, source: usesSource || extra.usesSource ? flat?.bytes ?? UnsafeBufferPointer(start: nil, count: 0) : UnsafeBufferPointer(start: nil, count: 0))
     }
 
     private static func clientID(_ value: JSONValue, alias: StaticString) throws(EventError) -> String {

@@ -17,7 +17,7 @@ import LogModel
 ///   ``NormalizerConfiguration/maxAttributeDepth`` are stored as their (redacted) JSON text
 ///   (`flattened`).
 struct ExtraFields {
-    private(set) var labels = StoredLabels(minimumCapacity: 8)
+    private(set) var labels: StoredLabels
     private(set) var attributes = JSONObject()
     private(set) var dropped = 0
     private(set) var flattened = 0
@@ -60,6 +60,7 @@ struct ExtraFields {
         maxAttributeDepth = limits.maxAttributeDepth
         self.secrets = secrets
         self.memo = memo
+        labels = StoredLabels(reusing: memo?.takeSpareLabels() ?? [], minimumCapacity: 8)
     }
 
     /// Files one leftover top-level member, the event's member at `position`.
@@ -93,18 +94,29 @@ struct ExtraFields {
         labels.append(storedKey, labelText(kind: facts.kind, value: value))
     }
 
-    /// A flat event's string or integer member `index` as a label (under `facts`' key when given,
-    /// else its own). Its value, and its key when stored as sent, are kept as their bytes in the event
+    /// A flat event's string or integer member `index` as a label under its own key. Its value, and
+    /// its key when stored as sent, are kept as their bytes in the event
     /// (``StoredText/raw(start:count:)``) when nothing changes them.
-    mutating func addLabel(flat event: FlatEvent, member index: Int, facts given: LabelKeyMemo.Facts? = nil) {
-        // The member's parts read in place through the buffer: the array's subscript copied the
-        // member (its key retained and released) for each part read.
-        let (facts, keyStart, value, valueStart, valueCount) = event.members.withUnsafeBufferPointer { members in
-            (given ?? topLevelFacts(members[index].key, position: index), members[index].keyStart, members[index].value,
-             members[index].valueStart, members[index].valueCount)
+    mutating func addLabel(flat event: FlatEvent, member index: Int) {
+        // Read in place through the buffer: the array's subscript copied the member (its key
+        // retained and released).
+        let facts = event.members.withUnsafeBufferPointer { topLevelFacts($0[index].key, position: index) }
+        addLabel(flat: event, member: index, facts: facts, ownKey: true)
+    }
+
+    /// The same under `facts`' key (the normaliser's `shop_id`).
+    mutating func addLabel(flat event: FlatEvent, member index: Int, facts: LabelKeyMemo.Facts) {
+        addLabel(flat: event, member: index, facts: facts, ownKey: false)
+    }
+
+    /// `facts` is not optional here on purpose: copying a `Facts?` went through the runtime's
+    /// generic value witness (~90 instructions a label).
+    private mutating func addLabel(flat event: FlatEvent, member index: Int, facts: LabelKeyMemo.Facts, ownKey: Bool) {
+        let (keyStart, value, valueStart, valueCount) = event.members.withUnsafeBufferPointer { members in
+            (members[index].keyStart, members[index].value, members[index].valueStart, members[index].valueCount)
         }
         guard let storedKey = admitLabel(facts) else { return }
-        let rawKey = given == nil && facts.keyUnchanged ? keyStart : -1
+        let rawKey = ownKey && facts.keyUnchanged ? keyStart : -1
         if rawKey >= 0 { usesSource = true }
         if facts.kind == .plain, Self.isStoredAsWritten(value, text: event.utf8(start: valueStart, count: valueCount)) {
             usesSource = true

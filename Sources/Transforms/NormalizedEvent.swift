@@ -29,10 +29,18 @@ public struct NormalizedEvent: Sendable, Equatable {
 
     private final class Parts: Sendable, Equatable {
         let document: StoredDocument
-        init(_ document: consuming StoredDocument) { self.document = document }
-        static func == (lhs: Parts, rhs: Parts) -> Bool { lhs.document == rhs.document }
+        /// The bytes the document's raw texts point into: a copy of the event's, or empty when none is raw.
+        let source: [UInt8]
+        init(_ document: StoredDocument, source: [UInt8]) {
+            self.document = document
+            self.source = source
+        }
+        static func == (lhs: Parts, rhs: Parts) -> Bool { lhs.object == rhs.object }
+        var object: JSONObject { source.withUnsafeBufferPointer { document.object(source: $0) } }
         /// Written from here: reading `document` out of the box first would copy it.
-        func write(into buffer: inout JSONByteBuffer) { document.write(into: &buffer) }
+        func write(into buffer: inout JSONByteBuffer) {
+            source.withUnsafeBufferPointer { document.write(into: &buffer, source: $0) }
+        }
     }
 
     private var storage: Storage
@@ -42,7 +50,7 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var document: JSONObject {
         get {
             switch storage {
-            case .parts(let parts): return parts.document.object
+            case .parts(let parts): return parts.object
             case .tree(let object): return object
             }
         }
@@ -57,12 +65,13 @@ public struct NormalizedEvent: Sendable, Equatable {
         self.overflowKeys = overflowKeys
     }
 
-    init(id: StoredEventID, timestampMicros: Int64, parts: consuming StoredDocument, redactions: Int, overflowKeys: Int) {
-        self.storedID = id
-        self.timestampMicros = timestampMicros
-        self.storage = .parts(Parts(consume parts))
-        self.redactions = redactions
-        self.overflowKeys = overflowKeys
+    /// The event kept: its raw texts' bytes copied out of the body they were read from.
+    public init(_ event: StoredEvent) {
+        self.storedID = event.id
+        self.timestampMicros = event.timestampMicros
+        self.storage = .parts(Parts(event.document, source: event.source.isEmpty ? [] : Array(event.source)))
+        self.redactions = event.redactions
+        self.overflowKeys = event.overflowKeys
     }
 
     public static func == (lhs: NormalizedEvent, rhs: NormalizedEvent) -> Bool {
@@ -88,17 +97,9 @@ public struct NormalizedEvent: Sendable, Equatable {
 
     /// Appends the spool record of this event to `out` (the intake's request-wide ``SpoolFrames``).
     public func writeSpoolRecord(into out: inout [UInt8]) {
-        JSONByteBuffer.withBuffer { buffer in
-            writeDocument(into: &buffer)
-            let json = buffer.bytes
-            func writeJSON(_ out: inout [UInt8]) { out.append(contentsOf: json) }
-            let (level, service) = headerFacts
-            switch storedID {
-            case .client(let id):
-                SpooledEvent.encode(id: id, timestampMillis: timestampMillis, level: level, service: service, into: &out, writeJSON: writeJSON)
-            case .generated(let id):
-                SpooledEvent.encode(id: id, timestampMillis: timestampMillis, level: level, service: service, into: &out, writeJSON: writeJSON)
-            }
+        let (level, service) = headerFacts
+        StoredEvent.writeSpoolRecord(id: storedID, timestampMicros: timestampMicros, level: level, service: service, into: &out) {
+            writeDocument(into: &$0)
         }
     }
 

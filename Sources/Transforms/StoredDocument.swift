@@ -6,8 +6,10 @@ import LogModel
 /// document as a tree for callers that want to read it. Both give the same members in the same
 /// order (the contract's).
 ///
-/// Strings that an event sent and that go in unchanged are kept as their place in `source`, the
-/// event's own bytes (``StoredText/raw(start:count:)``): see ``StoredText``.
+/// Strings that an event sent and that go in unchanged are kept as their place in the event's own
+/// bytes (``StoredText/raw(start:count:)``), which the document does not hold: whoever holds the
+/// document holds those bytes too and passes them as `source` (``StoredEvent``, borrowed on the
+/// ingest path; ``NormalizedEvent``, a copy). See ``StoredText``.
 struct StoredDocument: Sendable, Equatable {
     /// `@timestamp` in µs: formatted straight into the written document (making a `String` of it
     /// first cost an allocation per event).
@@ -36,15 +38,9 @@ struct StoredDocument: Sendable, Equatable {
     var labels: StoredLabels
     var attributes: JSONObject
     var clientIP: String?
-    /// The bytes the raw texts point into: a copy of the event's, or empty when none is raw.
-    var source: [UInt8]
 
-    /// The document as a tree.
-    var object: JSONObject {
-        source.withUnsafeBufferPointer { object(source: $0) }
-    }
-
-    private func object(source: UnsafeBufferPointer<UInt8>) -> JSONObject {
+    /// The document as a tree; `source`: the bytes its raw texts point into.
+    func object(source: UnsafeBufferPointer<UInt8>) -> JSONObject {
         func string(_ text: StoredText) -> JSONValue { .string(text.string(in: source)) }
         var document = JSONObject(minimumCapacity: 16)
         document.append("@timestamp", .string(Timestamp.format(micros: timestampMicros)))
@@ -87,13 +83,9 @@ struct StoredDocument: Sendable, Equatable {
         return document
     }
 
-    /// Writes the compact JSON of ``object`` without building it. Keep the two in step: the
-    /// normaliser tests compare them.
-    func write(into out: inout JSONByteBuffer) {
-        source.withUnsafeBufferPointer { write(into: &out, source: $0) }
-    }
-
-    private func write(into out: inout JSONByteBuffer, source: UnsafeBufferPointer<UInt8>) {
+    /// Writes the compact JSON of ``object(source:)`` without building it. Keep the two in step:
+    /// the normaliser tests compare them.
+    func write(into out: inout JSONByteBuffer, source: UnsafeBufferPointer<UInt8>) {
         out.appendRaw(#"{"@timestamp":"#)
         out.appendTimestamp(micros: timestampMicros)
         out.appendRaw(#","event":{"id":"#)

@@ -43,6 +43,13 @@ struct StoredLabels: Sendable, Equatable {
 
     init(minimumCapacity: Int) { members.reserveCapacity(minimumCapacity) }
 
+    /// Empty, in `storage` (a previous event's members, cleared in place when no one else holds them).
+    init(reusing storage: [Member], minimumCapacity: Int) {
+        members = storage
+        members.removeAll(keepingCapacity: true)
+        if members.capacity < minimumCapacity { members.reserveCapacity(minimumCapacity) }
+    }
+
     var count: Int { members.count }
     var isEmpty: Bool { members.isEmpty }
 

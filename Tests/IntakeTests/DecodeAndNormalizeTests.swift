@@ -48,4 +48,42 @@ final class DecodeAndNormalizeTests: XCTestCase {
         XCTAssertTrue(result.events.allSatisfy { $0.document["service"]?["name"] == "core" })
         XCTAssertEqual(Set(result.events.map(\.id)).count, 20)
     }
+
+    /// The intake's path hands each event over borrowed and reuses one event's label storage for
+    /// the next: every record must still hold its own event's labels and texts, exactly as the
+    /// kept event (which copies its bytes) writes them.
+    func testStreamedRecordsMatchTheKeptEventsAndKeepNoLabelsOfTheEventBefore() throws {
+        let lines = [
+            #"{"id":"e1","message":"one","shop_id":7,"a":"x","b":2,"c":true,"host":"web-1"}"#,
+            #"{"id":"e2","message":"two","d":"only d"}"#,
+            #"{"id":"e3","message":"three"}"#,
+            #"{"id":"e4","message":"four","e":"4111 1111 1111 1111","a":"again","nested":{"k":1}}"#,
+            #"{"id":"e5","message":"five","b":5,"password":"secret"}"#,
+        ]
+        let body = lines.joined(separator: "\n")
+        var streamed: [[UInt8]] = []
+        let counts = try BodyDecoder.decodeAndNormalize(
+            Body.buffer(body), contentType: "application/x-ndjson", contentEncoding: nil,
+            normalizer: EventNormalizer(), context: context
+        ) { event in
+            var record: [UInt8] = []
+            event.writeSpoolRecord(into: &record)
+            streamed.append(record)
+        }
+        XCTAssertEqual(counts.accepted, 5)
+        let kept = try batch(body).events
+        XCTAssertEqual(streamed.count, kept.count)
+        let documents = try streamed.map { try JSONParser.parse(SpooledEvent(decoding: $0).json) }
+        XCTAssertEqual(documents.map { $0["message"] }, ["one", "two", "three", "four", "five"])
+        XCTAssertEqual(documents.map { $0["event"]?["id"] }, ["e1", "e2", "e3", "e4", "e5"])
+        XCTAssertEqual(documents.map { $0["labels"] }, [
+            ["shop_id": "7", "a": "x", "b": "2", "c": "true"],
+            ["d": "only d"],
+            nil,
+            ["e": "411111******1111", "a": "again"],
+            ["b": "5", "password": "[REDACTED]"],
+        ])
+        XCTAssertEqual(documents.map { $0["host"]?["name"] }, ["web-1", nil, nil, nil, nil])
+        XCTAssertEqual(streamed, kept.map { $0.spoolRecord() })
+    }
 }
