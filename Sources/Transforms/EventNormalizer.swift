@@ -209,7 +209,7 @@ public struct EventNormalizer: Sendable {
         redactions += extra.redactions
 
         let document = StoredDocument(
-            timestampMicros: timestamp, id: id, ingested: context.ingested, dataset: dataset,
+            timestampMicros: timestamp, id: id, ingested: memo?.ingested(context) ?? context.ingested, dataset: dataset,
             originalTimestamp: originalTimestamp, truncated: truncated, droppedKeys: extra.dropped,
             flattenedValues: extra.flattened, level: level, logger: storedText(.logger), originalLevel: originalLevel,
             service: service, environment: environment, host: storedText(.host), message: message,

@@ -42,7 +42,11 @@ struct ExtraFields {
     private let maxLabels: Int
     private let maxAttributeKeys: Int
     private let maxAttributeDepth: Int
-    private let secrets: SecretKeyMatcher
+    /// The normaliser's one matcher, not retained: an `ExtraFields` lives inside one `normalize`
+    /// call, which holds it. Retaining it per event made both decoding cores write its reference
+    /// count (a stored `unowned(unsafe)` reference did not help: each use retained it).
+    private let secretsReference: Unmanaged<SecretKeyMatcher>
+    private var secrets: SecretKeyMatcher { secretsReference.takeUnretainedValue() }
     /// Top-level keys already worked out in this request, when the caller keeps one.
     private let memo: LabelKeyMemo?
     /// One bit per stored key of `labels` / `attributes` (its hash's top six bits): a key whose bit
@@ -54,11 +58,11 @@ struct ExtraFields {
     static let redactedText = "[REDACTED]"
     static let redacted: JSONValue = .string(redactedText)
 
-    init(limits: Limits, secrets: SecretKeyMatcher, memo: LabelKeyMemo? = nil) {
+    init(limits: Limits, secrets: borrowing SecretKeyMatcher, memo: LabelKeyMemo? = nil) {
         maxLabels = limits.maxLabels
         maxAttributeKeys = limits.maxAttributeKeys
         maxAttributeDepth = limits.maxAttributeDepth
-        self.secrets = secrets
+        secretsReference = Unmanaged.passUnretained(copy secrets)
         self.memo = memo
         labels = StoredLabels(reusing: memo?.takeSpareLabels() ?? [], minimumCapacity: 8)
     }
@@ -173,9 +177,10 @@ struct ExtraFields {
     /// The stored key, its hash and its kind: from the request's memo, or worked out. `position`:
     /// the key's member in the event, or -1.
     private func topLevelFacts(_ key: String, position: Int) -> LabelKeyMemo.Facts {
-        let secrets = self.secrets
-        func compute(_ key: String) -> LabelKeyMemo.Facts { Self.facts(of: key, secrets: secrets) }
-        return memo?.facts(of: key, at: position, compute) ?? compute(key)
+        secretsReference._withUnsafeGuaranteedRef { secrets in
+            guard let memo else { return Self.facts(of: key, secrets: secrets) }
+            return memo.facts(of: key, at: position, secrets: secrets)
+        }
     }
 
     /// The stored key, its hash and its kind, worked out.

@@ -47,6 +47,20 @@ public final class LabelKeyMemo {
         spareLabels = members
     }
 
+    /// `event.ingested` for this request piece's events: the context's text in storage of the piece's
+    /// own. The pieces of one request are decoded on both cores at once, and the request's one
+    /// string had its reference count written by both cores for every event.
+    func ingested(_ context: IngestContext) -> String {
+        if !Self.sameString(ingestedShared, context.ingested) {
+            ingestedShared = context.ingested
+            ingestedOwn = String(decoding: Array(context.ingested.utf8), as: UTF8.self)
+        }
+        return ingestedOwn
+    }
+
+    @exclusivity(unchecked) private var ingestedShared = ""
+    @exclusivity(unchecked) private var ingestedOwn = ""
+
     /// The previous flat event's shape and the field candidates it gave (see ``FlatShape``).
     @exclusivity(unchecked) var flatShape = FlatShape()
 
@@ -91,13 +105,15 @@ public final class LabelKeyMemo {
         return role
     }
 
-    /// ``facts(of:_:)`` for the top-level member at `position`, whose role was asked for first.
-    func facts(of key: String, at position: Int, _ compute: (String) -> Facts) -> Facts {
+    /// ``facts(of:secrets:)`` for the top-level member at `position`, whose role was asked for first.
+    /// `secrets` is a parameter, not captured by a closure: a closure retained the normaliser's one
+    /// matcher per label, and both decoding cores wrote its reference count.
+    func facts(of key: String, at position: Int, secrets: SecretKeyMatcher) -> Facts {
         guard position >= 0, position < Self.positionCount, positions[position].known,
             Self.sameString(positions[position].key, key)
-        else { return facts(of: key, compute) }
+        else { return facts(of: key, secrets: secrets) }
         if let facts = positions[position].facts { return facts }
-        let facts = facts(of: key, compute)
+        let facts = facts(of: key, secrets: secrets)
         positions[position].facts = facts
         return facts
     }
@@ -110,15 +126,15 @@ public final class LabelKeyMemo {
         unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
     }
 
-    /// The facts of `key`, worked out by `compute` the first time.
-    func facts(of key: String, _ compute: (String) -> Facts) -> Facts {
+    /// The facts of `key`, worked out the first time (``ExtraFields/facts(of:secrets:)``).
+    func facts(of key: String, secrets: SecretKeyMatcher) -> Facts {
         let hash = Self.hash(key)
         var slot = Int(truncatingIfNeeded: hash >> 56) & (Self.capacity - 1)
         while let existing = slots[slot] {
             if existing.hash == hash, existing.key == key { return existing.facts }
             slot = (slot + 1) & (Self.capacity - 1)
         }
-        let facts = compute(key)
+        let facts = ExtraFields.facts(of: key, secrets: secrets)
         if used < Self.capacity / 2 {
             slots[slot] = Slot(hash: hash, key: key, facts: facts)
             used += 1
