@@ -38,8 +38,43 @@ public struct JSONByteBuffer: ~Copyable {
     @inlinable @inline(__always)
     mutating func append(_ start: UnsafePointer<UInt8>, count n: Int) {
         if written + n > capacity { grow(minimum: written + n) }
-        (base + written).update(from: start, count: n)
+        Self.copy(start, to: base + written, count: n)
         written += n
+    }
+
+    /// Copies `n` bytes, the few bytes of most of a document's keys, literals and values without
+    /// calling `memmove` (whose call cost more than such a copy: ~30 calls an event, 4.6 % of the
+    /// hub's samples in `memmove` under full intake): overlapping word loads and stores, as in
+    /// ``ByteHash``, reading and writing only bytes `0..<n`.
+    @inlinable @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count n: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        switch n {
+        case 16...32:
+            let a = from.loadUnaligned(as: UInt64.self), b = from.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let c = from.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self)
+            let d = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            to.storeBytes(of: a, as: UInt64.self)
+            to.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+            to.storeBytes(of: c, toByteOffset: n - 16, as: UInt64.self)
+            to.storeBytes(of: d, toByteOffset: n - 8, as: UInt64.self)
+        case 8..<16:
+            let a = from.loadUnaligned(as: UInt64.self), b = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            to.storeBytes(of: a, as: UInt64.self)
+            to.storeBytes(of: b, toByteOffset: n - 8, as: UInt64.self)
+        case 4..<8:
+            let a = from.loadUnaligned(as: UInt32.self), b = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            to.storeBytes(of: a, as: UInt32.self)
+            to.storeBytes(of: b, toByteOffset: n - 4, as: UInt32.self)
+        case 1..<4:
+            target[0] = source[0]
+            target[n >> 1] = source[n >> 1]
+            target[n - 1] = source[n - 1]
+        case 0:
+            break
+        default:
+            target.update(from: source, count: n)
+        }
     }
 
     /// `"` + `bytes` + `"` with one capacity check.
@@ -48,7 +83,7 @@ public struct JSONByteBuffer: ~Copyable {
         let n = bytes.count
         if written + n + 2 > capacity { grow(minimum: written + n + 2) }
         base[written] = UInt8(ascii: "\"")
-        if n > 0 { (base + written + 1).update(from: bytes.baseAddress!, count: n) }
+        if n > 0 { Self.copy(bytes.baseAddress!, to: base + written + 1, count: n) }
         base[written + n + 1] = UInt8(ascii: "\"")
         written += n + 2
     }
