@@ -116,3 +116,27 @@ final class EventIDTests: XCTestCase {
         XCTAssertFalse(EventID.isValidClientID("a.b"))
     }
 }
+
+final class UUIDv7TextTests: XCTestCase {
+    /// The id's text, made eight digits at a time, against the digits printed one by one.
+    func testTheTextIsTheCanonicalLowercaseHexOfTheBits() {
+        var rng = SeededGenerator(seed: 36)
+        var ids = [UUIDv7(millis: 0, randA: 0, randB: 0), UUIDv7(millis: .max, randA: .max, randB: .max)]
+        for _ in 0..<2000 {
+            ids.append(UUIDv7(millis: .random(in: 0...UInt64.max, using: &rng), randA: .random(in: 0...UInt64.max, using: &rng),
+                              randB: .random(in: 0...UInt64.max, using: &rng)))
+        }
+        for id in ids {
+            let hex = Self.digits(id.high, 16) + Self.digits(id.low, 16)
+            let chars = Array(hex)
+            let expected = String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-" + String(chars[12..<16]) + "-"
+                + String(chars[16..<20]) + "-" + String(chars[20..<32])
+            XCTAssertEqual(id.text, expected)
+        }
+    }
+
+    private static func digits(_ value: UInt64, _ count: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: count - text.count) + text
+    }
+}
