@@ -136,7 +136,8 @@ final class SearchTailTests: StaffTestCase {
 
     /// When the spool moves the tail's reader past events it had not read (it lagged past its bound,
     /// here 7.5 MiB on an 8 MiB spool, by one request of ~8.1 MB), every open tail is told with a `gap`
-    /// frame before the next events, whatever its query, instead of missing them silently.
+    /// frame before the next events, whatever its query, instead of missing them silently; and so is a
+    /// tail that resumes with `Last-Event-ID` from before the skip.
     func testATailIsToldWhenItsReaderSkippedEvents() async throws {
         let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing.merging(Self.smallSpool) { $1 })
         try createUser("gap@search.test", roles: ["support"])
@@ -147,7 +148,7 @@ final class SearchTailTests: StaffTestCase {
         func marker(_ id: String) -> [UInt8] { Array(#"{"event.id":"\#(id)","message":"marker","level":"info"}"#.utf8 + [10]) }
 
         _ = try await post(hub, body: marker("before"), token: ingest)
-        XCTAssertNotNil(try client.nextEvent(containing: "before", timeout: 5), "the tail is caught up")
+        let before = try XCTUnwrap(try client.nextEvent(containing: "before", timeout: 5), "the tail is caught up")
         // ~1,320-byte records: 6,150 of them (~8.1 MB) are past the tail's 7.5 MiB bound and within the spool's 8 MiB.
         let padding = String(repeating: "x", count: 1000)
         var burst = ""
@@ -168,6 +169,20 @@ final class SearchTailTests: StaffTestCase {
         XCTAssertFalse(gap.data.contains("skipped 0.0 MiB"), gap.data)
         let skippedLine = try String(contentsOfFile: hub.logPath, encoding: .utf8).contains("its oldest records were skipped")
         XCTAssertTrue(skippedLine, "the spool logged the skip the tail reported")
+
+        // A client that was away during the burst and resumes from its last event is told of the
+        // same skip in its place, then gets the event after it (it was replayed without a word).
+        let resumed = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=message:marker",
+                                    headers: ["Authorization": "Bearer \(bearer)", "Last-Event-ID": try XCTUnwrap(before.id)])
+        XCTAssertEqual(try resumed.readHead(), 200)
+        var replayed: [SSEClient.Frame] = []
+        let replayDeadline = Date().addingTimeInterval(5)
+        while Date() < replayDeadline, !replayed.contains(where: { $0.data.contains("after") }) {
+            // Frames with an event type only (the stream opens with a `retry:` field of its own).
+            if let frame = try resumed.nextFrame(timeout: 1), !frame.isComment, frame.event != nil { replayed.append(frame) }
+        }
+        XCTAssertEqual(replayed.map { $0.event ?? "" }, ["gap", "event"], "a gap, then the event after the burst: \(replayed.map(\.data))")
+        XCTAssertEqual(replayed.first?.data, gap.data, "the stretch the open tail was told of")
     }
 
     /// An idle tail gets a heartbeat comment every `search.tail_heartbeat_seconds` (15 by default).

@@ -58,14 +58,23 @@ final class LiveTail: Sendable {
         var events: [HeldEvent] = []
         var start = 0
         var bytes = 0
+        /// The stretches of the spool the reader was moved past among the held events, oldest first:
+        /// a tail resuming from before one is told of it in its place, as the open tails were.
+        var skips: [Range<UInt64>] = []
         var live: ArraySlice<HeldEvent> { events[start...] }
 
         mutating func append(_ event: HeldEvent) {
             events.append(event)
             bytes += event.jsonRange.count
+            guard events.count - start > LiveTail.recentEvents || bytes > LiveTail.recentBytes else { return }
             while events.count - start > LiveTail.recentEvents || bytes > LiveTail.recentBytes {
                 bytes -= events[start].jsonRange.count
                 start += 1
+            }
+            // A skip before the oldest held event is no one's to be told of: a resume from before it
+            // is told that the events after its id are no longer held.
+            if let oldest = events[start...].first?.offset, skips.first.map({ $0.upperBound <= oldest }) == true {
+                skips.removeAll { $0.upperBound <= oldest }
             }
             if start > 4096 && start * 2 > events.count {
                 events.removeFirst(start)
@@ -81,7 +90,8 @@ final class LiveTail: Sendable {
     }
 
     /// Registers a tail; with `lastEventID`, first replays the held events after it (or a `gap`
-    /// marker when the ones right after it are gone).
+    /// marker when the ones right after it are gone), with a `gap` in its place for each stretch
+    /// the reader skipped after it.
     func subscribe(_ matcher: QueryMatcher, lastEventID: UInt64?) -> TailSubscriber {
         let subscriber = TailSubscriber(matcher: matcher)
         // Under the lock of `recent`, so no event falls between the replay and the live feed.
@@ -96,14 +106,24 @@ final class LiveTail: Sendable {
                     ?? (reader.readOffset > lastEventID)
                 // A resume never fills the new queue by itself: at most half of it is replayed.
                 let bound = TailSubscriber.capacity / 2
+                var resumedFrom: UInt64?
                 if missing || replay.count > bound {
                     replay = Array(replay.suffix(bound))
-                    subscriber.offer(.gap("some events after \(lastEventID) are no longer held; resuming from \(replay.first?.offset ?? lastEventID)"))
+                    resumedFrom = replay.first?.offset ?? lastEventID
+                    subscriber.offer(.gap("some events after \(lastEventID) are no longer held; resuming from \(resumedFrom!)"))
                 }
+                // The reader's skips after the client's last event, each told before the first event
+                // after it (the notice above covers those before where the replay resumes).
+                var skips = recent.skips.filter { $0.lowerBound > lastEventID && $0.upperBound > resumedFrom ?? 0 }[...]
                 for event in replay {
+                    while let skip = skips.first, skip.upperBound <= event.offset {
+                        subscriber.offer(.gap(Self.skipMessage(skip)))
+                        skips.removeFirst()
+                    }
                     guard let json = Self.oneLine(event) else { continue }
                     subscriber.offer(.event(offset: event.offset, json: json))
                 }
+                for skip in skips { subscriber.offer(.gap(Self.skipMessage(skip))) }
             }
             subscribers.withLock { $0[ObjectIdentifier(subscriber)] = subscriber }
         }
@@ -212,6 +232,7 @@ final class LiveTail: Sendable {
             let listening = subscribers.withLock { Array($0.values) }
             // Said to every tail, whatever its query: the skipped events were not looked at.
             if let skipped {
+                recent.skips.append(skipped)
                 let gap = TailMessage.gap(Self.skipMessage(skipped))
                 for subscriber in listening { subscriber.offer(gap) }
             }
