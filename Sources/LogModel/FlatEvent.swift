@@ -122,9 +122,14 @@ extension JSONParserState {
             guard let (key, keyStart, keyBit) = readKey(slot: members.count) else { return false }
             if keyBits & keyBit != 0, Self.repeats(key, keyBit: keyBit, in: members) { return false }
             keyBits |= keyBit
-            skipWhitespace()
-            guard pos < end, base[pos] == UInt8(ascii: ":") else { return false }
-            pos += 1
+            // Compact JSON, what services send, has the colon right after the key: looked at first.
+            if pos < end, base[pos] == UInt8(ascii: ":") {
+                pos &+= 1
+            } else {
+                skipWhitespace()
+                guard pos < end, base[pos] == UInt8(ascii: ":") else { return false }
+                pos += 1
+            }
             skipWhitespace()
             guard pos < end else { return false }
             var valueStart = pos
@@ -140,7 +145,7 @@ extension JSONParserState {
             skipWhitespace()
             guard pos < end else { return false }
             let c = base[pos]
-            pos += 1
+            pos &+= 1
             if c == UInt8(ascii: ",") {
                 skipWhitespace()
                 continue
@@ -159,9 +164,8 @@ extension JSONParserState {
     @inline(__always)
     private mutating func readKey(slot: Int) -> (String, Int32, UInt64)? {
         let start = pos + 1
-        if let keys, let (key, count) = keys.predicted(slot, at: base + start, available: end - start) {
-            let bit = Self.keyBit(UnsafeBufferPointer(start: base + start, count: count))
-            pos += count + 2
+        if let keys, let (key, count, bit) = keys.predicted(slot, at: base + start, available: end - start) {
+            pos &+= count &+ 2
             return (key, Int32(truncatingIfNeeded: start), bit)
         }
         var keyBit: UInt64 = 0

@@ -22,6 +22,8 @@ public final class JSONKeyReuse {
         fileprivate let bytes: UnsafeMutablePointer<UInt8>
         fileprivate let counts: UnsafeMutablePointer<Int>
         fileprivate let strings: UnsafeMutablePointer<String>
+        /// Slot `s`'s key bit (``JSONParserState/keyBit(_:)``), worked out when it was remembered.
+        fileprivate let bits: UnsafeMutablePointer<UInt64>
 
         /// The key in `slot` when its bytes are `text`'s, else `nil`.
         @inline(__always)
@@ -36,13 +38,13 @@ public final class JSONKeyReuse {
         /// quote) are its bytes and the closing quote: the key without looking for where it ends.
         /// Returns the key and its length in bytes.
         @inline(__always)
-        func predicted(_ slot: Int, at text: UnsafePointer<UInt8>, available: Int) -> (key: String, count: Int)? {
+        func predicted(_ slot: Int, at text: UnsafePointer<UInt8>, available: Int) -> (key: String, count: Int, bit: UInt64)? {
             guard slot < JSONKeyReuse.slotCount else { return nil }
             let n = counts[slot]
             guard n > 0, n < available, text[n] == UInt8(ascii: "\""),
                 Self.equal(bytes + slot * JSONKeyReuse.maximumBytes, text, n)
             else { return nil }
-            return (strings[slot], n)
+            return (strings[slot], n, bits[slot])
         }
 
         /// `memcmp(a, b, n) == 0` for 1 ≤ n ≤ `maximumBytes`, inline: most keys are a few bytes,
@@ -75,6 +77,7 @@ public final class JSONKeyReuse {
             (bytes + slot * JSONKeyReuse.maximumBytes).update(from: text.baseAddress!, count: text.count)
             counts[slot] = text.count
             strings[slot] = string
+            bits[slot] = JSONParserState.keyBit(text)
         }
     }
 
@@ -85,7 +88,9 @@ public final class JSONKeyReuse {
         strings.initialize(repeating: "", count: Self.slotCount)
         let counts = UnsafeMutablePointer<Int>.allocate(capacity: Self.slotCount)
         counts.initialize(repeating: -1, count: Self.slotCount)
-        slots = Slots(bytes: .allocate(capacity: Self.slotCount * Self.maximumBytes), counts: counts, strings: strings)
+        let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: Self.slotCount)
+        bits.initialize(repeating: 0, count: Self.slotCount)
+        slots = Slots(bytes: .allocate(capacity: Self.slotCount * Self.maximumBytes), counts: counts, strings: strings, bits: bits)
     }
 
     deinit {
@@ -93,5 +98,6 @@ public final class JSONKeyReuse {
         slots.strings.deallocate()
         slots.bytes.deallocate()
         slots.counts.deallocate()
+        slots.bits.deallocate()
     }
 }
