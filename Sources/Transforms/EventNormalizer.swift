@@ -218,7 +218,7 @@ public struct EventNormalizer: Sendable {
             labels: extra.labels, attributes: extra.attributes, clientIP: context.clientAddress)
         return StoredEvent(
             id: id, timestampMicros: timestamp, redactions: redactions, overflowKeys: extra.dropped + extra.flattened,
-            document: document, source: usesSource || extra.usesSource ? flat?.bytes ?? UnsafeBufferPointer(start: nil, count: 0) : UnsafeBufferPointer(start: nil, count: 0))
+            document: document, source: (usesSource || extra.usesSource ? flat?.bytes : nil) ?? UnsafeBufferPointer(start: nil, count: 0))
     }
 
     private static func clientID(_ value: JSONValue, alias: StaticString) throws(EventError) -> String {

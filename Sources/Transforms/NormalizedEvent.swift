@@ -128,7 +128,5 @@ public struct NormalizedEvent: Sendable, Equatable {
         }
     }
 
-    var timestampMillis: Int64 {
-        timestampMicros >= 0 ? timestampMicros / 1000 : (timestampMicros - 999) / 1000
-    }
+    var timestampMillis: Int64 { StoredEvent.millis(timestampMicros) }
 }

@@ -40,7 +40,7 @@ public struct StoredEvent {
             writeDocument(&buffer)
             let json = buffer.bytes
             func writeJSON(_ out: inout [UInt8]) { out.append(contentsOf: json) }
-            let timestampMillis = timestampMicros >= 0 ? timestampMicros / 1000 : (timestampMicros - 999) / 1000
+            let timestampMillis = Self.millis(timestampMicros)
             switch id {
             case .client(let id):
                 SpooledEvent.encode(id: id, timestampMillis: timestampMillis, level: level, service: service, into: &out, writeJSON: writeJSON)
@@ -48,5 +48,10 @@ public struct StoredEvent {
                 SpooledEvent.encode(id: id, timestampMillis: timestampMillis, level: level, service: service, into: &out, writeJSON: writeJSON)
             }
         }
+    }
+
+    /// `@timestamp` in ms for the record's header: µs floored (a time before 1970 rounds down, too).
+    static func millis(_ micros: Int64) -> Int64 {
+        micros >= 0 ? micros / 1000 : (micros - 999) / 1000
     }
 }
