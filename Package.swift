@@ -193,9 +193,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
 
-        // The intake's CPU path without HTTP or disk, for callgrind (`scripts/bench callgrind`).
+        // The intake's and the sinks' CPU paths without HTTP or disk, for callgrind (`scripts/bench callgrind`).
         .executableTarget(name: "IntakeBench", dependencies: [
-            "Alerting", "Intake", "LogModel", "Spool", "Transforms", .product(name: "NIOCore", package: "swift-nio"),
+            "Alerting", "Intake", "LogModel", "Spool", "Transforms", "Sinks", "SinkElasticsearch", "SinkMongoDB", "ClientMongo",
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Benchmarks/IntakeBench", swiftSettings: swiftSettings),
 

@@ -47,7 +47,7 @@ public struct JSONByteBuffer: ~Copyable {
     /// hub's samples in `memmove` under full intake): overlapping word loads and stores, as in
     /// ``ByteHash``, reading and writing only bytes `0..<n`.
     @inlinable @inline(__always)
-    static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count n: Int) {
+    public static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count n: Int) {
         let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
         switch n {
         case 16...32:

@@ -386,35 +386,7 @@ struct JSONParserState {
     /// a quote, a backslash, a control character, a non-ASCII byte or the end.
     @inline(__always)
     mutating func skipPlainASCII() {
-        while pos &+ 8 <= end {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
-            let special = Self.specialBytes(word)
-            if special != 0 {
-                // The lowest flagged byte is exact (borrows only travel upwards).
-                pos &+= special.trailingZeroBitCount >> 3
-                return
-            }
-            pos &+= 8
-        }
-        while pos < end {
-            let c = base[pos]
-            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return }
-            pos &+= 1
-        }
-    }
-
-    /// High bit set in each byte of `word` that is '"', '\\', below 0x20 or at least 0x80
-    /// (bytes above the lowest flagged one may be flagged spuriously).
-    @inline(__always)
-    private static func specialBytes(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let hasQuote = (quote &- ones) & ~quote
-        let hasBackslash = (backslash &- ones) & ~backslash
-        let hasControl = (word &- ones &* 0x20) & ~word
-        return (hasQuote | hasBackslash | hasControl | word) & highs
+        pos = JSONStringScan.plainASCIIEnd(base, from: pos, to: end)
     }
 
     /// Validates one multi-byte UTF-8 sequence at `pos` (RFC 3629 table) and advances past it.

@@ -40,6 +40,25 @@ final class StoredDocumentFastPathTests: XCTestCase {
         XCTAssertEqual(fast(samples[0], id: "odd \"id\" ü"), try throughTree(samples[0], id: "odd \"id\" ü"))
     }
 
+    /// The writer scans strings eight bytes at a time and hashes keys a word at a time: every length
+    /// around those words, with an escape, a non-ASCII letter or nothing at every place, and arrays
+    /// long enough for two-digit element keys.
+    func testSameBytesForEveryStringLengthAndPlace() throws {
+        for length in 0...40 {
+            let plain = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            var json = #"{"plain":"\#(plain)","k\#(plain)":1"#
+            for place in stride(from: 0, through: length, by: 3) {
+                let head = plain.prefix(place), tail = plain.dropFirst(place)
+                json += #","e\#(place)":"\#(head)\n\#(tail)","u\#(place)":"\#(head)é\#(tail)","q\#(place)":"\#(head)\"\#(tail)""#
+            }
+            json += #","list":[\#((0..<(length + 1)).map(String.init).joined(separator: ","))]}"#
+            XCTAssertEqual(fast(json), try throughTree(json, id: "evt-1"), json)
+        }
+        // Keys that share their first and last eight bytes are still told apart.
+        let similar = #"{"abcdefgh-1-abcdefgh":1,"abcdefgh-2-abcdefgh":2,"_id_":3,"nested":{"_id":"kept","_id2":4}}"#
+        XCTAssertEqual(fast(similar), try throughTree(similar, id: "evt-1"))
+    }
+
     func testStepsAsideWhereTheTreePathDecides() {
         let bail = [
             #"{"a":1,"a":2}"#,                               // duplicate key: the parser keeps the last value

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Dotted field paths whose RFC 3339 string values are written as BSON dates
 /// (e.g. `@timestamp`, `event.ingested`: TTL indexes and date range queries need real dates).
 ///
@@ -6,8 +9,9 @@
 public struct BSONDatePaths: Sendable, ExpressibleByArrayLiteral {
     var isDate: Bool
     var children: [String: BSONDatePaths]
-    /// `children` with their keys as bytes, for `child(utf8:)`.
-    private var byteChildren: [(key: [UInt8], node: BSONDatePaths)] = []
+    /// The same tree with its keys as bytes, for the writer that works on bytes (`JSONToBSON`):
+    /// a class, so passing a level down costs no copy of its dictionary and array.
+    private(set) var bytes = ByteNode(isDate: false, children: [])
 
     public static let none = BSONDatePaths([String]())
 
@@ -20,7 +24,7 @@ public struct BSONDatePaths: Sendable, ExpressibleByArrayLiteral {
 
     private mutating func indexBytes() {
         for key in children.keys { children[key]?.indexBytes() }
-        byteChildren = children.map { (Array($0.key.utf8), $0.value) }
+        bytes = ByteNode(isDate: isDate, children: children.map { (Array($0.key.utf8), $0.value.bytes) })
     }
 
     public init(arrayLiteral elements: String...) { self.init(elements) }
@@ -42,12 +46,6 @@ public struct BSONDatePaths: Sendable, ExpressibleByArrayLiteral {
         self.children = children
     }
 
-    /// `child(_:)` for a key given as UTF-8 bytes, without making a `String` unless the key is dotted.
-    func child(utf8 key: UnsafeBufferPointer<UInt8>) -> BSONDatePaths? {
-        for entry in byteChildren where entry.key.elementsEqual(key) { return entry.node }
-        guard key.contains(UInt8(ascii: ".")) else { return nil }
-        return child(String(decoding: key, as: UTF8.self))
-    }
 
     /// The subtree for `key`, following each component of a dotted key.
     func child(_ key: String) -> BSONDatePaths? {
@@ -59,5 +57,37 @@ public struct BSONDatePaths: Sendable, ExpressibleByArrayLiteral {
             if node == nil { return nil }
         }
         return node
+    }
+}
+
+extension BSONDatePaths {
+    /// One level of the date paths, its keys as UTF-8 bytes.
+    final class ByteNode: Sendable {
+        let isDate: Bool
+        let children: [(key: [UInt8], node: ByteNode)]
+
+        init(isDate: Bool, children: [(key: [UInt8], node: ByteNode)]) {
+            self.isDate = isDate
+            self.children = children
+        }
+
+        /// The level below `key`, following each component of a dotted key (`{"event.ingested": …}`).
+        func child(utf8 key: UnsafeBufferPointer<UInt8>) -> ByteNode? {
+            if let direct = direct(key) { return direct }
+            guard let base = key.baseAddress, memchr(base, Int32(UInt8(ascii: ".")), key.count) != nil else { return nil }
+            var node = self
+            for component in key.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
+                guard let next = node.direct(UnsafeBufferPointer(rebasing: component)) else { return nil }
+                node = next
+            }
+            return node
+        }
+
+        private func direct(_ key: UnsafeBufferPointer<UInt8>) -> ByteNode? {
+            for entry in children where entry.key.count == key.count {
+                if entry.key.withUnsafeBufferPointer({ $0.elementsEqual(key) }) { return entry.node }
+            }
+            return nil
+        }
     }
 }

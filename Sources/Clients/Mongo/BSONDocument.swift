@@ -27,20 +27,18 @@ public final class BSONDocument: @unchecked Sendable {
     /// JSON, or invalid): then build it through the parsed value, which also says what is wrong.
     public static func storing(json: [UInt8], id: String, datePaths: BSONDatePaths,
                                timestampIfMissing: (key: String, millis: Int64)?) -> BSONDocument? {
-        var scratch: [UInt8] = []
-        return storing(json: json, id: id, datePaths: datePaths, timestampIfMissing: timestampIfMissing, scratch: &scratch)
+        storing(json: json, id: id, datePaths: datePaths, timestampIfMissing: timestampIfMissing, scratch: BSONScratch())
     }
 
     /// The same, writing through `scratch` (reused across a batch; libbson copies out of it).
     public static func storing(json: [UInt8], id: String, datePaths: BSONDatePaths,
-                               timestampIfMissing: (key: String, millis: Int64)?, scratch: inout [UInt8]) -> BSONDocument? {
-        let written = json.withUnsafeBufferPointer { buffer in
-            JSONToBSON.document(buffer, id: id, datePaths: datePaths, timestampIfMissing: timestampIfMissing, into: &scratch)
+                               timestampIfMissing: (key: String, millis: Int64)?, scratch: BSONScratch) -> BSONDocument? {
+        let made = json.withUnsafeBufferPointer { buffer in
+            JSONToBSON.document(buffer, id: id, datePaths: datePaths, timestampIfMissing: timestampIfMissing, scratch: scratch) {
+                bson_new_from_data($0.baseAddress!, $0.count)
+            }
         }
-        guard written, let made = scratch.withUnsafeBufferPointer({ buffer -> OpaquePointer? in
-            guard let base = buffer.baseAddress else { return nil }
-            return bson_new_from_data(base, buffer.count)
-        }) else { return nil }
+        guard let made, let made else { return nil }
         return BSONDocument(owning: made, wellFormed: true)
     }
 

@@ -12,6 +12,12 @@ public enum RFC3339 {
         return micros >= 0 ? micros / 1000 : (micros - 999) / 1000
     }
 
+    /// ``milliseconds(from:)`` of UTF-8 bytes where they lie (a BSON writer's decoded string).
+    public static func milliseconds(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard let micros = Timestamp.parse(utf8: bytes) else { return nil }
+        return micros >= 0 ? micros / 1000 : (micros - 999) / 1000
+    }
+
     /// Formats as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, always three fraction digits), the form the
     /// stored document uses.
     public static func string(fromMilliseconds ms: Int64) -> String {

@@ -4,19 +4,27 @@ import LogModel
 ///
 /// Read with the hub's own JSON parser rather than `JSONDecoder`: a 1,000-item answer came to a
 /// quarter of the sink's CPU through Foundation's generic decoding (README, "Delivery ceiling").
-struct BulkResponse {
-    struct Item {
-        var index: String?
-        var status: Int?
+package struct BulkResponse {
+    package struct Item {
+        package var index: String?
+        package var status: Int?
         var error: ElasticsearchErrorCause?
+        /// The error as dead letters and logs word it.
+        package var errorSummary: String? { error?.summary }
     }
 
-    var errors: Bool?
+    package var errors: Bool?
     /// Each element is `{"create": {…}}`; only the inner object matters.
-    var items: [Item]
+    package var items: [Item]
 
     /// nil when the body is not a bulk response (a proxy's page, another service).
-    static func parse(_ body: [UInt8]) -> BulkResponse? {
+    package static func parse(_ body: [UInt8]) -> BulkResponse? {
+        if let scanned = body.withUnsafeBufferPointer(BulkAnswerScanner.scan) { return scanned }
+        return parseTree(body)
+    }
+
+    /// The same through a parsed tree: what the scanner is held to, and the reading of anything unusual.
+    package static func parseTree(_ body: [UInt8]) -> BulkResponse? {
         guard case .object(let root)? = try? JSONParser.parse(body), case .array(let wrapped)? = root["items"] else { return nil }
         var items: [Item] = []
         items.reserveCapacity(wrapped.count)

@@ -84,9 +84,9 @@ public final class MongoSink: Sink {
         var positions: [Int] = []
         documents.reserveCapacity(events.count)
         positions.reserveCapacity(events.count)
-        var scratch: [UInt8] = []
+        let scratch = BSONScratch()
         for (position, event) in events.enumerated() {
-            switch Self.document(for: event, scratch: &scratch) {
+            switch Self.document(for: event, scratch: scratch) {
             case .document(let document):
                 documents.append(document)
                 positions.append(position)
@@ -119,19 +119,19 @@ public final class MongoSink: Sink {
 
     // MARK: - Internals
 
-    enum PreparedDocument {
+    package enum PreparedDocument {
         case document(BSONDocument)
         case rejected(String)
     }
 
     /// The BSON document for one event, or why it cannot be stored.
-    static func document(for event: SpooledEvent, scratch: inout [UInt8]) -> PreparedDocument {
+    package static func document(for event: SpooledEvent, scratch: BSONScratch) -> PreparedDocument {
         // The fast path: straight from the stored bytes. nil only for unusual or invalid JSON.
         // (Timestamps within years 1970-9999 only: there the string the tree path would add reads
         // back as the same milliseconds.)
         if (0...253_402_300_799_999).contains(event.timestampMillis),
            let document = BSONDocument.storing(json: event.json, id: event.id, datePaths: datePaths,
-                                               timestampIfMissing: ("@timestamp", event.timestampMillis), scratch: &scratch) {
+                                               timestampIfMissing: ("@timestamp", event.timestampMillis), scratch: scratch) {
             return .document(document)
         }
         return documentThroughTree(for: event)
