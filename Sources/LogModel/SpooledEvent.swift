@@ -179,11 +179,24 @@ public struct SpooledEvent: Sendable, Equatable {
     }
 
     public init(decoding bytes: some Collection<UInt8>) throws(DecodingError) {
-        let b = Array(bytes)
+        try self.init(decoding: Array(bytes))
+    }
+
+    /// ``init(decoding:)-(Collection<UInt8>)`` of a record's bytes where they lie: the sinks decode
+    /// every record they deliver, so one copy (the document) and no more.
+    public init(decoding record: [UInt8]) throws(DecodingError) {
+        let decoded: Result<SpooledEvent, DecodingError> = record.withUnsafeBufferPointer { b in
+            do throws(DecodingError) { return .success(try SpooledEvent(decodingRecord: b)) } catch { return .failure(error) }
+        }
+        self = try decoded.get()
+    }
+
+    private init(decodingRecord b: UnsafeBufferPointer<UInt8>) throws(DecodingError) {
         let layout = try Self.layout(of: b)
-        self.init(id: String(decoding: b[layout.id], as: UTF8.self), timestampMillis: layout.timestampMillis,
-                  target: String(decoding: b[layout.target], as: UTF8.self), level: layout.level,
-                  service: layout.service.map { String(decoding: b[$0], as: UTF8.self) }, json: Array(b[layout.jsonStart...]))
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self) }
+        self.init(id: text(layout.id), timestampMillis: layout.timestampMillis,
+                  target: layout.target.isEmpty ? "" : text(layout.target), level: layout.level,
+                  service: layout.service.map(text), json: Array(UnsafeBufferPointer(rebasing: b[layout.jsonStart...])))
     }
 
     /// Whether the sink named `sink` should deliver this event.
