@@ -186,12 +186,13 @@ public struct SpooledEvent: Sendable, Equatable {
     /// every record they deliver, so one copy (the document) and no more.
     public init(decoding record: [UInt8]) throws(DecodingError) {
         let decoded: Result<SpooledEvent, DecodingError> = record.withUnsafeBufferPointer { b in
-            do throws(DecodingError) { return .success(try SpooledEvent(decodingRecord: b)) } catch { return .failure(error) }
+            do throws(DecodingError) { return .success(try SpooledEvent(decoding: b)) } catch { return .failure(error) }
         }
         self = try decoded.get()
     }
 
-    private init(decodingRecord b: UnsafeBufferPointer<UInt8>) throws(DecodingError) {
+    /// ``init(decoding:)-([UInt8])`` of a record lent where it lies (a ``SpoolBatch``'s payload).
+    public init(decoding b: UnsafeBufferPointer<UInt8>) throws(DecodingError) {
         let layout = try Self.layout(of: b)
         func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self) }
         self.init(id: text(layout.id), timestampMillis: layout.timestampMillis,

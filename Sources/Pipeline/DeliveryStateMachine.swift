@@ -160,15 +160,31 @@ public struct DeliveryStateMachine: Sendable {
         guard let last = records.last else { return .read }
         var batch = Batch(pending: [], commitOffset: last.nextOffset)
         for record in records {
-            do {
-                let event = try SpooledEvent(decoding: record.payload)
-                if event.isMeant(for: sink) { batch.pending.append(PendingEvent(event: event)) }
-            } catch {
-                let raw = SpooledEvent(id: "spool-offset-\(record.offset)", timestampMillis: 0, json: record.payload)
-                batch.deadLetters.append(DeadLetterRequest(event: raw, reason: "undecodable spool record: \(error)", attempts: 0))
-            }
+            record.payload.withUnsafeBufferPointer { add($0, offset: record.offset, to: &batch) }
         }
         return next(&batch)
+    }
+
+    /// ``recordsRead(_:now:)-([SpoolRecord],_)`` of a read whose records lie back to back in one
+    /// buffer (what the worker reads: no array per record).
+    public mutating func recordsRead(_ read: SpoolBatch, now: ContinuousClock.Instant) -> Action {
+        guard let end = read.nextOffset else { return .read }
+        var batch = Batch(pending: [], commitOffset: end)
+        batch.pending.reserveCapacity(read.count)
+        read.withRecords { records in
+            for record in records { add(record.payload, offset: record.offset, to: &batch) }
+        }
+        return next(&batch)
+    }
+
+    private func add(_ payload: UnsafeBufferPointer<UInt8>, offset: UInt64, to batch: inout Batch) {
+        do {
+            let event = try SpooledEvent(decoding: payload)
+            if event.isMeant(for: sink) { batch.pending.append(PendingEvent(event: event)) }
+        } catch {
+            let raw = SpooledEvent(id: "spool-offset-\(offset)", timestampMillis: 0, json: Array(payload))
+            batch.deadLetters.append(DeadLetterRequest(event: raw, reason: "undecodable spool record: \(error)", attempts: 0))
+        }
     }
 
     public mutating func delivered(_ report: DeliveryReport, now: ContinuousClock.Instant) -> Action {

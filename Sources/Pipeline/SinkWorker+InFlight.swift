@@ -12,45 +12,67 @@ import Synchronization
 /// finishes first waits for the earlier ones, and a batch that keeps failing holds the cursor (and,
 /// once `maxInFlight` batches are open, the reading) until it is delivered or dead-lettered. While
 /// the store refuses whole requests, `SendGate` lets only one batch at a time try it.
+///
+/// The cursor is written by a child task too, one write at a time, each through the furthest offset
+/// finished by then: awaited in the loop, each write (an fsync, ~0.5 ms on the spool's threads under
+/// load) held up the next read and the next batch, and capped a sink at about one batch per read and
+/// write however many were allowed in flight.
 extension SinkWorker {
     private enum Completion: Sendable {
-        case read([SpoolRecord])
+        case read(SpoolBatch)
         case finished(CommitOrder.Ticket)
+        case committed
         case cancelled
     }
 
     func deliverInFlight() async {
         let gate = SendGate()
-        await withTaskGroup(of: Completion.self) { group in
+        let unwritten = await withTaskGroup(of: Completion.self) { group -> UInt64? in
             var order = CommitOrder()
             var reading = false
+            var committing = false
+            /// The furthest offset every batch before which is done, not yet being written.
+            var toCommit: UInt64?
             while !Task.isCancelled {
                 if !reading, order.inFlight < configuration.maxInFlight {
                     reading = true
                     group.addTask { .read(await self.readBatch()) }
                 }
+                if !committing, let offset = toCommit {
+                    committing = true
+                    toCommit = nil
+                    group.addTask {
+                        await self.commit(through: offset)
+                        return .committed
+                    }
+                }
                 guard let completion = await group.next() else { break }
                 switch completion {
                 case .read(let records):
                     reading = false
-                    guard let last = records.last else { continue }
-                    let ticket = order.opened(through: last.nextOffset)
+                    guard let end = records.nextOffset else { continue }
+                    let ticket = order.opened(through: end)
                     setInFlight(order.inFlight)
                     group.addTask {
                         await self.deliverBatch(records, ticket: ticket, gate: gate) ? .finished(ticket) : .cancelled
                     }
                 case .finished(let ticket):
                     status.withLock { $0.close(ticket) }
-                    guard let offset = order.finished(ticket) else { continue }
-                    // Spool order: every batch up to `offset` is done; the commit covers them all.
-                    await commit(through: offset)
+                    // Spool order: every batch up to `offset` is done; the next write covers them all.
+                    if let offset = order.finished(ticket) { toCommit = offset }
                     setInFlight(order.inFlight)
+                case .committed:
+                    committing = false
                 case .cancelled:
                     break
                 }
             }
             group.cancelAll()
+            return toCommit
         }
+        // Shutting down: what finished after the last write is written once more, so that a restart
+        // sends again only what was still in flight (a failure here only means a few more re-sends).
+        if let offset = unwritten { try? await reader.commit(through: offset) }
         setInFlight(0)
     }
 
@@ -59,23 +81,25 @@ extension SinkWorker {
         inFlightGauge.record(count)
     }
 
-    /// The next batch after the read position; empty after `batchMaxWait` without records, or after a
+    /// The next batch after the read position, its records in one buffer of its own (the batch may be
+    /// delivered while the next one is read); empty after `batchMaxWait` without records, or after a
     /// failed read (logged, retried a second later).
-    private func readBatch() async -> [SpoolRecord] {
+    private func readBatch() async -> SpoolBatch {
+        var batch = SpoolBatch(reusingBuffer: false)
         do {
-            let records = try await reader.read(maxRecords: configuration.batchMaxEvents, maxBytes: configuration.batchMaxBytes,
-                                                wait: configuration.batchMaxWait)
-            return records
+            try await reader.read(into: &batch, maxRecords: configuration.batchMaxEvents, maxBytes: configuration.batchMaxBytes,
+                                  wait: configuration.batchMaxWait)
+            return batch
         } catch {
             report(.readFailed(error: error.description))
             await sleep(.seconds(1))
-            return []
+            return SpoolBatch(reusingBuffer: false)
         }
     }
 
     /// Delivers one batch until every event is stored, already stored or dead-lettered (true), or
     /// until cancelled (false). Its commit is `CommitOrder`'s to make.
-    private func deliverBatch(_ records: [SpoolRecord], ticket: CommitOrder.Ticket, gate: SendGate) async -> Bool {
+    private func deliverBatch(_ records: SpoolBatch, ticket: CommitOrder.Ticket, gate: SendGate) async -> Bool {
         defer { gate.leave(ticket) }
         var machine = DeliveryStateMachine.forBatch(sink: sink.name, configuration: configuration)
         var random = SystemRandomNumberGenerator()
