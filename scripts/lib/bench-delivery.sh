@@ -10,10 +10,17 @@
 #      build): events/s from its first delivered event to the N-th, counted by the null store, and the
 #      CPU of the hub and of the null store over that span (the null store must stay far below the hub,
 #      or it measures itself).
+#   3. together: a fresh hub with both sinks on the null store takes wrk's bodies as in step 1 while
+#      delivering; the intake rate, each sink's rate meanwhile, and the time until both caught up
+#      (BENCH_DELIVERY_TOGETHER=0 leaves it out).
 #
 # Environment: BENCH_DURATION (8s: ~1M events at 120k/s), BENCH_IN_FLIGHT (the max_in_flight values to
 # drain with, default "1 4"), BENCH_PROFILE=1 (perf record -e cpu-clock on the hub during the drains
-# with the last of those values; flat reports in var/bench/perf-<sink>.txt), ADMIN_BIN.
+# with the last of those values; flat reports in var/bench/perf-<sink>.txt), ADMIN_BIN,
+# BENCH_SINKS ("elasticsearch mongodb", or one of them), BENCH_DELIVERY_SPOOL=keep (leave the filled
+# spool in var/bench/delivery-template for the next run) or reuse (drain the kept spool again without
+# the intake phase; the intake rate printed is the kept run's: compare builds on one spool this way,
+# alternating them, and take the intake from a run of its own).
 # Results: var/bench/delivery.txt.
 set -euo pipefail
 SCRIPT_NAME='bench delivery'
@@ -22,6 +29,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 duration=${BENCH_DURATION:-8s}
+read -r -a sinks <<<"${BENCH_SINKS:-elasticsearch mongodb}"
+spool_mode=${BENCH_DELIVERY_SPOOL:-}
+case $spool_mode in
+  '' | keep) ;;
+  reuse) [[ -f $VAR/bench/delivery-template.events ]] || die "BENCH_DELIVERY_SPOOL=reuse: no kept spool (run once with BENCH_DELIVERY_SPOOL=keep)" ;;
+  *) die "BENCH_DELIVERY_SPOOL=$spool_mode: use keep or reuse" ;;
+esac
 read -r -a in_flights <<<"${BENCH_IN_FLIGHT:-1 4}"
 profiled=${in_flights[${#in_flights[@]}-1]}
 per_request=1000
@@ -43,7 +57,8 @@ cleanup() {
   stop_hub
   if [[ -n $NULL_PID ]] && pid_matches "$NULL_PID" null-store; then stop_pid "$NULL_PID" null-store 5; fi
   STANDINS_QUIET=1 "$ROOT/scripts/standins" stop || true
-  rm -rf "$bench_dir/delivery-template" "$bench_dir/delivery-run"
+  rm -rf "$bench_dir/delivery-run"
+  [[ -n $spool_mode ]] || rm -rf "$bench_dir/delivery-template" "$bench_dir"/delivery-template.{events,rate}
   exit "$rc"
 }
 trap cleanup EXIT
@@ -67,7 +82,7 @@ stats="http://127.0.0.1:$es_port/_null/stats"
 dead_port=$(pick_port 58190)
 
 export ADMIN_DATA_DIR=$bench_dir/delivery-template
-rm -rf "$ADMIN_DATA_DIR" && mkdir -p "$ADMIN_DATA_DIR"
+[[ $spool_mode == reuse ]] || { rm -rf "$ADMIN_DATA_DIR" && mkdir -p "$ADMIN_DATA_DIR"; }
 run_logged "$bench_dir/log/admin-migrate.log" "$BIN" migrate || die "'admin migrate' failed"
 token=$("$BIN" token create --service bench 2>>"$bench_dir/log/admin-cli.log" | tail -n 1 | tr -d '[:space:]')
 [[ -n $token ]] || die "'admin token create --service bench' printed no token"
@@ -86,6 +101,10 @@ start_hub() { # LOG
 }
 
 # --- 1. intake into a spool nobody drains -------------------------------------------------------
+if [[ $spool_mode == reuse ]]; then
+  events=$(cat "$bench_dir/delivery-template.events") intake_rate=$(cat "$bench_dir/delivery-template.rate")
+  say "intake: the kept spool ($events events; its run's intake: $intake_rate events/s)"
+else
 say "intake: wrk -t2 -c4 -d$duration, $per_request events of ~$mean_bytes B per request, sinks unreachable"
 export ADMIN_MONGODB_URI="mongodb://127.0.0.1:$dead_port/?directConnection=true&serverSelectionTimeoutMS=500"
 export ADMIN_ELASTICSEARCH_URL="http://127.0.0.1:$dead_port"
@@ -104,6 +123,9 @@ events=$(curl -s "$url/readyz" | "$VENV/bin/python" -c "import json,sys; print(j
   || die "cannot read the spool's event count from /readyz"
 stop_hub
 say "intake: $acknowledged events acknowledged in ${duration}, $intake_rate events/s; $events in the spool"
+echo "$events" >"$bench_dir/delivery-template.events"
+echo "$intake_rate" >"$bench_dir/delivery-template.rate"
+fi
 
 # --- 2. drain each sink alone, max_in_flight 1 and N --------------------------------------------
 declare -A rate cpu_hub cpu_null
@@ -149,22 +171,68 @@ drain() { # SINK IN_FLIGHT
   cpu_hub[$sink-$n]=${d[cpu_$hub_pid]:-?}
   cpu_null[$sink-$n]=${d[cpu_$NULL_PID]:-?}
 }
-for sink in elasticsearch mongodb; do
+for sink in "${sinks[@]}"; do
   for n in "${in_flights[@]}"; do drain "$sink" "$n"; done
 done
+
+# --- 3. both at once: the intake while both sinks deliver into the null store -------------------
+# What a hub on these 2 cores sustains end to end: wrk as in step 1, both sinks delivering as they
+# read (max_in_flight = the last of BENCH_IN_FLIGHT), then the time until both have caught up.
+together() {
+  local n=${in_flights[${#in_flights[@]}-1]} es_start mongo_start es_end mongo_end lag deadline caught_up start_s
+  rm -rf "$bench_dir/delivery-run" && mkdir -p "$bench_dir/delivery-run"
+  export ADMIN_DATA_DIR=$bench_dir/delivery-run ADMIN_DELIVERY_MAX_IN_FLIGHT=$n
+  export ADMIN_MONGODB_URI="mongodb://127.0.0.1:$mongo_port/?directConnection=true" ADMIN_ELASTICSEARCH_URL="http://127.0.0.1:$es_port"
+  export BENCH_BODY=$body BENCH_TOKEN=$token
+  say "together: wrk -t2 -c4 -d$duration while both sinks deliver (max_in_flight=$n)"
+  start_hub "$bench_dir/log/admin-delivery-together.log"
+  read -r es_start mongo_start < <(curl -fs "$stats" | "$VENV/bin/python" -c "import json,sys; d=json.load(sys.stdin); print(d['bulk_items'], d['mongo_documents'])")
+  wrk -t2 -c4 -d"$duration" --latency -s "$ROOT/scripts/bench-post.lua" "$url/api/v1/logs" >"$bench_dir/wrk-delivery-together.txt" 2>&1 \
+    || { cat "$bench_dir/wrk-delivery-together.txt" >&2; die "wrk failed"; }
+  read -r es_end mongo_end < <(curl -fs "$stats" | "$VENV/bin/python" -c "import json,sys; d=json.load(sys.stdin); print(d['bulk_items'], d['mongo_documents'])")
+  local line kv
+  line=$(grep '^BENCH ' "$bench_dir/wrk-delivery-together.txt") || die "wrk printed no BENCH line"
+  declare -A t=()
+  for kv in ${line#BENCH }; do t[${kv%%=*}]=${kv#*=}; done
+  local seconds acknowledged_together
+  seconds=$(awk -v us="${t[duration_us]}" 'BEGIN {printf "%.3f", us / 1e6}')
+  acknowledged_together=$(((t[requests] - t[non202]) * per_request))
+  together_rate=$(awk -v n="$acknowledged_together" -v s="$seconds" 'BEGIN {printf "%.0f", n / s}')
+  together_es=$(awk -v n="$((es_end - es_start))" -v s="$seconds" 'BEGIN {printf "%.0f", n / s}')
+  together_mongo=$(awk -v n="$((mongo_end - mongo_start))" -v s="$seconds" 'BEGIN {printf "%.0f", n / s}')
+  start_s=$SECONDS deadline=$((SECONDS + 300)) caught_up=''
+  until lag=$(curl -fs "$url/readyz" | "$VENV/bin/python" -c "import json,sys; s=json.load(sys.stdin)['sinks']; print(s['elasticsearch']['lag_events'] + s['mongodb']['lag_events'])") \
+    && [[ $lag == 0 ]]; do
+    ((SECONDS < deadline)) || { warn "together: the sinks did not catch up within 300 s (lag_events=$lag)"; break; }
+    sleep 0.5
+  done
+  [[ ${lag:-1} == 0 ]] && caught_up="$((SECONDS - start_s)) s"
+  together_catch_up=${caught_up:-"over 300 s"}
+  stop_hub
+  unset ADMIN_MONGODB_URI ADMIN_ELASTICSEARCH_URL
+}
+together_rate='' together_es='' together_mongo='' together_catch_up=''
+[[ ${#sinks[@]} == 2 && ${BENCH_DELIVERY_TOGETHER:-1} == 1 ]] && together
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a ~ /^[0-9]+$/) printf "%.2fx", a / b; else print "-" }'; }
 {
   echo
   echo "DataMP Admin delivery ceiling, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), ${BIN#"$ROOT"/}"
-  echo "intake (same run, sinks unreachable): $intake_rate events/s acknowledged; $events events (~$mean_bytes B) in the spool"
+  intake_label='same run'
+  [[ $spool_mode == reuse ]] && intake_label='the kept spool'"'"'s run'
+  echo "intake ($intake_label, sinks unreachable): $intake_rate events/s acknowledged; $events events (~$mean_bytes B) in the spool"
   echo "drain into the null store, each sink alone, from its first delivered event to the last:"
   printf '  %-14s %-13s %12s %10s %10s %10s\n' sink max_in_flight "events/s" "vs intake" "hub CPU" "null CPU"
-  for sink in elasticsearch mongodb; do
+  for sink in "${sinks[@]}"; do
     for n in "${in_flights[@]}"; do
       printf '  %-14s %-13s %12s %10s %9s%% %9s%%\n' "$sink" "$n" "${rate[$sink-$n]}" "$(ratio "${rate[$sink-$n]}" "$intake_rate")" \
         "${cpu_hub[$sink-$n]}" "${cpu_null[$sink-$n]}"
     done
   done
   echo "  (CPU in % of one core over the drain; the machine has $(nproc))"
+  if [[ -n $together_rate ]]; then
+    echo "together: intake while both sinks deliver into the null store (max_in_flight ${in_flights[${#in_flights[@]}-1]}, wrk -d$duration):"
+    echo "  acknowledged $together_rate events/s; delivered meanwhile: elasticsearch $together_es/s, mongodb $together_mongo/s;" \
+      "both caught up $together_catch_up after wrk ended"
+  fi
 } | tee "$bench_dir/delivery.txt"

@@ -117,12 +117,20 @@ struct JSONToBSON {
             guard peek == UInt8(ascii: "\"") else { return false }
             let typeAt = count
             append(0)
-            let keyStart = count
+            let keyStart = count, rawStart = pos + 1
             decodedNUL = false
             guard string(), count > keyStart, !decodedNUL else { return false }
-            reserve(keyStart + 8 - count)  // `keyHash` loads eight bytes from the key's start
-            let key = UnsafeBufferPointer(start: out + keyStart, count: count - keyStart)
-            let hash = Self.keyHash(key)
+            let keyLength = count - keyStart
+            // `keyHash` loads eight bytes from the key's start. From the input when the key had no
+            // escape (the same bytes): loading just-written bytes back stalls on store forwarding.
+            let hash: UInt64
+            if pos - 1 - rawStart == keyLength, rawStart + 8 <= end {
+                hash = Self.keyHash(UnsafeBufferPointer(start: input + rawStart, count: keyLength))
+            } else {
+                reserve(keyStart + 8 - count)  // may move `out`
+                hash = Self.keyHash(UnsafeBufferPointer(start: out + keyStart, count: keyLength))
+            }
+            let key = UnsafeBufferPointer(start: out + keyStart, count: keyLength)
             for i in hashBase..<hashCount where hashes[i] == hash { return false }
             appendHash(hash)
             let skipped = topLevel && Self.equal(key, StaticString("_id"))
@@ -543,8 +551,8 @@ struct JSONToBSON {
 
     /// Equal keys hash alike, which is all a duplicate check needs (a collision only sends the
     /// document down the tree path): the key's words, eight bytes at a time, mixed with its length.
-    /// A key is read where it was just written in `out`, whose capacity covers eight bytes past its
-    /// start (`object` reserves them): a short key is one load, masked to its length.
+    /// A short key is one load, masked to its length: the caller makes sure eight bytes can be read
+    /// from its start.
     private static func keyHash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let n = key.count
         let raw = UnsafeRawPointer(key.baseAddress!)
