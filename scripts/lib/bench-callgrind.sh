@@ -8,9 +8,12 @@
 #                       path, per record after the start-up (ROUNDS 0)
 #   alerting, peek      the same, the level and service peeked at in the document (format-1 records)
 #   alerting, shedding  the same while shedding below error (far behind the spool, alerting.shed_below)
+#   sinks               sink-bench BODY 3 STEP: per event after the start-up (ROUNDS 0), a batch of spool
+#                       records decoded (decode), then written as BSON (mongodb) or as a _bulk body
+#                       (elasticsearch body), and a _bulk answer read item by item (elasticsearch answer)
 # BODY is var/bench/callgrind/body.ndjson: made once by the phase-1 body's generator and kept (every
 # scripts/bench run rewrites var/bench/body.ndjson), so counts stay comparable between builds; delete
-# it for a new one. INTAKE_BENCH=path measures another build. Installs valgrind if it is missing.
+# it for a new one. INTAKE_BENCH=path and SINK_BENCH=path measure other builds. Installs valgrind if it is missing.
 # Results: var/bench/callgrind.txt (the callgrind files beside it, for callgrind_annotate).
 set -euo pipefail
 SCRIPT_NAME=bench-callgrind
@@ -34,23 +37,46 @@ if [[ -z $bin ]]; then
   strip --strip-debug "$bin"
 fi
 [[ -x $bin ]] || die "INTAKE_BENCH=$bin is not an executable"
+sink_bin=${SINK_BENCH:-}
+if [[ -z $sink_bin ]]; then
+  say "building sink-bench (release; log: var/log/build-sink-bench.log)"
+  swift build -c release --product sink-bench >"$VAR/log/build-sink-bench.log" 2>&1 \
+    || { tail_log "$VAR/log/build-sink-bench.log"; die "the build failed"; }
+  sink_bin=$dir/sink-bench
+  cp "$(swift build -c release --show-bin-path)/sink-bench" "$sink_bin"
+  strip --strip-debug "$sink_bin"
+fi
+[[ -x $sink_bin ]] || die "SINK_BENCH=$sink_bin is not an executable"
 
-# count NAME ARGS...: the instructions callgrind collected for one run of intake-bench.
+# count NAME ARGS...: the instructions callgrind collected for one run of intake-bench (BIN=sink-bench's path: of it).
 count() {
   local name=$1; shift
-  valgrind --tool=callgrind --callgrind-out-file="$dir/$name.out" "$bin" "$@" 2>"$dir/$name.log" >/dev/null \
-    || { cat "$dir/$name.log" >&2; die "intake-bench $* failed under callgrind"; }
+  local program=${BIN:-$bin}
+  valgrind --tool=callgrind --callgrind-out-file="$dir/$name.out" "$program" "$@" 2>"$dir/$name.log" >/dev/null \
+    || { cat "$dir/$name.log" >&2; die "${program##*/} $* failed under callgrind"; }
   sed -nE 's/.*Collected : ([0-9]+).*/\1/p' "$dir/$name.log"
+}
+# sink_step STEP: sink-bench's instructions per event for STEP (3 batches of 1,000, less the start-up).
+sink_step() {
+  local zero three
+  zero=$(BIN=$sink_bin count "sink-$1-start" "$body" 0 "$1")
+  three=$(BIN=$sink_bin count "sink-$1" "$body" 3 "$1")
+  echo $(((three - zero) / 3000))
 }
 pipeline=$(count pipeline pipeline "$body" 3)
 start=$(count alerting-start alerting "$body" 0)
 alerting=$(count alerting alerting "$body" 6)
 peek=$(count alerting-peek alerting "$body" 6 peek)
 shed=$(count alerting-shed alerting "$body" 6 shed)
+sink_decode=$(sink_step decode) sink_mongo=$(sink_step mongo) sink_es=$(sink_step es) sink_answer=$(sink_step answer)
 {
   echo "scripts/bench callgrind, $(date -u +%Y-%m-%dT%H:%MZ), $bin, body ${body#"$ROOT"/}"
   printf '  %-44s %15s\n' "pipeline (3,000 events), instructions" "$pipeline"
   printf '  %-44s %15s\n' "alerting, per record (60,000 records)" "$(( (alerting - start) / 60000 ))"
   printf '  %-44s %15s\n' "alerting with the peek, per record" "$(( (peek - start) / 60000 ))"
   printf '  %-44s %15s\n' "alerting while shedding, per record" "$(( (shed - start) / 60000 ))"
+  printf '  %-44s %15s\n' "sinks: a record decoded, per event" "$sink_decode"
+  printf '  %-44s %15s\n' "sinks: decoded + BSON (mongodb), per event" "$sink_mongo"
+  printf '  %-44s %15s\n' "sinks: decoded + _bulk body, per event" "$sink_es"
+  printf '  %-44s %15s\n' "sinks: _bulk answer read, per item" "$sink_answer"
 } | tee "$VAR/bench/callgrind.txt"

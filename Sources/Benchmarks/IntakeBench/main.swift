@@ -30,9 +30,6 @@
 //                                         BENCH_READ_BYTES for others); prints
 //                                         nanoseconds per record (seconds only: valgrind 3.19 stops
 //                                         with an internal error on the spool's threads)
-//   intake-bench delivery BODY [ROUNDS] [decode|mongo|es|answer]
-//                                         a sink's CPU path for a batch of BODY's records, per STEP
-//                                         (default mongo; see BenchDelivery.swift), ROUNDS batches
 //   intake-bench records BODY OUT         writes each stored document as one line, for checking that
 //                                         an optimisation leaves the stored bytes unchanged (the
 //                                         receive time is fixed; hub-made event ids are random)
@@ -50,7 +47,7 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 guard arguments.count >= 3, let body = FileManager.default.contents(atPath: arguments[2]) else {
-    fail("usage: intake-bench pipeline|peek|alerting|crc|delivery BODY [ROUNDS] | intake-bench read BODY [COPIES] [PASSES] | intake-bench records BODY OUT")
+    fail("usage: intake-bench pipeline|peek|alerting|crc BODY [ROUNDS] | intake-bench read BODY [COPIES] [PASSES] | intake-bench records BODY OUT")
 }
 let buffer = ByteBuffer(bytes: body)
 let normalizer = EventNormalizer()
@@ -168,15 +165,6 @@ case "read":
     let passes = arguments.count > 4 ? Int(arguments[4]) ?? 3 : 3
     let records = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1")).events.map { $0.spoolRecord() }
     await BenchSpoolRead.run(records: records, copies: copies, passes: passes)
-case "delivery":
-    let rounds = arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3
-    let step = arguments.count > 4 ? arguments[4] : "mongo"
-    let records = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1")).events.map { $0.spoolRecord() }
-    let start = ContinuousClock.now
-    let line = BenchDelivery.run(records: records, rounds: rounds, step: step)
-    let seconds = (ContinuousClock.now - start) / .seconds(1)
-    print(line + " seconds=\(String(format: "%.3f", seconds))"
-        + " events_per_s=\(Int(Double(records.count * rounds) / seconds))")
 case "records":
     guard arguments.count == 4 else { fail("usage: intake-bench records BODY OUT") }
     let batch = decode(IngestContext(serviceName: "bench", clientAddress: "127.0.0.1", receivedAtMicros: fixedReceiveTime))
@@ -188,5 +176,5 @@ case "records":
     for error in batch.errors { out.append(contentsOf: Array("rejected \(error)\n".utf8)) }
     guard FileManager.default.createFile(atPath: arguments[3], contents: Data(out)) else { fail("cannot write \(arguments[3])") }
 default:
-    fail("unknown mode \(arguments[1]); use pipeline, peek, alerting, crc, read, delivery or records")
+    fail("unknown mode \(arguments[1]); use pipeline, peek, alerting, crc, read or records")
 }

@@ -4,7 +4,7 @@ import SinkElasticsearch
 import SinkMongoDB
 import Sinks
 
-/// `intake-bench delivery BODY [ROUNDS] [STEP]`: what a sink does with a batch between reading it from
+/// `sink-bench BODY [ROUNDS] [STEP]`: what a sink does with a batch between reading it from
 /// the spool and the store's answer, without the network — the delivery ceiling's CPU path
 /// (`scripts/bench delivery` measures it against the null store). Each round is one batch: BODY's
 /// spool records. STEP picks what is counted, so that callgrind can tell them apart:
