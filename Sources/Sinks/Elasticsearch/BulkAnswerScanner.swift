@@ -19,10 +19,13 @@ package struct BulkAnswerScanner {
     private var pos = 0
     private static let maxDepth = 64
 
+    /// Anything the scanner does not read as the tree would: the tree decides.
+    private struct GiveUp: Error {}
+
     package static func scan(_ body: UnsafeBufferPointer<UInt8>) -> BulkResponse? {
         guard let base = body.baseAddress else { return nil }
         var scanner = BulkAnswerScanner(base: base, end: body.count)
-        return scanner.root()
+        return try? scanner.root()
     }
 
     private init(base: UnsafePointer<UInt8>, end: Int) {
@@ -32,136 +35,116 @@ package struct BulkAnswerScanner {
 
     // MARK: The answer's shape
 
-    private mutating func root() -> BulkResponse? {
+    private mutating func root() throws(GiveUp) -> BulkResponse {
         skipWhitespace()
         var errors: Bool?
         var items: [BulkResponse.Item]?
-        guard take(UInt8(ascii: "{")) else { return nil }
+        try expect(UInt8(ascii: "{"))
         var member = Member.first
-        while true {
-            switch nextMember(&member) {
-            case .end:
-                skipWhitespace()
-                guard pos == end, let items else { return nil }
-                return BulkResponse(errors: errors, items: items)
-            case .malformed:
-                return nil
-            case .key(let key):
-                if key.equals("items") {
-                    guard items == nil, let read = self.items() else { return nil }
-                    items = read
-                    continue
-                }
-                if key.equals("errors") {
-                    guard errors == nil else { return nil }
-                    errors = peek == UInt8(ascii: "t") ? true : peek == UInt8(ascii: "f") ? false : nil
-                }
-                guard skipValue(depth: 1) else { return nil }
+        while let key = try nextMember(&member) {
+            if key.equals("items") {
+                guard items == nil else { throw GiveUp() }
+                items = try self.items()
+                continue
             }
+            if key.equals("errors") {
+                guard errors == nil else { throw GiveUp() }
+                errors = peek == UInt8(ascii: "t") ? true : peek == UInt8(ascii: "f") ? false : nil
+            }
+            try skipValue(depth: 1)
         }
+        skipWhitespace()
+        guard pos == end, let items else { throw GiveUp() }
+        return BulkResponse(errors: errors, items: items)
     }
 
-    private mutating func items() -> [BulkResponse.Item]? {
-        guard take(UInt8(ascii: "[")) else { return nil }
+    private mutating func items() throws(GiveUp) -> [BulkResponse.Item] {
+        try expect(UInt8(ascii: "["))
         var items: [BulkResponse.Item] = []
         items.reserveCapacity(1024)
         skipWhitespace()
         if take(UInt8(ascii: "]")) { return items }
-        while true {
+        repeat {
             skipWhitespace()
-            guard let item = action() else { return nil }
-            items.append(item)
+            items.append(try action())
             skipWhitespace()
-            if take(UInt8(ascii: ",")) { continue }
-            return take(UInt8(ascii: "]")) ? items : nil
-        }
+        } while take(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "]"))
+        return items
     }
 
     /// `{"create": {…}}`: the first member's object is the item, the rest passed over.
-    private mutating func action() -> BulkResponse.Item? {
-        guard take(UInt8(ascii: "{")) else { return nil }
+    private mutating func action() throws(GiveUp) -> BulkResponse.Item {
+        try expect(UInt8(ascii: "{"))
         var item: BulkResponse.Item?
         var member = Member.first
-        while true {
-            switch nextMember(&member) {
-            case .end:
-                return item
-            case .malformed:
-                return nil
-            case .key:
-                if item == nil {
-                    guard let read = self.item() else { return nil }
-                    item = read
-                } else {
-                    guard skipValue(depth: 3) else { return nil }
-                }
+        while try nextMember(&member) != nil {
+            if item == nil {
+                item = try self.item()
+            } else {
+                try skipValue(depth: 3)
             }
         }
+        guard let item else { throw GiveUp() }
+        return item
     }
 
-    private mutating func item() -> BulkResponse.Item? {
-        guard take(UInt8(ascii: "{")) else { return nil }
+    private mutating func item() throws(GiveUp) -> BulkResponse.Item {
+        try expect(UInt8(ascii: "{"))
         var item = BulkResponse.Item()
         var seenIndex = false, seenStatus = false, seenError = false
         var member = Member.first
-        while true {
-            switch nextMember(&member) {
-            case .end:
-                return item
-            case .malformed:
-                return nil
-            case .key(let key):
-                if key.equals("_index") {
-                    guard !seenIndex, let text = plainString() else { return nil }
-                    seenIndex = true
-                    item.index = String(decoding: text, as: UTF8.self)
-                } else if key.equals("status") {
-                    guard !seenStatus, let status = integer() else { return nil }
-                    seenStatus = true
-                    item.status = status
-                } else if key.equals("error") {
-                    guard !seenError else { return nil }
-                    seenError = true
-                    let start = pos
-                    guard skipValue(depth: 4) else { return nil }
-                    guard let value = try? JSONParser.parse(UnsafeRawBufferPointer(start: base + start, count: pos - start)) else { return nil }
-                    item.error = ElasticsearchErrorCause(json: value)
-                } else {
-                    guard skipValue(depth: 4) else { return nil }
-                }
+        while let key = try nextMember(&member) {
+            if key.equals("_index") {
+                guard !seenIndex else { throw GiveUp() }
+                seenIndex = true
+                item.index = String(decoding: try plainString(), as: UTF8.self)
+            } else if key.equals("status") {
+                guard !seenStatus else { throw GiveUp() }
+                seenStatus = true
+                item.status = try integer()
+            } else if key.equals("error") {
+                guard !seenError else { throw GiveUp() }
+                seenError = true
+                let start = pos
+                try skipValue(depth: 4)
+                guard let value = try? JSONParser.parse(UnsafeRawBufferPointer(start: base + start, count: pos - start)) else { throw GiveUp() }
+                item.error = ElasticsearchErrorCause(json: value)
+            } else {
+                try skipValue(depth: 4)
             }
         }
+        return item
     }
 
     // MARK: JSON
 
     private enum Member { case first, next }
-    private enum Step { case key(Key), end, malformed }
 
     /// After an object's `{` or a member's value: the next member's key (with `pos` at its value),
-    /// or the object's end.
-    private mutating func nextMember(_ member: inout Member) -> Step {
+    /// or nil at the object's end.
+    private mutating func nextMember(_ member: inout Member) throws(GiveUp) -> Key? {
         skipWhitespace()
-        if take(UInt8(ascii: "}")) { return .end }
+        if take(UInt8(ascii: "}")) { return nil }
         if member == .next {
-            guard take(UInt8(ascii: ",")) else { return .malformed }
+            try expect(UInt8(ascii: ","))
             skipWhitespace()
         }
         member = .next
-        guard let key = plainString() else { return .malformed }
+        let key = try plainString()
         skipWhitespace()
-        guard take(UInt8(ascii: ":")) else { return .malformed }
+        try expect(UInt8(ascii: ":"))
         skipWhitespace()
-        return .key(Key(bytes: key))
+        return Key(bytes: key)
     }
 
-    /// A string at `pos` with no escape: its bytes; nil for an escape or a control character.
-    private mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
-        guard take(UInt8(ascii: "\"")) else { return nil }
+    /// A string at `pos` with no escape or control character: its bytes.
+    private mutating func plainString() throws(GiveUp) -> UnsafeBufferPointer<UInt8> {
+        try expect(UInt8(ascii: "\""))
         let start = pos
         while true {
             pos = JSONStringScan.plainASCIIEnd(base, from: pos, to: end)
-            guard pos < end else { return nil }
+            guard pos < end else { throw GiveUp() }
             switch base[pos] {
             case UInt8(ascii: "\""):
                 pos += 1
@@ -169,91 +152,82 @@ package struct BulkAnswerScanner {
             case 0x80...:
                 pos += 1
             default:
-                return nil
+                throw GiveUp()
             }
         }
     }
 
     /// A JSON integer at `pos` (no fraction, no exponent, no leading zero) that fits an `Int`.
-    private mutating func integer() -> Int? {
+    private mutating func integer() throws(GiveUp) -> Int {
         let negative = take(UInt8(ascii: "-"))
         let start = pos
         var value = 0
         while pos < end, base[pos] &- 48 < 10 {
-            guard pos - start < 18 else { return nil }
+            guard pos - start < 18 else { throw GiveUp() }
             value = value * 10 + Int(base[pos] &- 48)
             pos += 1
         }
-        guard pos > start, !(base[start] == UInt8(ascii: "0") && pos - start > 1) else { return nil }
-        if pos < end, base[pos] == UInt8(ascii: ".") || base[pos] | 0x20 == UInt8(ascii: "e") { return nil }
+        guard pos > start, !(base[start] == UInt8(ascii: "0") && pos - start > 1) else { throw GiveUp() }
+        if pos < end, base[pos] == UInt8(ascii: ".") || base[pos] | 0x20 == UInt8(ascii: "e") { throw GiveUp() }
         return negative ? -value : value
     }
 
-    private mutating func skipValue(depth: Int) -> Bool {
-        guard pos < end, depth <= Self.maxDepth else { return false }
+    private mutating func skipValue(depth: Int) throws(GiveUp) {
+        guard pos < end, depth <= Self.maxDepth else { throw GiveUp() }
         switch base[pos] {
         case UInt8(ascii: "\""):
-            return skipString()
+            try skipString()
         case UInt8(ascii: "{"):
             pos += 1
             var member = Member.first
-            while true {
-                switch nextMember(&member) {
-                case .end: return true
-                case .malformed: return false
-                case .key: guard skipValue(depth: depth + 1) else { return false }
-                }
-            }
+            while try nextMember(&member) != nil { try skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             pos += 1
             skipWhitespace()
-            if take(UInt8(ascii: "]")) { return true }
-            while true {
+            if take(UInt8(ascii: "]")) { return }
+            repeat {
                 skipWhitespace()
-                guard skipValue(depth: depth + 1) else { return false }
+                try skipValue(depth: depth + 1)
                 skipWhitespace()
-                if take(UInt8(ascii: ",")) { continue }
-                return take(UInt8(ascii: "]"))
-            }
-        case UInt8(ascii: "t"): return literal("true")
-        case UInt8(ascii: "f"): return literal("false")
-        case UInt8(ascii: "n"): return literal("null")
+            } while take(UInt8(ascii: ","))
+            try expect(UInt8(ascii: "]"))
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let start = pos
             while pos < end, base[pos] &- 48 < 10 || base[pos] == UInt8(ascii: "-") || base[pos] == UInt8(ascii: "+")
                 || base[pos] == UInt8(ascii: ".") || base[pos] | 0x20 == UInt8(ascii: "e") { pos += 1 }
-            return pos > start
+            guard pos > start else { throw GiveUp() }
         default:
-            return false
+            throw GiveUp()
         }
     }
 
-    private mutating func skipString() -> Bool {
+    private mutating func skipString() throws(GiveUp) {
         pos += 1
         while true {
             pos = JSONStringScan.plainASCIIEnd(base, from: pos, to: end)
-            guard pos < end else { return false }
+            guard pos < end else { throw GiveUp() }
             switch base[pos] {
             case UInt8(ascii: "\""):
                 pos += 1
-                return true
+                return
             case UInt8(ascii: "\\"):
                 // The escaped byte (or the `u` of `\uXXXX`, whose digits are plain bytes) is passed over.
                 pos += 2
             case 0x80...:
                 pos += 1
             default:
-                return false
+                throw GiveUp()
             }
         }
     }
 
-    private mutating func literal(_ word: StaticString) -> Bool {
+    private mutating func literal(_ word: StaticString) throws(GiveUp) {
         let n = word.utf8CodeUnitCount
-        guard pos + n <= end else { return false }
-        for i in 0..<n where base[pos + i] != word.utf8Start[i] { return false }
+        guard pos + n <= end, memcmp(base + pos, word.utf8Start, n) == 0 else { throw GiveUp() }
         pos += n
-        return true
     }
 
     private var peek: UInt8? { pos < end ? base[pos] : nil }
@@ -262,6 +236,10 @@ package struct BulkAnswerScanner {
         guard pos < end, base[pos] == byte else { return false }
         pos += 1
         return true
+    }
+
+    private mutating func expect(_ byte: UInt8) throws(GiveUp) {
+        guard take(byte) else { throw GiveUp() }
     }
 
     private mutating func skipWhitespace() {
