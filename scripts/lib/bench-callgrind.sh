@@ -27,26 +27,24 @@ command -v valgrind >/dev/null || { say "installing valgrind"; as_root apt-get i
 body=$dir/body.ndjson
 [[ -s $body ]] || "$VENV/bin/python" "$ROOT/scripts/lib/bench_tools.py" gen "$body" 1000 >/dev/null
 
-bin=${INTAKE_BENCH:-}
-if [[ -z $bin ]]; then
-  say "building intake-bench (release; log: var/log/build-intake-bench.log)"
-  swift build -c release --product intake-bench >"$VAR/log/build-intake-bench.log" 2>&1 \
-    || { tail_log "$VAR/log/build-intake-bench.log"; die "the build failed"; }
-  bin=$dir/intake-bench
-  cp "$(swift build -c release --show-bin-path)/intake-bench" "$bin"
-  strip --strip-debug "$bin"
-fi
-[[ -x $bin ]] || die "INTAKE_BENCH=$bin is not an executable"
-sink_bin=${SINK_BENCH:-}
-if [[ -z $sink_bin ]]; then
-  say "building sink-bench (release; log: var/log/build-sink-bench.log)"
-  swift build -c release --product sink-bench >"$VAR/log/build-sink-bench.log" 2>&1 \
-    || { tail_log "$VAR/log/build-sink-bench.log"; die "the build failed"; }
-  sink_bin=$dir/sink-bench
-  cp "$(swift build -c release --show-bin-path)/sink-bench" "$sink_bin"
-  strip --strip-debug "$sink_bin"
-fi
-[[ -x $sink_bin ]] || die "SINK_BENCH=$sink_bin is not an executable"
+# bench_binary PRODUCT [GIVEN]: GIVEN when set (INTAKE_BENCH, SINK_BENCH: another build), else PRODUCT
+# built in release, copied beside the counts and stripped of its debug info (valgrind 3.19 cannot read DWARF 5).
+bench_binary() {
+  local product=$1 given=${2:-}
+  if [[ -n $given ]]; then
+    [[ -x $given ]] || die "$given is not an executable"
+    echo "$given"
+    return
+  fi
+  say "building $product (release; log: var/log/build-$product.log)"
+  swift build -c release --product "$product" >"$VAR/log/build-$product.log" 2>&1 \
+    || { tail_log "$VAR/log/build-$product.log"; die "the build failed"; }
+  cp "$(swift build -c release --show-bin-path)/$product" "$dir/$product"
+  strip --strip-debug "$dir/$product"
+  echo "$dir/$product"
+}
+bin=$(bench_binary intake-bench "${INTAKE_BENCH:-}")
+sink_bin=$(bench_binary sink-bench "${SINK_BENCH:-}")
 
 # count NAME ARGS...: the instructions callgrind collected for one run of intake-bench (BIN=sink-bench's path: of it).
 count() {

@@ -140,15 +140,26 @@ package struct BulkAnswerScanner {
 
     /// A string at `pos` with no escape or control character: its bytes.
     private mutating func plainString() throws(GiveUp) -> UnsafeBufferPointer<UInt8> {
+        let start = pos + 1
+        guard try !passString() else { throw GiveUp() }
+        return UnsafeBufferPointer(start: base + start, count: pos - 1 - start)
+    }
+
+    /// Moves past the string at `pos` (its opening quote); true when it held an escape (passed over:
+    /// the escaped byte, or the `u` of `\uXXXX`, whose digits are plain bytes).
+    private mutating func passString() throws(GiveUp) -> Bool {
         try expect(UInt8(ascii: "\""))
-        let start = pos
+        var escaped = false
         while true {
             pos = JSONStringScan.plainASCIIEnd(base, from: pos, to: end)
             guard pos < end else { throw GiveUp() }
             switch base[pos] {
             case UInt8(ascii: "\""):
                 pos += 1
-                return UnsafeBufferPointer(start: base + start, count: pos - 1 - start)
+                return escaped
+            case UInt8(ascii: "\\"):
+                escaped = true
+                pos += 2
             case 0x80...:
                 pos += 1
             default:
@@ -176,7 +187,7 @@ package struct BulkAnswerScanner {
         guard pos < end, depth <= Self.maxDepth else { throw GiveUp() }
         switch base[pos] {
         case UInt8(ascii: "\""):
-            try skipString()
+            _ = try passString()
         case UInt8(ascii: "{"):
             pos += 1
             var member = Member.first
@@ -201,26 +212,6 @@ package struct BulkAnswerScanner {
             guard pos > start else { throw GiveUp() }
         default:
             throw GiveUp()
-        }
-    }
-
-    private mutating func skipString() throws(GiveUp) {
-        pos += 1
-        while true {
-            pos = JSONStringScan.plainASCIIEnd(base, from: pos, to: end)
-            guard pos < end else { throw GiveUp() }
-            switch base[pos] {
-            case UInt8(ascii: "\""):
-                pos += 1
-                return
-            case UInt8(ascii: "\\"):
-                // The escaped byte (or the `u` of `\uXXXX`, whose digits are plain bytes) is passed over.
-                pos += 2
-            case 0x80...:
-                pos += 1
-            default:
-                throw GiveUp()
-            }
         }
     }
 
