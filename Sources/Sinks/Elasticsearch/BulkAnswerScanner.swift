@@ -147,6 +147,7 @@ package struct BulkAnswerScanner {
 
     /// Moves past the string at `pos` (its opening quote); true when it held an escape (passed over:
     /// the escaped byte, or the `u` of `\uXXXX`, whose digits are plain bytes).
+    @inline(__always)
     private mutating func passString() throws(GiveUp) -> Bool {
         try expect(UInt8(ascii: "\""))
         var escaped = false
