@@ -7,6 +7,7 @@ usage: alerts_page.py BASE_URL EMAIL PASSWORD ARTIFACTS_DIR
 import sys
 
 import chromium
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
@@ -18,6 +19,18 @@ step = "start"
 
 def shot(name):
     chromium.screenshot(driver, artifacts, name)
+
+
+def settled(check):
+    """`check` for `wait.until`, False while the page is being replaced (a form's POST and redirect:
+    an element found an instant before is gone, or the frame is detached, which Chromium reports as
+    a bare WebDriverException that the wait would not ignore)."""
+    def attempt(d):
+        try:
+            return check(d)
+        except WebDriverException:
+            return False
+    return attempt
 
 
 def open_groups():
@@ -39,19 +52,23 @@ try:
     # The URL ends in /alerts before and after the POST's redirect: wait for the old page to go.
     wait.until(EC.staleness_of(button))
     wait.until(lambda d: d.current_url.endswith("/alerts"))
-    wait.until(lambda d: any("acknowledged" in row and email in row for row in open_groups()))
+    wait.until(settled(lambda d: any("acknowledged" in row and email in row for row in open_groups())))
     shot("2-acknowledged")
 
     step = "create a silence"
     driver.find_element(By.NAME, "matchers").send_keys("service=billing")
     driver.find_element(By.NAME, "comment").send_keys("deploy in progress")
-    driver.find_element(By.XPATH, "//button[text()='Create silence']").click()
-    wait.until(lambda d: "deploy in progress" in d.find_element(By.TAG_NAME, "main").text)
+    button = driver.find_element(By.XPATH, "//button[text()='Create silence']")
+    button.click()
+    wait.until(EC.staleness_of(button))
+    wait.until(settled(lambda d: "deploy in progress" in d.find_element(By.TAG_NAME, "main").text))
     shot("3-silenced")
 
     step = "expire the silence"
-    driver.find_element(By.XPATH, "//button[text()='Expire']").click()
-    wait.until(lambda d: not d.find_elements(By.XPATH, "//button[text()='Expire']"))
+    button = driver.find_element(By.XPATH, "//button[text()='Expire']")
+    button.click()
+    wait.until(EC.staleness_of(button))
+    wait.until(settled(lambda d: not d.find_elements(By.XPATH, "//button[text()='Expire']")))
     shot("4-expired")
     print("ok: firing, acknowledged, silenced, expired")
 except Exception as error:  # report the step, keep a screenshot of where it stopped
