@@ -582,24 +582,3 @@ struct JSONToBSON {
         key.count == literal.utf8CodeUnitCount && memcmp(key.baseAddress!, literal.utf8Start, key.count) == 0
     }
 }
-
-/// The buffers `JSONToBSON` writes one document at a time into, kept for a whole batch: one
-/// allocation per batch instead of per document. Not shared between tasks.
-public final class BSONScratch {
-    fileprivate var bytes: UnsafeMutablePointer<UInt8>
-    fileprivate var byteCapacity: Int
-    fileprivate var hashes: UnsafeMutablePointer<UInt64>
-    fileprivate var hashCapacity: Int
-
-    public init() {
-        byteCapacity = 4096
-        bytes = .allocate(capacity: byteCapacity)
-        hashCapacity = 64
-        hashes = .allocate(capacity: hashCapacity)
-    }
-
-    deinit {
-        bytes.deallocate()
-        hashes.deallocate()
-    }
-}
