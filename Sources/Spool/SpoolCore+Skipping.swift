@@ -42,8 +42,10 @@ extension SpoolCore {
         }
     }
 
-    /// Moves each `drop_oldest` sink that lags more than its bound to the start of the oldest segment
-    /// within the bound (or of the active segment), then deletes what nobody needs any more.
+    /// Keeps each `drop_oldest` sink's saved cursor within its bound of the end. A reader within the
+    /// bound (it saves its cursor only every few seconds, but has read nearly everything) has its
+    /// cursor moved up to where it reads, and nothing is skipped; one that truly lags is moved to
+    /// the oldest segment within the bound (or the active segment), past records it has not read.
     /// Runs on the writer thread after each group, so space is reclaimed even while the sink is stuck.
     func enforceLagBounds() {
         let dropping = sinkCursors.values.filter { if case .dropOldest = $0.policy { true } else { false } }
@@ -52,15 +54,24 @@ extension SpoolCore {
         for cursor in dropping {
             guard case .dropOldest(let maxLag) = cursor.policy else { continue }
             let plan: (to: UInt64, read: UInt64, segments: Int)? = state.withLock { s in
-                let from = s.cursors[cursor.sink] ?? 0
-                guard s.committedEnd > from, Int64(s.committedEnd - from) > maxLag else { return nil }
+                let saved = s.cursors[cursor.sink] ?? 0
                 let end = s.committedEnd
-                let target = s.segments.first { $0.base > from && Int64(end - $0.base) <= maxLag }?.base ?? s.segments[s.segments.count - 1].base
-                guard target > from else { return nil }
-                // The cursor moves by the saved position (the space is the bound's), but only what the
-                // reader has not read is skipped: a reader that keeps up and saves its cursor every few
-                // seconds (the live tail) or once a second while behind (alerting) loses nothing.
-                let read = s.following.contains(cursor.sink) ? end : max(from, s.readOffsets[cursor.sink] ?? 0)
+                // The space the sink holds is counted from its saved cursor.
+                guard end > saved, Int64(end - saved) > maxLag else { return nil }
+                let read = s.following.contains(cursor.sink) ? end : max(saved, s.readOffsets[cursor.sink] ?? 0)
+                if Int64(end - read) <= maxLag {
+                    // Keeping up: the cursor moves to the start of the segment being read when that is
+                    // within the bound (a restart re-reads a little, as with the reader's own saves),
+                    // else to the read position. (Moving by whole segments regardless skipped a reader
+                    // a few records behind each time a segment began, when the bound is one segment
+                    // long, as the live tail's is.)
+                    let segmentStart = s.segments.last { $0.base <= read }?.base ?? read
+                    let to = segmentStart > saved && Int64(end - segmentStart) <= maxLag ? segmentStart : read
+                    return (to, read, 0)
+                }
+                let target = s.segments.first { $0.base > read && Int64(end - $0.base) <= maxLag }?.base
+                    ?? s.segments[s.segments.count - 1].base
+                guard target > saved else { return nil }
                 return (target, read, s.segments.filter { $0.base < target && $0.end > read }.count)
             }
             guard let plan else { continue }

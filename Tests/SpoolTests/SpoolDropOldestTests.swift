@@ -70,6 +70,30 @@ final class SpoolDropOldestTests: XCTestCase {
         XCTAssertLessThanOrEqual(Int(skipped) + rest.reduce(0) { $0 + $1.payload.count }, 40 * (700 + 64), "skipped and read are at most what was appended since")
     }
 
+    /// The live tail's bound is one segment long. A reader a record or two behind the end (it
+    /// reads every few milliseconds) that never saves its cursor still gets every record across
+    /// segment boundaries: the bound moves its cursor to where it reads, not past it to the active
+    /// segment (which skipped a few MiB at each new segment under a steady 250k events/s).
+    func testAReaderJustBehindTheEndSkipsNothingWhenTheBoundIsOneSegment() async throws {
+        let log = LogRecorder()
+        let configuration = SpoolConfiguration(directory: try makeTemporaryDirectory(self), segmentBytes: 4096, maxBytes: 64 << 10,
+                                               sinkPolicies: ["tail": .dropOldest(maxLagBytes: 4096)])
+        let spool = try Spool(configuration: configuration, sinks: ["store", "tail"], logger: log.logger)
+        defer { spool.close() }
+        let store = try spool.reader(for: "store"), tail = try spool.reader(for: "tail")
+        var read = [[UInt8]]()
+        for call in 0..<100 {  // 70 KiB over some 17 segments; the tail reads after every other append
+            try await append(call, to: spool, storeKeepingUp: store)
+            if call % 2 == 1 { read += try await readAll(tail).map(\.payload) }
+        }
+        // Compared by count and equality: a failure printing 100 payloads would bury the point.
+        XCTAssertEqual(read.count, 100)
+        XCTAssertTrue(read == (0..<100).map { payload(call: $0, index: 0, size: 700) }, "every record, in order")
+        XCTAssertEqual(tail.skips, SpoolReaderSkips())
+        XCTAssertNil(log.all.first { $0.message.contains("drop_oldest") })
+        XCTAssertLessThanOrEqual(spool.stats().retainedBytes, 4096 + 3 * 4096, "the space is still reclaimed")
+    }
+
     /// A reader that follows the end without reading (the live tail while nobody watches) is moved
     /// along by the bound without anything counted or logged as skipped.
     func testAFollowingReaderIsMovedAlongWithoutSkipping() async throws {
