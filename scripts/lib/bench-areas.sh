@@ -296,7 +296,7 @@ areas_run() {
   stop_areas
   local row='  %-26s %10s %7s %12s %7s %16s %8s %8s\n' name base
   {
-    echo "areas: phase 1 again with search, alerting and operations on (wrk -t$threads -c$connections -d$duration; sinks off in every row)"
+    echo "areas: phase 1 again with search, alerting and operations on (wrk -t$threads -c$connections -d$duration$pace_note; sinks off in every row)"
     # shellcheck disable=SC2059 # the format is the table's row
     printf "$row" "" "events/s" "on/off" "hub µs/event" "on/off" "p50 / p99 ms" "non-202" "RSS MiB"
     # shellcheck disable=SC2059
