@@ -32,6 +32,11 @@ final class LiveTail: Sendable {
     /// the core's cache (`intake-bench read`: about half the cost per record of 16 MB reads).
     static let batchRecords = 1_500
     static let batchBytes = 1 << 20
+    /// How long the reader waits for the tails' queues to drain below half before it reads more,
+    /// and how long a tail may send nothing before the reader stops waiting for it (see
+    /// `waitForTailsToDrain`).
+    static let drainWait: Duration = .seconds(1)
+    static let drainStall: Duration = .milliseconds(250)
 
     private let reader: SpoolReader
     private let logger: Logger
@@ -165,6 +170,7 @@ final class LiveTail: Sendable {
                 // Behind (a full batch), at once: paced, it could read at most 30,000 events/s.
                 let due = lastRead + Self.readPace
                 if !behind, clock.now < due { try? await Task.sleep(until: due, clock: clock) }
+                await waitForTailsToDrain(clock: clock)
                 lastRead = clock.now
                 // Where this read should begin: past it, the spool moved this reader on (it lagged
                 // past its bound, or a segment was quarantined) and the tails are told.
@@ -194,6 +200,25 @@ final class LiveTail: Sendable {
                 lastHeartbeat = now
                 for subscriber in subscribers.withLock({ Array($0.values) }) { subscriber.offer(.heartbeat) }
             }
+        }
+    }
+
+    /// Waits, up to `drainWait`, until every tail's queue is at most half full. A reader catching up
+    /// offers a burst far faster than events arrive (under 550k events/s, a `level:>=error` tail got
+    /// tens of thousands in a second), and a client reading steadily was cut for the reader's burst,
+    /// not for its own slowness. Waiting is safe: this reader may lag, and past its bound the tails
+    /// are told what it skipped. A tail that sends nothing for `drainStall` is not waited for: a
+    /// client that stopped reading still fills its queue and is cut, without holding up the others.
+    private func waitForTailsToDrain(clock: ContinuousClock) async {
+        let deadline = clock.now + Self.drainWait
+        var lastProgress = clock.now
+        var sent = 0
+        while clock.now < deadline, clock.now - lastProgress < Self.drainStall {
+            let full = subscribers.withLock { $0.values.filter { $0.backlog > TailSubscriber.capacity / 2 } }
+            guard !full.isEmpty else { return }
+            let nowSent = full.reduce(0) { $0 + $1.sentMessages }
+            if nowSent != sent { sent = nowSent; lastProgress = clock.now }
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 

@@ -37,6 +37,10 @@ final class TailSubscriber: Sendable {
     /// Events delivered to the client (for the access log).
     private let deliveredCount = Atomic<Int>(0)
     var delivered: Int { deliveredCount.load(ordering: .relaxed) }
+    /// Messages queued or being written, and messages written so far.
+    var backlog: Int { queued.load(ordering: .relaxed) }
+    var sentMessages: Int { sentCount.load(ordering: .relaxed) }
+    private let sentCount = Atomic<Int>(0)
 
     init(matcher: QueryMatcher) {
         self.matcher = matcher
@@ -89,6 +93,7 @@ final class TailSubscriber: Sendable {
         var events = 0
         for case .event in messages { events += 1 }
         queued.wrappingSubtract(messages.count, ordering: .relaxed)
+        sentCount.wrappingAdd(messages.count, ordering: .relaxed)
         deliveredCount.wrappingAdd(events, ordering: .relaxed)
     }
 
