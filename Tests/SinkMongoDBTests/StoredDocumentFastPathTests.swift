@@ -40,6 +40,38 @@ final class StoredDocumentFastPathTests: XCTestCase {
         XCTAssertEqual(fast(samples[0], id: "odd \"id\" ü"), try throughTree(samples[0], id: "odd \"id\" ü"))
     }
 
+    /// The sink writes a batch's documents back to back into one `BSONBatch`: each is the same bytes
+    /// as alone, a document from the tree path is copied in among them, and one MongoDB would refuse
+    /// (an empty key) keeps its index but is left out.
+    func testABatchHoldsTheSameDocumentsByIndex() throws {
+        let samples = [
+            #"{"@timestamp":"2026-12-02T13:00:00.123Z","level":"error","message":"first"}"#,
+            #"{"message":"no timestamp here","n":1,"deep":{"a":[1,2,{"b":null}]}}"#,
+            #"{"s":"héllo 日本","ints":[2147483648,-1],"t":true}"#,
+        ]
+        var batch = BSONBatch()
+        let scratch = BSONScratch()
+        for json in samples.prefix(2) {
+            let appended = Array(json.utf8).withUnsafeBufferPointer {
+                batch.appendStoring(json: $0, id: "evt-1", datePaths: MongoSink.datePaths, timestampIfMissing: ("@timestamp", millis), scratch: scratch)
+            }
+            XCTAssertTrue(appended, json)
+        }
+        batch.append(try BSONDocument(object: ["": .int(1)]))
+        batch.append(try BSONDocument(object: ["tree": .string("copied")], id: .string("evt-2")))
+        let last = Array(samples[2].utf8).withUnsafeBufferPointer {
+            batch.appendStoring(json: $0, id: "evt-1", datePaths: MongoSink.datePaths, timestampIfMissing: ("@timestamp", millis), scratch: scratch)
+        }
+        XCTAssertTrue(last)
+        XCTAssertEqual(batch.count, 5)
+        XCTAssertEqual(batch.bytes(ofDocument: 0).map(Array.init), fast(samples[0]))
+        XCTAssertEqual(batch.bytes(ofDocument: 1).map(Array.init), fast(samples[1]))
+        XCTAssertNil(batch.bytes(ofDocument: 2), "an empty key is left out")
+        XCTAssertEqual(batch.bytes(ofDocument: 3).map(Array.init), try BSONDocument(object: ["tree": .string("copied")], id: .string("evt-2")).bytes)
+        XCTAssertEqual(batch.bytes(ofDocument: 4).map(Array.init), fast(samples[2]))
+        XCTAssertNil(batch.bytes(ofDocument: 5))
+    }
+
     /// The writer scans strings eight bytes at a time and hashes keys a word at a time: every length
     /// around those words, with an escape, a non-ASCII letter or nothing at every place, and arrays
     /// long enough for two-digit element keys.

@@ -44,6 +44,20 @@ static inline bson_iter_t *cmongoc_iter_alloc(void) {
 
 static inline void cmongoc_iter_free(bson_iter_t *it) { free(it); }
 
+/// Aligned storage for `count` bson_t, each made a read-only view of bytes the caller keeps alive
+/// (cmongoc_bson_view): a batch of documents without a libbson allocation each. Release with free().
+static inline bson_t *cmongoc_bson_views_alloc(size_t count) {
+    void *p = NULL;
+    if (posix_memalign(&p, 128, sizeof(bson_t) * (count == 0 ? 1 : count)) != 0) { return NULL; }
+    return (bson_t *)p;
+}
+
+/// Makes views[index] a read-only bson_t over `length` bytes at `data` (bson_init_static: nothing is
+/// copied, nothing needs bson_destroy). Returns views + index, or NULL when the bytes are no document.
+static inline const bson_t *cmongoc_bson_view(bson_t *views, size_t index, const uint8_t *data, size_t length) {
+    return bson_init_static(&views[index], data, length) ? &views[index] : NULL;
+}
+
 /// The document's length in bytes (bson_t.len; Swift cannot reach the field of an opaque bson_t).
 static inline uint32_t cmongoc_bson_len(const bson_t *b) { return b->len; }
 

@@ -80,30 +80,34 @@ public final class MongoSink: Sink {
     public func deliver(_ events: [SpooledEvent]) async -> DeliveryReport {
         guard !events.isEmpty else { return DeliveryReport(items: []) }
         var outcomes = [ItemOutcome?](repeating: nil, count: events.count)
-        var documents: [BSONDocument] = []
+        // Each document written into one buffer for the whole batch (`BSONBatch`).
+        var batch = BSONBatch(reservingCapacity: events.count, bytes: events.reduce(0) { $0 + $1.json.count + 64 })
         var positions: [Int] = []
-        documents.reserveCapacity(events.count)
         positions.reserveCapacity(events.count)
         let scratch = BSONScratch()
         for (position, event) in events.enumerated() {
-            switch Self.document(for: event, scratch: scratch) {
+            if Self.appendDocument(for: event, to: &batch, scratch: scratch) {
+                positions.append(position)
+                continue
+            }
+            switch Self.documentThroughTree(for: event) {
             case .document(let document):
-                documents.append(document)
+                batch.append(document)
                 positions.append(position)
             case .rejected(let reason):
                 outcomes[position] = .reject(reason: reason)
             }
         }
         var requestFailure: SinkErrorKind?
-        if !documents.isEmpty {
+        if batch.count > 0 {
             let result = await client.insertMany(database: configuration.database, collection: configuration.collection,
-                                                 documents: documents, ordered: false)
+                                                 batch: batch, ordered: false)
             if let error = result.batchError {
                 logger.warning("MongoDB insert failed as a whole; the batch will be retried", metadata: [
-                    "sink.name": "\(name)", "mongodb.error": "\(error)", "sink.batch_size": "\(documents.count)",
+                    "sink.name": "\(name)", "mongodb.error": "\(error)", "sink.batch_size": "\(batch.count)",
                 ])
             }
-            let report = MongoDeliveryClassifier.report(for: result, count: documents.count)
+            let report = MongoDeliveryClassifier.report(for: result, count: batch.count)
             requestFailure = report.requestFailure
             for (sent, outcome) in report.items.enumerated() {
                 outcomes[positions[sent]] = outcome
@@ -124,20 +128,19 @@ public final class MongoSink: Sink {
         case rejected(String)
     }
 
-    /// The BSON document for one event, or why it cannot be stored.
-    package static func document(for event: SpooledEvent, scratch: BSONScratch) -> PreparedDocument {
-        // The fast path: straight from the stored bytes. nil only for unusual or invalid JSON.
-        // (Timestamps within years 1970-9999 only: there the string the tree path would add reads
-        // back as the same milliseconds.)
-        if (0...253_402_300_799_999).contains(event.timestampMillis),
-           let document = BSONDocument.storing(json: event.json, id: event.id, datePaths: datePaths,
-                                               timestampIfMissing: ("@timestamp", event.timestampMillis), scratch: scratch) {
-            return .document(document)
+    /// The fast path into a batch: the event's document written straight from its stored bytes.
+    /// False (nothing appended) for unusual or invalid JSON: then `documentThroughTree`.
+    /// (Timestamps within years 1970-9999 only: there the string the tree path would add reads
+    /// back as the same milliseconds.)
+    package static func appendDocument(for event: SpooledEvent, to batch: inout BSONBatch, scratch: BSONScratch) -> Bool {
+        guard (0...253_402_300_799_999).contains(event.timestampMillis) else { return false }
+        return event.json.withUnsafeBufferPointer { json in
+            batch.appendStoring(json: json, id: event.id, datePaths: datePaths,
+                                timestampIfMissing: ("@timestamp", event.timestampMillis), scratch: scratch)
         }
-        return documentThroughTree(for: event)
     }
 
-    /// The same document through a parsed `JSONValue`: the reference the fast path is held to, and
+    /// The event's document through a parsed `JSONValue`: the reference the fast path is held to, and
     /// what says why an event cannot be stored.
     static func documentThroughTree(for event: SpooledEvent) -> PreparedDocument {
         let value: JSONValue
