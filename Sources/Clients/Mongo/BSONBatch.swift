@@ -1,5 +1,4 @@
 internal import CMongoC
-public import LogModel
 
 /// The documents of one `insertMany`, back to back in one buffer. The sink writes each event's
 /// document straight into it (`appendStoring`), and the insert hands libmongoc read-only views of
