@@ -32,7 +32,9 @@ final class SearchPageBrowserTests: StaffTestCase {
     /// bounds the tail reader's lag at 7.5 MiB, no stores (the tail reads the spool), a burst past it.
     func testTheLiveTailSaysWhenEventsWereSkippedInChromium() async throws {
         let python = try BrowserTest.python()
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing.merging(SearchTailTests.smallSpool) { $1 })
+        // The script's slow tails close after the burst; a heartbeat a second tells the hub soon.
+        let settings = Self.fastHashing.merging(SearchTailTests.smallSpool) { $1 }.merging(["ADMIN_SEARCH_TAIL_HEARTBEAT_SECONDS": "1"]) { $1 }
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: settings)
         try createUser("gap@search.test", roles: ["support"])
         let ingest = try createToken(service: "billing")
         try runScript(python, "search_tail_gap.py", hub: hub, email: "gap@search.test", ingest: ingest,

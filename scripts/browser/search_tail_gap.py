@@ -1,14 +1,18 @@
 """Drives the /search page's live tail in headless Chromium (Selenium) through a skip: with the tail
-open, a burst larger than the tail reader's lag bound is ingested, and the page must say that events
-were skipped, then show the event after the burst. Run by the Swift test SearchPageBrowserTests (a hub
+open, a burst larger than the tail reader's lag bound is ingested while the reader is made slow for
+real (three more tails, opened here with the page's session, whose queries of 400 words it checks in
+every event's kilobyte message; a reader that keeps up is never skipped), and the page must say that
+events were skipped, then show the event after the burst. Run by the Swift test SearchPageBrowserTests (a hub
 with a small spool, so the bound is 7.5 MiB); screenshots go to the artifacts directory. Exit status
 0 = every step passed.
 
 usage: search_tail_gap.py BASE_URL EMAIL PASSWORD INGEST_TOKEN ARTIFACTS_DIR
 """
+import http.client
 import json
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 import chromium
@@ -28,6 +32,22 @@ def ingest(lines):
         assert response.status == 202, response.status
 
 
+def open_slow_tails(count=3):
+    """Tails through the API with the page's session cookie, each with a query of 400 words."""
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    words = " OR ".join(f"zq{i}" for i in range(400))
+    address = urllib.parse.urlsplit(base)
+    tails = []
+    for _ in range(count):
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        connection.request("GET", "/api/v1/logs/tail?q=" + urllib.parse.quote(words),
+                           headers={"Cookie": cookie, "Accept": "text/event-stream"})
+        response = connection.getresponse()
+        assert response.status == 200, f"a slow tail answered {response.status}"
+        tails.append(connection)
+    return tails
+
+
 def rows_with(text):
     return [r for r in driver.find_elements(By.CSS_SELECTOR, "#results tbody tr") if text in r.text]
 
@@ -43,8 +63,15 @@ try:
     wait.until(lambda d: rows_with("marker before the burst"))
 
     step = "a burst past the tail's bound"
-    padding = "x" * 1000
-    ingest([{"event.id": f"gap-burst-{n}", "message": "burst", "level": "info", "padding": padding} for n in range(6150)])
+    slow_tails = open_slow_tails()
+    # ~1,320-byte events, 150 a request (the bound leaves a quarter MiB free beside the active
+    # segment): 52 requests are past the 7.5 MiB bound. The slow tails close after it, and the reader,
+    # told by the next heartbeat (1 s here), catches up at once.
+    padding = "x " * 500
+    for round in range(52):
+        ingest([{"event.id": f"gap-burst-{round}-{n}", "message": "burst " + padding, "level": "info"} for n in range(150)])
+    for tail in slow_tails:
+        tail.close()
     ingest([{"event.id": "gap-after", "message": "marker after the burst", "level": "info"}])
     wait.until(lambda d: rows_with("marker after the burst"))
     status = driver.find_element(By.ID, "status").text
