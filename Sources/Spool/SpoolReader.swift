@@ -25,8 +25,9 @@ public final class SpoolReader: Sendable {
         /// The segment file kept open between reads (the reader usually reads one segment for a while).
         var fd: Int32 = -1
         var fdBase: UInt64 = 0
-        /// The scanner's chunk buffer, kept between reads (see `SegmentScanner.takeBuffer`).
-        var chunk: [UInt8] = []
+        /// The scanner's chunk, kept between reads with its contents (see `SegmentChunk`).
+        var chunk = SegmentChunk()
+        var fileBytesRead: UInt64 = 0
     }
 
     /// Reads are done in chunks of at most this many bytes: one pread serves many records.
@@ -54,6 +55,10 @@ public final class SpoolReader: Sendable {
 
     /// Where the next `read` starts.
     public var readOffset: UInt64 { position.withLock { $0.offset } }
+
+    /// Bytes this reader has read from segment files: about the bytes of the records it read, since a
+    /// chunk read once serves the reads that follow.
+    public var fileBytesRead: UInt64 { position.withLock { $0.fileBytesRead } }
 
     /// Committed bytes past the read position: how far behind the spool's end this reader is.
     public var unreadBytes: UInt64 {
@@ -172,10 +177,10 @@ public final class SpoolReader: Sendable {
         if advanced { core.cursorAdvanced(sink: sink, to: offset) }
     }
 
-    /// Moves the array out, leaving it uniquely referenced (pread into a shared one would copy it).
-    private static func take(_ buffer: inout [UInt8]) -> [UInt8] {
-        var taken: [UInt8] = []
-        swap(&taken, &buffer)
+    /// Moves the chunk out, leaving its array uniquely referenced (pread into a shared one would copy it).
+    private static func take(_ chunk: inout SegmentChunk) -> SegmentChunk {
+        var taken = SegmentChunk()
+        swap(&taken, &chunk)
         return taken
     }
 
@@ -209,10 +214,11 @@ public final class SpoolReader: Sendable {
             let chunk = min(available, max(Self.minChunkBytes, min(wanted, Self.maxChunkBytes)))
             var scanner = SegmentScanner(
                 fd: p.fd, path: segment.path, base: segment.base, fileEnd: segment.fileBytes, startOffset: p.offset,
-                chunkBytes: chunk, buffer: Self.take(&p.chunk))
+                chunkBytes: chunk, chunk: Self.take(&p.chunk))
             defer {
-                let buffer = scanner.takeBuffer()
-                if buffer.count <= Self.keptChunkBytes { p.chunk = buffer }
+                p.fileBytesRead += UInt64(scanner.bytesRead)
+                let kept = scanner.takeChunk()
+                if kept.bytes.count <= Self.keptChunkBytes { p.chunk = kept }
             }
             records.prepare(bytes: min(available, maxBytes), records: min(maxRecords, 4096))
             var count = 0
