@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 
@@ -74,17 +77,20 @@ final class NullElasticsearchHandler: ChannelInboundHandler {
     private static let indexKey = Array(#""_index":""#.utf8), idKey = Array(#""_id":""#.utf8)
 
     /// Writes the bulk answer for the NDJSON `body` and returns how many actions it had. Every action
-    /// but `delete` is followed by its document line, which is skipped unread.
+    /// but `delete` is followed by its document line, which is skipped unread. Lines are found with
+    /// `memchr` and nothing per item becomes a `String`: the null store must cost far less than the hub
+    /// it measures (a byte loop and a few strings per item took 0.6 of a core at 600k items/s).
     static func answerBulk(_ body: ByteBuffer, into out: inout ByteBuffer) -> Int {
         out.writeString(#"{"took":0,"errors":false,"items":["#)
         var count = 0
-        body.withUnsafeReadableBytes { raw in
+        body.withUnsafeReadableBytes { (raw: UnsafeRawBufferPointer) -> Void in
             let bytes = raw.bindMemory(to: UInt8.self)
+            guard let base = bytes.baseAddress else { return }
             var at = 0
             var expectDocument = false
             while at < bytes.count {
-                var end = at
-                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                let newline: UnsafeMutableRawPointer? = memchr(base + at, 0x0A, bytes.count - at)
+                let end = newline.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
                 defer { at = end + 1 }
                 if end == at { continue }  // an empty line
                 if expectDocument {
@@ -93,35 +99,33 @@ final class NullElasticsearchHandler: ChannelInboundHandler {
                 }
                 let line = UnsafeBufferPointer(rebasing: bytes[at..<end])
                 let action = Self.firstKey(line)
-                expectDocument = action != "delete"
+                let isDelete = action?.elementsEqual("delete".utf8) ?? false
+                expectDocument = !isDelete
                 let index = Self.stringValue(after: indexKey, in: line)
                 let id = Self.stringValue(after: idKey, in: line)
                 if count > 0 { out.writeInteger(UInt8(ascii: ",")) }
                 count += 1
-                let result = action == "delete" ? "not_found" : "created"
-                let status = action == "delete" ? 404 : 201
-                out.writeString(#"{""#)
-                out.writeString(action)
-                out.writeString(#"":{"_index":""#)
+                out.writeInteger(UInt8(ascii: "{"))
+                out.writeInteger(UInt8(ascii: "\""))
+                if let action { out.writeBytes(action) } else { out.writeStaticString("index") }
+                out.writeStaticString(#"":{"_index":""#)
                 out.writeBytes(index ?? UnsafeBufferPointer(start: nil, count: 0))
-                out.writeString(#"","_id":""#)
+                out.writeStaticString(#"","_id":""#)
                 out.writeBytes(id ?? UnsafeBufferPointer(start: nil, count: 0))
-                out.writeString(#"","_version":1,"result":""#)
-                out.writeString(result)
-                out.writeString(#"","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":0,"_primary_term":1,"status":"#)
-                out.writeString(String(status))
-                out.writeString("}}")
+                if isDelete { out.writeStaticString(#"","_version":1,"result":"not_found""#) } else { out.writeStaticString(#"","_version":1,"result":"created""#) }
+                out.writeStaticString(#","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":0,"_primary_term":1,"status":"#)
+                if isDelete { out.writeStaticString("404}}") } else { out.writeStaticString("201}}") }
             }
         }
         out.writeString("]}")
         return count
     }
 
-    /// The action's name: the first key of `{"create":{…}}`.
-    private static func firstKey(_ line: UnsafeBufferPointer<UInt8>) -> String {
+    /// The action's name: the first key of `{"create":{…}}` (nil: none, answered as `index`).
+    private static func firstKey(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
         guard let open = line.firstIndex(of: UInt8(ascii: "\"")),
-              let close = line[(open + 1)...].firstIndex(of: UInt8(ascii: "\"")) else { return "index" }
-        return String(decoding: UnsafeBufferPointer(rebasing: line[(open + 1)..<close]), as: UTF8.self)
+              let close = line[(open + 1)...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return UnsafeBufferPointer(rebasing: line[(open + 1)..<close])
     }
 
     /// The raw (still escaped) bytes of the JSON string after `key`, or nil.

@@ -17,7 +17,7 @@
 # Environment: BENCH_DURATION (8s: ~1M events at 120k/s), BENCH_IN_FLIGHT (the max_in_flight values to
 # drain with, default "1 4"), BENCH_PROFILE=1 (perf record -e cpu-clock on the hub during the drains
 # with the last of those values; flat reports in var/bench/perf-<sink>.txt), ADMIN_BIN,
-# BENCH_SINKS ("elasticsearch mongodb", or one of them), BENCH_DELIVERY_SPOOL=keep (leave the filled
+# BENCH_NULL_STORE_BIN (another null-store binary, to compare two), BENCH_SINKS ("elasticsearch mongodb", or one of them), BENCH_DELIVERY_SPOOL=keep (leave the filled
 # spool in var/bench/delivery-template for the next run) or reuse (drain the kept spool again without
 # the intake phase; the intake rate printed is the kept run's: compare builds on one spool this way,
 # alternating them, and take the intake from a run of its own).
@@ -46,7 +46,7 @@ command -v wrk >/dev/null || die "wrk is not installed (scripts/install-deps ins
 build_admin
 say "building null-store (release)"
 run_logged "$VAR/log/build-null-store.log" swift build --package-path "$ROOT" -c release --product null-store || die "the build failed"
-NULL_STORE="$(swift build --package-path "$ROOT" -c release --show-bin-path)/null-store"
+NULL_STORE=${BENCH_NULL_STORE_BIN:-"$(swift build --package-path "$ROOT" -c release --show-bin-path)/null-store"}
 
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ADMIN_' || true)
 
