@@ -30,6 +30,13 @@ final class BulkAnswerScannerTests: XCTestCase {
         assertSameReading(#"{"took":3,"errors":false,"items":[\#(created),\#(created)]}"#, scans: true)
         assertSameReading(#"{"errors":true,"took":7,"items":[\#(created),\#(conflict),\#(mapping),\#(overloaded),\#(missing)]}"#, scans: true)
         assertSameReading(#"{"took":0,"errors":false,"items":[]}"#, scans: true)
+        // Items of two days, of an index of the same length, and of an empty name: each item's own
+        // (the scanner shares the string of an item whose index bytes equal the one before).
+        let days = ["logs-2026.12.04", "logs-2026.12.04", "logs-2026.12.05", "logs-2026.12.04", "", "", "logs-2026.12.05"]
+            .enumerated().map { #"{"create":{"_index":"\#($0.element)","_id":"\#($0.offset)","status":201}}"# }
+        assertSameReading(#"{"errors":false,"items":[\#(days.joined(separator: ","))]}"#, scans: true)
+        XCTAssertEqual(scanned(#"{"errors":false,"items":[\#(days.joined(separator: ","))]}"#)?.items.map(\.index),
+                       ["logs-2026.12.04", "logs-2026.12.04", "logs-2026.12.05", "logs-2026.12.04", "", "", "logs-2026.12.05"])
         // Pretty-printed (`?pretty`), with escapes, arrays and non-ASCII text in what is passed over.
         let pretty = """
             {
