@@ -109,7 +109,7 @@ struct SegmentScanner {
 /// A scanner's read buffer and the stretch of its segment file it holds. A segment's records never
 /// change once durable, so the bytes stay good for later scans of the same segment: a sink reads
 /// 1,000 records (~400 KB) at a time, and re-reading a 4 MB chunk for each put the kernel's copy
-/// at 17 % of an Elasticsearch drain's CPU (perf, the seventeenth round).
+/// at 17 % of an Elasticsearch drain's CPU (perf, issue 13's eighteenth round).
 struct SegmentChunk {
     var bytes: [UInt8] = []
     /// The base of the segment the bytes are from.
