@@ -11,12 +11,8 @@ final class SearchTailTests: StaffTestCase {
     }
 
     func testIngestedEventsArriveWithinASecondAndResumeWithLastEventID() async throws {
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing)
-        try createUser("tail@search.test", roles: ["support"])
-        let bearer = try personalToken("tail@search.test")
-        let ingest = try createToken()
-        let client = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=shop:42", headers: ["Authorization": "Bearer \(bearer)"])
-        XCTAssertEqual(try client.readHead(), 200)
+        let (hub, bearer, ingest) = try await startTailHub(user: "tail@search.test")
+        let client = try openTail(hub, query: "shop:42", bearer: bearer)
 
         var lastID = ""
         for n in 0..<3 {
@@ -36,9 +32,7 @@ final class SearchTailTests: StaffTestCase {
         // Reconnecting with Last-Event-ID gets what was missed while away, then the live feed.
         let missed = (0..<3).map { "missed-\($0)" }
         for id in missed { _ = try await post(hub, body: event(id, shop: 42), token: ingest) }
-        let resumed = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=shop:42",
-                                    headers: ["Authorization": "Bearer \(bearer)", "Last-Event-ID": lastID])
-        XCTAssertEqual(try resumed.readHead(), 200)
+        let resumed = try openTail(hub, query: "shop:42", bearer: bearer, lastEventID: lastID)
         for id in missed { XCTAssertNotNil(try resumed.nextEvent(containing: id, timeout: 3), "\(id) after resume") }
 
         // A bad query is refused before any stream opens; a token without logs.read too.
@@ -50,14 +44,9 @@ final class SearchTailTests: StaffTestCase {
     /// Two tails at once, one decided by the stored level alone (no parse) and one by a label: each
     /// gets exactly its events, in order, from the same batches.
     func testALevelTailAndALabelTailEachGetTheirEvents() async throws {
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing)
-        try createUser("levels@search.test", roles: ["support"])
-        let bearer = try personalToken("levels@search.test")
-        let ingest = try createToken()
-        let errors = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=level%3A%3E%3Derror", headers: ["Authorization": "Bearer \(bearer)"])
-        let shop = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=shop:42", headers: ["Authorization": "Bearer \(bearer)"])
-        XCTAssertEqual(try errors.readHead(), 200)
-        XCTAssertEqual(try shop.readHead(), 200)
+        let (hub, bearer, ingest) = try await startTailHub(user: "levels@search.test")
+        let errors = try openTail(hub, query: "level:>=error", bearer: bearer)
+        let shop = try openTail(hub, query: "shop:42", bearer: bearer)
 
         let levels = ["debug", "info", "warning", "error", "critical", "WARN", "fatal", "notice"]
         var body: [UInt8] = []
@@ -92,10 +81,7 @@ final class SearchTailTests: StaffTestCase {
     /// A client that opens a tail and stops reading is cut loose with a marker, and intake keeps
     /// its pace: the same ingest is timed with and without such clients.
     func testAClientThatStopsReadingIsCutAndDoesNotSlowIntake() async throws {
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing)
-        try createUser("slow@search.test", roles: ["support"])
-        let bearer = try personalToken("slow@search.test")
-        let ingest = try createToken()
+        let (hub, bearer, ingest) = try await startTailHub(user: "slow@search.test")
 
         func ingestRound(_ tag: String) async throws -> Double {
             let started = Date()
@@ -135,12 +121,8 @@ final class SearchTailTests: StaffTestCase {
     /// reader waits for the client's queue to drain below half instead of offering events far faster
     /// than any client reads (under 550k events/s, `level:>=error` tails were cut this way).
     func testASteadyClientIsNotCutWhileTheReaderCatchesUpWithABurst() async throws {
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: Self.fastHashing)
-        try createUser("burst@search.test", roles: ["support"])
-        let bearer = try personalToken("burst@search.test")
-        let ingest = try createToken()
-        let client = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=level%3A%3E%3Derror", headers: ["Authorization": "Bearer \(bearer)"])
-        XCTAssertEqual(try client.readHead(), 200)
+        let (hub, bearer, ingest) = try await startTailHub(user: "burst@search.test")
+        let client = try openTail(hub, query: "level:>=error", bearer: bearer)
         struct Reading: @unchecked Sendable { let client: SSEClient }
         let reading = Reading(client: client)
         let reader = Task.detached { () throws -> (events: Int, cut: String?) in
@@ -181,19 +163,11 @@ final class SearchTailTests: StaffTestCase {
     /// close after the burst, and the reader, told by the next heartbeat, catches up at once.
     func testATailIsToldWhenItsReaderSkippedEvents() async throws {
         let settings = Self.fastHashing.merging(Self.smallSpool) { $1 }.merging(["ADMIN_SEARCH_TAIL_HEARTBEAT_SECONDS": "1"]) { $1 }
-        let hub = try await startHub(mongo: false, elasticsearch: false, extra: settings)
-        try createUser("gap@search.test", roles: ["support"])
-        let bearer = try personalToken("gap@search.test")
-        let ingest = try createToken()
-        let client = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=message:marker", headers: ["Authorization": "Bearer \(bearer)"])
-        XCTAssertEqual(try client.readHead(), 200)
+        let (hub, bearer, ingest) = try await startTailHub(user: "gap@search.test", extra: settings)
+        let client = try openTail(hub, query: "message:marker", bearer: bearer)
         func marker(_ id: String) -> [UInt8] { Array(#"{"event.id":"\#(id)","message":"marker","level":"info"}"#.utf8 + [10]) }
         let manyWords = (0..<400).map { "zq\($0)" }.joined(separator: " OR ")
-        var slowTails = try (0..<3).map { _ in
-            try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=" + manyWords.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
-                          headers: ["Authorization": "Bearer \(bearer)"])
-        }
-        for tail in slowTails { XCTAssertEqual(try tail.readHead(), 200) }
+        var slowTails = try (0..<3).map { _ in try openTail(hub, query: manyWords, bearer: bearer) }
 
         _ = try await post(hub, body: marker("before"), token: ingest)
         let before = try XCTUnwrap(try client.nextEvent(containing: "before", timeout: 5), "the tail is caught up")
@@ -228,9 +202,7 @@ final class SearchTailTests: StaffTestCase {
 
         // A client that was away during the burst and resumes from its last event is told of the
         // same skip in its place, then gets the event after it (it was replayed without a word).
-        let resumed = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=message:marker",
-                                    headers: ["Authorization": "Bearer \(bearer)", "Last-Event-ID": try XCTUnwrap(before.id)])
-        XCTAssertEqual(try resumed.readHead(), 200)
+        let resumed = try openTail(hub, query: "message:marker", bearer: bearer, lastEventID: try XCTUnwrap(before.id))
         var replayed: [SSEClient.Frame] = []
         let replayDeadline = Date().addingTimeInterval(5)
         while Date() < replayDeadline, !replayed.contains(where: { $0.data.contains("after") }) {
@@ -243,17 +215,34 @@ final class SearchTailTests: StaffTestCase {
 
     /// An idle tail gets a heartbeat comment every `search.tail_heartbeat_seconds` (15 by default).
     func testAnIdleTailGetsHeartbeats() async throws {
-        let hub = try await startHub(mongo: false, elasticsearch: false,
-                                     extra: Self.fastHashing.merging(["ADMIN_SEARCH_TAIL_HEARTBEAT_SECONDS": "1"]) { $1 })
-        try createUser("idle@search.test", roles: ["support"])
-        let bearer = try personalToken("idle@search.test")
-        let client = try SSEClient(port: hub.port, path: "/api/v1/logs/tail?q=shop:42", headers: ["Authorization": "Bearer \(bearer)"])
-        XCTAssertEqual(try client.readHead(), 200)
+        let (hub, bearer, _) = try await startTailHub(
+            user: "idle@search.test", extra: Self.fastHashing.merging(["ADMIN_SEARCH_TAIL_HEARTBEAT_SECONDS": "1"]) { $1 })
+        let client = try openTail(hub, query: "shop:42", bearer: bearer)
         var heartbeats = 0
         let deadline = Date().addingTimeInterval(4)
         while Date() < deadline, let frame = try client.nextFrame(timeout: deadline.timeIntervalSinceNow) {
             if frame.isComment { heartbeats += 1 }
         }
         XCTAssertGreaterThanOrEqual(heartbeats, 2, "about one heartbeat a second while nothing matches")
+    }
+
+    /// A hub with no store (the tail reads the intake's spool), a support user's bearer token for the
+    /// tails, and an ingest token.
+    private func startTailHub(user: String, extra: [String: String]? = nil) async throws -> (hub: HubProcess, bearer: String, ingest: String) {
+        let hub = try await startHub(mongo: false, elasticsearch: false, extra: extra ?? Self.fastHashing)
+        try createUser(user, roles: ["support"])
+        return (hub, try personalToken(user), try createToken())
+    }
+
+    /// A live tail of `query` (empty: everything), its `200` head read; `lastEventID` resumes.
+    private func openTail(_ hub: HubProcess, query: String = "", bearer: String, lastEventID: String? = nil,
+                          file: StaticString = #filePath, line: UInt = #line) throws -> SSEClient {
+        var headers = ["Authorization": "Bearer \(bearer)"]
+        if let lastEventID { headers["Last-Event-ID"] = lastEventID }
+        let path = query.isEmpty ? "/api/v1/logs/tail"
+            : "/api/v1/logs/tail?q=" + query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let client = try SSEClient(port: hub.port, path: path, headers: headers)
+        XCTAssertEqual(try client.readHead(), 200, "the tail of \(query)", file: file, line: line)
+        return client
     }
 }
